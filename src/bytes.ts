@@ -1,0 +1,148 @@
+// Byte helpers: UTF-8, strict base64url, concatenation, constant-time comparison, wiping.
+// No crypto here, so the format module can depend on it without touching the platform.
+import { fail, type KeysealErrorCode } from './errors.js'
+
+const encoder = new TextEncoder()
+// fatal: invalid UTF-8 is an error, never silently replaced with U+FFFD.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** @internal True when `s` has no lone surrogate, so its UTF-8 encoding round-trips exactly. */
+export function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdfff) {
+      if (c >= 0xdc00) return false
+      const d = s.charCodeAt(i + 1)
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return false
+      i++
+    }
+  }
+  return true
+}
+
+/**
+ * @internal UTF-8 encode a well-formed string. A lone surrogate would be silently replaced by
+ * U+FFFD (WHATWG Encoding), making two different strings seal to the same bytes: refuse instead.
+ */
+export function utf8(s: string, code: KeysealErrorCode): Uint8Array<ArrayBuffer> {
+  if (!isWellFormed(s)) fail(code)
+  return encoder.encode(s) as Uint8Array<ArrayBuffer>
+}
+
+/** @internal Strict UTF-8 decode; invalid UTF-8 fails with `code`. */
+export function fromUtf8(b: Uint8Array, code: KeysealErrorCode): string {
+  try {
+    return decoder.decode(b)
+  } catch {
+    return fail(code)
+  }
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const LOOKUP = new Int16Array(128).fill(-1)
+for (let i = 0; i < 64; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i
+
+/** @internal Unpadded base64url (RFC 4648 §5, no `=`). */
+export function toBase64url(b: Uint8Array): string {
+  let out = ''
+  let i = 0
+  const n = b.length
+  for (; i + 2 < n; i += 3) {
+    const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
+    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]! + ALPHABET[(v >>> 6) & 63]! + ALPHABET[v & 63]!
+  }
+  if (n - i === 1) {
+    const v = b[i]! << 16
+    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]!
+  } else if (n - i === 2) {
+    const v = (b[i]! << 16) | (b[i + 1]! << 8)
+    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]! + ALPHABET[(v >>> 6) & 63]!
+  }
+  return out
+}
+
+/** @internal Length in characters of the unpadded base64url encoding of `n` bytes. */
+export function base64urlLength(n: number): number {
+  return Math.floor(n / 3) * 4 + [0, 2, 3][n % 3]!
+}
+
+/**
+ * @internal Strict unpadded base64url decode (SECURITY-NOTES: lax parsing). Refuses: any character
+ * outside `A-Z a-z 0-9 - _` (so no `=`, `+`, `/`, whitespace), a length that is 1 mod 4, and
+ * non-zero unused trailing bits. Hence every accepted string is the unique encoding of its bytes:
+ * decode then encode gives back exactly the input.
+ */
+export function fromBase64url(s: string, code: KeysealErrorCode): Uint8Array<ArrayBuffer> {
+  const n = s.length
+  const rem = n % 4
+  if (rem === 1) fail(code)
+  const out = new Uint8Array(((n - rem) / 4) * 3 + (rem === 0 ? 0 : rem - 1))
+  let o = 0
+  let i = 0
+  const val = (k: number): number => {
+    const c = s.charCodeAt(k)
+    const v = c < 128 ? LOOKUP[c]! : -1
+    if (v < 0) fail(code)
+    return v
+  }
+  for (; i + 4 <= n; i += 4) {
+    const v = (val(i) << 18) | (val(i + 1) << 12) | (val(i + 2) << 6) | val(i + 3)
+    out[o++] = v >>> 16
+    out[o++] = (v >>> 8) & 255
+    out[o++] = v & 255
+  }
+  if (rem === 2) {
+    const a = val(i)
+    const b = val(i + 1)
+    if ((b & 15) !== 0) fail(code) // 4 unused bits must be zero (canonical)
+    out[o++] = (a << 2) | (b >>> 4)
+  } else if (rem === 3) {
+    const a = val(i)
+    const b = val(i + 1)
+    const c = val(i + 2)
+    if ((c & 3) !== 0) fail(code) // 2 unused bits must be zero (canonical)
+    out[o++] = (a << 2) | (b >>> 4)
+    out[o++] = ((b & 15) << 4) | (c >>> 2)
+  }
+  return out
+}
+
+/** @internal Concatenate byte arrays into a fresh array. */
+export function concat(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let n = 0
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
+
+/**
+ * @internal Compare two byte arrays without an early exit on the first difference, so the time
+ * taken does not reveal how many leading bytes match. Used for the key commitment, which an
+ * attacker-supplied envelope is compared against (see docs/format.md §6).
+ */
+export function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}
+
+/** @internal Best-effort wipe of a secret byte copy once it has been imported into a CryptoKey. */
+export function wipe(b: Uint8Array): void {
+  b.fill(0)
+}
+
+/** @internal Copy any Uint8Array (even a view on a SharedArrayBuffer or a Buffer) into a fresh ArrayBuffer. */
+export function copyBytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(b)
+}
+
+/** @internal True for a real Uint8Array (Node Buffers are Uint8Arrays too). */
+export function isBytes(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array || (ArrayBuffer.isView(v) && v.constructor?.name === 'Uint8Array')
+}

@@ -1,0 +1,101 @@
+/**
+ * Every failure keyseal reports, as a stable string code.
+ *
+ * Codes are part of the public API and never change meaning within a major version. Switch on
+ * `error.code`, never on `error.message`.
+ *
+ * - `WEBCRYPTO_UNAVAILABLE`: `globalThis.crypto.subtle` is missing (an insecure browser context, an old runtime).
+ * - `MALFORMED_ENVELOPE`: the envelope is not a canonical keyseal envelope (wrong type, size, prefix, fields, encoding).
+ * - `UNSUPPORTED_VERSION`: the envelope names a format version this build does not implement.
+ * - `UNSUPPORTED_KDF`: the envelope names a key-derivation function this build does not implement.
+ * - `PARAMS_OUT_OF_POLICY`: KDF parameters are outside the policy's bounds (checked before any KDF work).
+ * - `AUTH_FAILED`: wrong key, wrong context or a tampered envelope. Deliberately one code for all three.
+ * - `KEY_MISMATCH`: the key is of a kind that cannot open this envelope (raw key versus passphrase, another salt, another key id).
+ * - `INVALID_KEY`: the passphrase or key material is unusable (empty, too long, control characters, wrong length).
+ * - `INVALID_SECRET`: the secret to seal is empty, too large or not well-formed Unicode.
+ * - `INVALID_CONTEXT`: the context is not a string or bytes, too long or not well-formed Unicode.
+ * - `INVALID_OPTIONS`: an options or policy object is not well-formed.
+ * - `KEY_USAGE`: the key cannot do this (an open-only key asked to seal, or a key past its sealing limit).
+ * - `NOT_UTF8`: `openKey` found a secret that is not UTF-8 text (it was sealed as bytes): use `openKeyBytes`.
+ * - `CRYPTO_FAILURE`: the platform's WebCrypto failed unexpectedly.
+ */
+export type KeysealErrorCode =
+  | 'WEBCRYPTO_UNAVAILABLE'
+  | 'MALFORMED_ENVELOPE'
+  | 'UNSUPPORTED_VERSION'
+  | 'UNSUPPORTED_KDF'
+  | 'PARAMS_OUT_OF_POLICY'
+  | 'AUTH_FAILED'
+  | 'KEY_MISMATCH'
+  | 'INVALID_KEY'
+  | 'INVALID_SECRET'
+  | 'INVALID_CONTEXT'
+  | 'INVALID_OPTIONS'
+  | 'KEY_USAGE'
+  | 'NOT_UTF8'
+  | 'CRYPTO_FAILURE'
+
+// Fixed messages: they never contain the input, the passphrase, the key or the plaintext
+// (SECURITY-NOTES: "secrets in errors"). Nothing is ever appended to them, not even an inner error.
+const MESSAGES: Readonly<Record<KeysealErrorCode, string>> = Object.freeze({
+  WEBCRYPTO_UNAVAILABLE: 'WebCrypto (globalThis.crypto.subtle) is not available in this context',
+  MALFORMED_ENVELOPE: 'The envelope is malformed',
+  UNSUPPORTED_VERSION: 'The envelope format version is not supported',
+  UNSUPPORTED_KDF: 'The envelope key-derivation function is not supported',
+  PARAMS_OUT_OF_POLICY: 'The key-derivation parameters are outside the policy',
+  AUTH_FAILED: 'The envelope could not be opened: wrong key, wrong context or tampered data',
+  KEY_MISMATCH: 'The key cannot open this envelope',
+  INVALID_KEY: 'The key or passphrase is invalid',
+  INVALID_SECRET: 'The secret is invalid',
+  INVALID_CONTEXT: 'The context is invalid',
+  INVALID_OPTIONS: 'The options are invalid',
+  KEY_USAGE: 'The key cannot be used for this operation',
+  NOT_UTF8: 'The sealed secret is not UTF-8 text; open it as bytes',
+  CRYPTO_FAILURE: 'The WebCrypto operation failed',
+})
+
+/**
+ * The only error type keyseal throws or rejects with.
+ *
+ * `message` is fixed per `code` and never includes the input, key, passphrase or plaintext, so it is
+ * safe to log. No `cause` is attached, because platform errors can quote their input.
+ *
+ * @example
+ * ```ts
+ * import { openKey, isKeysealError } from '@org/keyseal'
+ * try {
+ *   await openKey('ks1.not-an-envelope', 'correct horse battery staple')
+ * } catch (error) {
+ *   if (isKeysealError(error)) console.log(error.code) // 'MALFORMED_ENVELOPE'
+ * }
+ * ```
+ */
+export class KeysealError extends Error {
+  /** The stable error code. */
+  readonly code: KeysealErrorCode
+
+  /** @internal */
+  constructor(code: KeysealErrorCode) {
+    super(MESSAGES[code])
+    this.name = 'KeysealError'
+    this.code = code
+  }
+}
+
+/**
+ * True when `value` is a {@link KeysealError}, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * import { isKeysealError } from '@org/keyseal'
+ * console.log(isKeysealError(new Error('x'))) // false
+ * ```
+ */
+export function isKeysealError(value: unknown, code?: KeysealErrorCode): value is KeysealError {
+  return value instanceof KeysealError && (code === undefined || value.code === code)
+}
+
+/** @internal Throw a fresh error with the fixed message for `code`. */
+export function fail(code: KeysealErrorCode): never {
+  throw new KeysealError(code)
+}

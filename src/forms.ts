@@ -1,0 +1,226 @@
+// The three lossless forms of an envelope (string, JSON object, bytes) and `inspect`.
+// No crypto, no key: everything here reads only the public header (docs/format.md §9–§10).
+import { concat, fromBase64url, isBytes, toBase64url } from './bytes.js'
+import {
+  ARGON2_LANES_MAX,
+  BINARY_MAX,
+  COMMITMENT_LEN,
+  encodeHeader,
+  NONCE_LEN,
+  parseBinary,
+  parseString,
+  STRING_MAX,
+  TAG_LEN,
+  toEnvelopeString,
+  VERSION,
+  type KdfParams,
+} from './envelope.js'
+import { fail } from './errors.js'
+
+/** What {@link inspect} reports about an envelope. Needs no key. */
+export interface EnvelopeInfo {
+  /** Format version (1). */
+  readonly version: 1
+  /** KDF id and its parameters. */
+  readonly kdf: KdfParams
+  /** Key id recorded at sealing, or `undefined`. */
+  readonly keyId: string | undefined
+  /** KDF salt, base64url. Envelopes sealed by one derived key share it. */
+  readonly salt: string
+  /** Length of the sealed secret in bytes. */
+  readonly secretLength: number
+  /** Length of the binary form in bytes. */
+  readonly byteLength: number
+}
+
+/**
+ * Describe an envelope without opening it: version, KDF and parameters, key id, salt and sizes.
+ * It validates the envelope fully (the same parser as {@link openKey}), so a malformed one throws.
+ *
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`.
+ * @example
+ * ```ts
+ * import { sealKey, inspect, createPolicy } from '@org/keyseal'
+ * const envelope = await sealKey('sk-test-123', 'correct horse battery staple')
+ * const info = inspect(envelope)
+ * console.log(info.kdf) // { kdf: 'pbkdf2-sha256', iterations: 600000 }
+ * console.log(info.secretLength) // 11
+ * ```
+ */
+export function inspect(envelope: string): EnvelopeInfo {
+  const p = parseString(envelope)
+  return Object.freeze({
+    version: VERSION,
+    kdf: Object.freeze({ ...p.header.params }),
+    keyId: p.header.keyId,
+    salt: toBase64url(p.header.salt),
+    secretLength: p.body.length - TAG_LEN,
+    byteLength: p.headerBytes.length + p.body.length,
+  })
+}
+
+/** The JSON object form of an envelope (docs/format.md §10), for document stores. */
+export type EnvelopeJSON = {
+  readonly v: 1
+  readonly salt: string
+  readonly keyId?: string
+  readonly nonce: string
+  readonly commitment: string
+  readonly ciphertext: string
+  readonly tag: string
+} & (
+  | { readonly kdf: 'raw' }
+  | { readonly kdf: 'pbkdf2-sha256'; readonly iterations: number }
+  | { readonly kdf: 'argon2id'; readonly memoryKiB: number; readonly passes: number; readonly lanes: number }
+)
+
+/**
+ * Convert an envelope string to its JSON object form. Lossless: {@link envelopeFromJSON} gives back
+ * the same string.
+ *
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`.
+ * @example
+ * ```ts
+ * import { sealKey, envelopeToJSON, envelopeFromJSON } from '@org/keyseal'
+ * const envelope = await sealKey('sk-test-123', 'correct horse battery staple')
+ * const doc = envelopeToJSON(envelope)
+ * console.log(doc.kdf, doc.v) // pbkdf2-sha256 1
+ * console.log(envelopeFromJSON(doc) === envelope) // true
+ * ```
+ */
+export function envelopeToJSON(envelope: string): EnvelopeJSON {
+  const { header: h, body } = parseString(envelope)
+  const out: Record<string, unknown> = { v: VERSION, kdf: h.params.kdf }
+  if (h.params.kdf === 'pbkdf2-sha256') out['iterations'] = h.params.iterations
+  if (h.params.kdf === 'argon2id') {
+    out['memoryKiB'] = h.params.memoryKiB
+    out['passes'] = h.params.passes
+    out['lanes'] = h.params.lanes
+  }
+  out['salt'] = toBase64url(h.salt)
+  if (h.keyId !== undefined) out['keyId'] = h.keyId
+  out['nonce'] = toBase64url(h.nonce)
+  out['commitment'] = toBase64url(h.commitment)
+  out['ciphertext'] = toBase64url(body.subarray(0, body.length - TAG_LEN))
+  out['tag'] = toBase64url(body.subarray(body.length - TAG_LEN))
+  return out as EnvelopeJSON
+}
+
+const KEYS: Readonly<Record<KdfParams['kdf'], readonly string[]>> = {
+  raw: [],
+  'pbkdf2-sha256': ['iterations'],
+  argon2id: ['memoryKiB', 'passes', 'lanes'],
+}
+const COMMON = ['v', 'kdf', 'salt', 'keyId', 'nonce', 'commitment', 'ciphertext', 'tag']
+
+function u32Field(v: unknown): number {
+  // JSON numbers only: integers in 0..2^32-1 (range rules are the binary parser's job).
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) return fail('MALFORMED_ENVELOPE')
+  return v
+}
+
+function b64Field(v: unknown, maxBytes: number): Uint8Array<ArrayBuffer> {
+  if (typeof v !== 'string' || v.length > Math.ceil((maxBytes * 4) / 3)) return fail('MALFORMED_ENVELOPE')
+  return fromBase64url(v, 'MALFORMED_ENVELOPE')
+}
+
+/**
+ * Convert the JSON object form back to an envelope string. Strict: a plain object with exactly the
+ * fields of its KDF (`keyId` optional), integers as JSON numbers, strict unpadded base64url; any
+ * extra key (including `__proto__` or `constructor` as own keys), missing key or wrong type is
+ * `MALFORMED_ENVELOPE`. Key order does not matter (document stores reorder keys).
+ *
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`.
+ * @example
+ * ```ts
+ * import { envelopeFromJSON, isKeysealError } from '@org/keyseal'
+ * try {
+ *   envelopeFromJSON({ v: 1, kdf: 'raw' })
+ * } catch (error) {
+ *   if (isKeysealError(error)) console.log(error.code) // MALFORMED_ENVELOPE
+ * }
+ * ```
+ */
+export function envelopeFromJSON(json: unknown): string {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('MALFORMED_ENVELOPE')
+  const proto = Object.getPrototypeOf(json)
+  if (proto !== Object.prototype && proto !== null) fail('MALFORMED_ENVELOPE')
+  // Own data properties only: a getter could return different values on each read.
+  const desc = Object.getOwnPropertyDescriptors(json) as Record<PropertyKey, PropertyDescriptor>
+  const get = (k: string): unknown => (Object.hasOwn(desc, k) ? desc[k]!.value : undefined)
+  for (const k of Reflect.ownKeys(desc)) {
+    if (typeof k !== 'string' || !('value' in desc[k]!)) fail('MALFORMED_ENVELOPE')
+  }
+  const v = get('v')
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) fail('MALFORMED_ENVELOPE')
+  if (v !== VERSION) fail('UNSUPPORTED_VERSION')
+  const kdf = get('kdf')
+  if (typeof kdf !== 'string') return fail('MALFORMED_ENVELOPE')
+  if (!Object.hasOwn(KEYS, kdf)) fail('UNSUPPORTED_KDF')
+  const allowed = [...COMMON, ...KEYS[kdf as KdfParams['kdf']]]
+  for (const k of Object.keys(desc)) if (!allowed.includes(k)) fail('MALFORMED_ENVELOPE')
+  for (const k of allowed) if (k !== 'keyId' && !Object.hasOwn(desc, k)) fail('MALFORMED_ENVELOPE')
+  let params: KdfParams
+  if (kdf === 'raw') params = { kdf }
+  else if (kdf === 'pbkdf2-sha256') params = { kdf, iterations: u32Field(get('iterations')) }
+  else params = { kdf: 'argon2id', memoryKiB: u32Field(get('memoryKiB')), passes: u32Field(get('passes')), lanes: u32Field(get('lanes')) }
+  const keyIdRaw = get('keyId')
+  if (Object.hasOwn(desc, 'keyId') && typeof keyIdRaw !== 'string') fail('MALFORMED_ENVELOPE')
+  const keyId = keyIdRaw as string | undefined
+  const salt = b64Field(get('salt'), 255)
+  const nonce = b64Field(get('nonce'), NONCE_LEN)
+  const commitment = b64Field(get('commitment'), COMMITMENT_LEN)
+  const ciphertext = b64Field(get('ciphertext'), BINARY_MAX)
+  const tag = b64Field(get('tag'), TAG_LEN)
+  if (salt.length > 255 || nonce.length !== NONCE_LEN || commitment.length !== COMMITMENT_LEN || tag.length !== TAG_LEN) {
+    fail('MALFORMED_ENVELOPE')
+  }
+  if (keyId !== undefined && (keyId.length === 0 || keyId.length > 255)) fail('MALFORMED_ENVELOPE')
+  if (params.kdf === 'argon2id' && params.lanes > ARGON2_LANES_MAX) fail('MALFORMED_ENVELOPE')
+  // Re-encode and run the one validator: every rule of the binary form applies unchanged.
+  const header = encodeHeader({ params, salt, keyId, nonce, commitment })
+  const p = parseBinary(concat(header, ciphertext, tag))
+  if (p.headerBytes.length !== header.length) fail('MALFORMED_ENVELOPE')
+  return toEnvelopeString(p.headerBytes, p.body)
+}
+
+/**
+ * Convert an envelope string to its binary form (header || ciphertext || tag), for BYTEA/BLOB columns.
+ *
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`.
+ * @example
+ * ```ts
+ * import { sealKey, envelopeToBytes, envelopeFromBytes } from '@org/keyseal'
+ * const envelope = await sealKey('sk-test-123', 'correct horse battery staple')
+ * const bytes = envelopeToBytes(envelope)
+ * console.log(bytes[0]) // 1
+ * console.log(envelopeFromBytes(bytes) === envelope) // true
+ * ```
+ */
+export function envelopeToBytes(envelope: string): Uint8Array {
+  const p = parseString(envelope)
+  return concat(p.headerBytes, p.body)
+}
+
+/**
+ * Convert the binary form back to an envelope string.
+ *
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`.
+ * @example
+ * ```ts
+ * import { envelopeFromBytes, isKeysealError } from '@org/keyseal'
+ * try {
+ *   envelopeFromBytes(new Uint8Array([2, 1]))
+ * } catch (error) {
+ *   if (isKeysealError(error)) console.log(error.code) // UNSUPPORTED_VERSION
+ * }
+ * ```
+ */
+export function envelopeFromBytes(bytes: Uint8Array): string {
+  if (!isBytes(bytes) || bytes.length > BINARY_MAX) return fail('MALFORMED_ENVELOPE')
+  const p = parseBinary(bytes)
+  return toEnvelopeString(p.headerBytes, p.body)
+}
+
+/** @internal The string-form size cap, exported for tests and the spec. */
+export const ENVELOPE_STRING_MAX = STRING_MAX

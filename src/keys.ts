@@ -1,0 +1,224 @@
+// Key objects: raw 256-bit keys and passphrase-derived keys. Secret material lives only in
+// non-extractable CryptoKeys inside a module-private WeakMap; the objects users hold carry no
+// secret and redact themselves when printed or serialized.
+import { fromBase64url, isBytes, toBase64url, wipe } from './bytes.js'
+import { aesGcmKeyAndCommitment, masterFromPassphrase, masterFromRaw } from './derive.js'
+import { fail } from './errors.js'
+import { parseString, SALT_MIN, type KdfParams } from './envelope.js'
+import { checkOptions, optionalKeyId, passphraseBytes, RAW_KEY_PREFIX } from './inputs.js'
+import { checkOpenParams, checkSealParams, resolvePolicy, type KeysealPolicy } from './policy.js'
+import { platform, randomBytes } from './webcrypto.js'
+
+/** The kind of a {@link KeysealKey}. */
+export type KeysealKeyKind = 'raw' | 'pbkdf2-sha256'
+
+/**
+ * NIST SP 800-38D §8.3: with random 96-bit nonces, one AES-GCM key may encrypt at most 2^32
+ * messages. A derived key seals every envelope under one AES key (its salt is fixed), so it counts.
+ */
+export const DERIVED_KEY_SEAL_LIMIT = 2 ** 32
+
+/** @internal */
+export interface RawState {
+  readonly type: 'raw'
+  readonly base: CryptoKey
+}
+
+/** @internal */
+export interface DerivedState {
+  readonly type: 'derived'
+  readonly params: KdfParams
+  readonly salt: Uint8Array<ArrayBuffer>
+  readonly aes: CryptoKey
+  readonly commitment: Uint8Array<ArrayBuffer>
+  seals: number
+}
+
+const states = new WeakMap<KeysealKey, RawState | DerivedState>()
+const TOKEN: unique symbol = Symbol('keyseal.internal')
+
+/** @internal The hidden state of a key object, or undefined for anything that is not one. */
+export function keyState(k: unknown): RawState | DerivedState | undefined {
+  return typeof k === 'object' && k !== null ? states.get(k as KeysealKey) : undefined
+}
+
+/**
+ * A reusable key: a raw 256-bit key from {@link importKey}, or a passphrase-derived key from
+ * {@link deriveKey}. Pass it wherever a passphrase goes. It holds only non-extractable CryptoKeys,
+ * and printing or JSON-serializing it never shows key material.
+ *
+ * @example
+ * ```ts
+ * import { generateKey, importKey, sealKey, openKey } from '@org/keyseal'
+ * const key = await importKey(await generateKey(), { keyId: 'prod-2026' })
+ * const envelope = await sealKey('sk-test-123', key, { context: 'user:42/openai' })
+ * console.log(JSON.stringify(key)) // {"type":"KeysealKey","kind":"raw","keyId":"prod-2026","canSeal":true}
+ * console.log(await openKey(envelope, key, { context: 'user:42/openai' })) // sk-test-123
+ * ```
+ */
+export class KeysealKey {
+  /** `raw` for a 256-bit key, `pbkdf2-sha256` for a passphrase-derived key. */
+  readonly kind: KeysealKeyKind
+  /** The key id written into envelopes this key seals, if any. */
+  readonly keyId: string | undefined
+  /** False for keys re-derived from an existing envelope: they open, but never seal. */
+  readonly canSeal: boolean
+
+  /** @internal Key objects come only from {@link importKey} and {@link deriveKey}. */
+  constructor(token: symbol, kind: KeysealKeyKind, keyId: string | undefined, canSeal: boolean, state: RawState | DerivedState) {
+    if (token !== TOKEN) fail('INVALID_OPTIONS')
+    this.kind = kind
+    this.keyId = keyId
+    this.canSeal = canSeal
+    states.set(this, state)
+    Object.freeze(this)
+  }
+
+  /** A redacted description: never key material. */
+  toJSON(): { type: 'KeysealKey'; kind: KeysealKeyKind; keyId?: string; canSeal: boolean } {
+    return this.keyId === undefined
+      ? { type: 'KeysealKey', kind: this.kind, canSeal: this.canSeal }
+      : { type: 'KeysealKey', kind: this.kind, keyId: this.keyId, canSeal: this.canSeal }
+  }
+
+  /** A redacted description: never key material. */
+  toString(): string {
+    return `KeysealKey(${this.kind}${this.keyId === undefined ? '' : `, ${this.keyId}`})`
+  }
+
+  /** @internal Node's util.inspect / console.log. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString()
+  }
+
+  /** @internal Deno's console.log. */
+  [Symbol.for('Deno.customInspect')](): string {
+    return this.toString()
+  }
+}
+
+/** Options for {@link deriveKey}. */
+export interface DeriveKeyOptions {
+  /** Policy for the KDF parameters. Default {@link defaultPolicy}. */
+  policy?: KeysealPolicy
+  /** Key id written into envelopes this key seals (1–64 printable ASCII characters). */
+  keyId?: string
+  /**
+   * Re-derive the key of an existing envelope (its salt and parameters) instead of making a new
+   * one. Such a key opens every envelope that shares them, and cannot seal.
+   */
+  envelope?: string
+}
+
+/**
+ * Run the passphrase KDF once and keep the result as a reusable key.
+ *
+ * Without `envelope`: a fresh random salt and the policy's parameters; the key seals and opens many
+ * envelopes cheaply, and each of them still opens with the passphrase alone, because the header
+ * carries the salt and parameters. With `envelope`: the key re-derives that envelope's salt and
+ * parameters (checked against the policy first) and opens all envelopes that share them, but it
+ * cannot seal (docs/format.md §8 explains why).
+ *
+ * @throws {KeysealError} `INVALID_KEY` (bad passphrase), `INVALID_OPTIONS`, `MALFORMED_ENVELOPE`,
+ * `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`, `KEY_MISMATCH` (a raw-key envelope),
+ * `PARAMS_OUT_OF_POLICY`, `WEBCRYPTO_UNAVAILABLE`.
+ * @example
+ * ```ts
+ * import { deriveKey, sealKey, openKey } from '@org/keyseal'
+ * const key = await deriveKey('correct horse battery staple') // one PBKDF2 run, 600,000 iterations
+ * const a = await sealKey('sk-proj-aaa', key, { context: 'user:42/openai' })
+ * const b = await sealKey('sk-ant-bbb', key, { context: 'user:42/anthropic' })
+ * // Each envelope also opens with the passphrase alone:
+ * console.log(await openKey(a, 'correct horse battery staple', { context: 'user:42/openai' })) // sk-proj-aaa
+ * console.log(await openKey(b, key, { context: 'user:42/anthropic' })) // sk-ant-bbb
+ * ```
+ */
+export async function deriveKey(passphrase: string | Uint8Array, options?: DeriveKeyOptions): Promise<KeysealKey> {
+  const o = checkOptions<DeriveKeyOptions>(options, ['policy', 'keyId', 'envelope'])
+  const policy = resolvePolicy(o.policy)
+  let keyId = optionalKeyId(o.keyId)
+  const pw = passphraseBytes(passphrase)
+  platform()
+  let params: KdfParams
+  let salt: Uint8Array<ArrayBuffer>
+  let canSeal: boolean
+  if (o.envelope !== undefined) {
+    const h = parseString(o.envelope).header
+    if (h.params.kdf === 'raw') fail('KEY_MISMATCH')
+    checkOpenParams(h.params, policy)
+    params = h.params
+    salt = h.salt
+    keyId ??= h.keyId
+    canSeal = false
+  } else {
+    params = { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
+    checkSealParams(params, policy)
+    salt = randomBytes(SALT_MIN)
+    canSeal = true
+  }
+  const master = await masterFromPassphrase(pw, params, salt)
+  const { aes, commitment } = await aesGcmKeyAndCommitment(master, salt)
+  const state: DerivedState = { type: 'derived', params, salt, aes, commitment, seals: 0 }
+  return new KeysealKey(TOKEN, 'pbkdf2-sha256', keyId, canSeal, state)
+}
+
+/**
+ * Make a new random 256-bit key, as a string you can store in an environment variable or a
+ * secrets manager: `ksk1.` followed by 43 base64url characters. Load it with {@link importKey}.
+ *
+ * @throws {KeysealError} `WEBCRYPTO_UNAVAILABLE`.
+ * @example
+ * ```ts
+ * import { generateKey } from '@org/keyseal'
+ * const stored = await generateKey()
+ * console.log(stored.startsWith('ksk1.'), stored.length) // true 48
+ * ```
+ */
+export async function generateKey(): Promise<string> {
+  const raw = randomBytes(32)
+  const s = RAW_KEY_PREFIX + toBase64url(raw)
+  wipe(raw)
+  return s
+}
+
+/** Options for {@link importKey}. */
+export interface ImportKeyOptions {
+  /** Key id written into envelopes this key seals (1–64 printable ASCII characters). */
+  keyId?: string
+}
+
+/**
+ * Load a raw 256-bit key: the string from {@link generateKey}, or exactly 32 bytes. Anything else
+ * is refused, as is an all-zero key (almost always an uninitialised buffer).
+ *
+ * Every envelope sealed with a raw key gets its own random salt, and so its own AES key and
+ * commitment (docs/format.md §5), so one raw key can seal any number of envelopes.
+ *
+ * @throws {KeysealError} `INVALID_KEY`, `INVALID_OPTIONS`, `WEBCRYPTO_UNAVAILABLE`.
+ * @example
+ * ```ts
+ * import { importKey } from '@org/keyseal'
+ * const key = await importKey(new Uint8Array(32).fill(7), { keyId: 'test' })
+ * console.log(String(key)) // KeysealKey(raw, test)
+ * ```
+ */
+export async function importKey(material: string | Uint8Array, options?: ImportKeyOptions): Promise<KeysealKey> {
+  const o = checkOptions<ImportKeyOptions>(options, ['keyId'])
+  const keyId = optionalKeyId(o.keyId)
+  let raw: Uint8Array<ArrayBuffer>
+  if (typeof material === 'string') {
+    if (material.length !== RAW_KEY_PREFIX.length + 43 || !material.startsWith(RAW_KEY_PREFIX)) fail('INVALID_KEY')
+    raw = fromBase64url(material.slice(RAW_KEY_PREFIX.length), 'INVALID_KEY')
+  } else if (isBytes(material)) {
+    raw = new Uint8Array(material)
+  } else {
+    return fail('INVALID_KEY')
+  }
+  if (raw.length !== 32) fail('INVALID_KEY')
+  let any = 0
+  for (let i = 0; i < 32; i++) any |= raw[i]!
+  if (any === 0) fail('INVALID_KEY')
+  const base = await masterFromRaw(raw)
+  wipe(raw)
+  return new KeysealKey(TOKEN, 'raw', keyId, true, { type: 'raw', base })
+}
