@@ -1,0 +1,174 @@
+// Browser launchers. Each opens one URL served by server.mjs, waits for the page to POST its
+// result, and closes the browser. Recipes and flags: ../shared/RUNTIMES.md (pitfalls 8, 9, 10).
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const CHROMIUM = '/usr/bin/chromium'
+export const FIREFOX = '/usr/bin/firefox-esr'
+export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver'
+export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
+
+// Pitfall 9: root needs --no-sandbox; keep Chromium from calling out on this closed network.
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+
+// Pitfall 8: keep Firefox off the network (updates, telemetry, safe browsing, captive portal).
+const FIREFOX_PREFS = {
+  'app.update.enabled': false,
+  'app.update.auto': false,
+  'app.normandy.enabled': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'browser.safebrowsing.downloads.enabled': false,
+  'browser.safebrowsing.blockedURIs.enabled': false,
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.newtabpage.enabled': false,
+  'browser.startup.page': 0,
+  'datareporting.healthreport.uploadEnabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.enabled': false,
+  'toolkit.telemetry.unified': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'network.dns.disablePrefetch': true,
+  'network.prefetch-next': false,
+  'extensions.update.enabled': false,
+  'extensions.getAddons.cache.enabled': false,
+  'services.settings.server': 'http://127.0.0.1:9/',
+}
+
+const withTimeout = (promise, ms, what) =>
+  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no result after ${ms / 1000} s`)), ms).unref())])
+
+/** Chromium through playwright-core. `hostRules` maps a non-localhost name to loopback. */
+export async function runChromium(url, result, { timeoutMs = 180_000, hostRules } = {}) {
+  const { chromium } = await import('playwright-core')
+  const args = [...CHROMIUM_ARGS]
+  if (hostRules) args.push(`--host-resolver-rules=${hostRules}`)
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args })
+  const log = []
+  try {
+    const page = await browser.newPage()
+    page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`))
+    page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`))
+    await page.goto(url)
+    const out = await withTimeout(result, timeoutMs, 'chromium').catch((e) => ({ crash: `${e.message} ${log.join(' | ')}` }))
+    return { ...out, browserVersion: `Chromium ${browser.version()}` }
+  } finally {
+    await browser.close()
+  }
+}
+
+/** Debian's Firefox ESR through puppeteer-core over WebDriver BiDi. */
+export async function runFirefox(url, result, { timeoutMs = 180_000 } = {}) {
+  const { default: puppeteer } = await import('puppeteer-core')
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    extraPrefsFirefox: FIREFOX_PREFS,
+  })
+  try {
+    const page = await browser.newPage()
+    const log = []
+    page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`))
+    page.on('console', (m) => m.type() === 'error' && log.push(`console: ${m.text()}`))
+    await page.goto(url)
+    const out = await withTimeout(result, timeoutMs, 'firefox').catch((e) => ({ crash: `${e.message} ${log.join(' | ')}` }))
+    return { ...out, browserVersion: (await browser.version()).replace(/^firefox\//i, 'Firefox ') }
+  } finally {
+    await browser.close()
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Start Xvfb on a display it picks itself (-displayfd); resolves to { display, stop }. */
+async function startXvfb() {
+  const proc = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const display = await withTimeout(
+    new Promise((resolve, reject) => {
+      let buf = ''
+      proc.stdout.on('data', (d) => {
+        buf += d
+        if (buf.includes('\n')) resolve(`:${buf.trim()}`)
+      })
+      proc.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)))
+    }),
+    15_000,
+    'Xvfb',
+  )
+  return { display, stop: () => proc.kill() }
+}
+
+async function wd(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const json = await res.json().catch(() => ({}))
+  if (!res.ok) throw new Error(`WebDriver ${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`)
+  return json.value
+}
+
+/** WebKitGTK's MiniBrowser under Xvfb, driven over W3C WebDriver (raw HTTP) by WebKitWebDriver. */
+export async function runWebKit(url, result, { timeoutMs = 180_000 } = {}) {
+  const xvfb = await startXvfb()
+  const port = await freePort()
+  const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, DISPLAY: xvfb.display } })
+  const base = `http://127.0.0.1:${port}`
+  let session = null
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        await wd(base, 'GET', '/status')
+        break
+      } catch (error) {
+        if (i > 100) throw error
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    const created = await wd(base, 'POST', '/session', {
+      capabilities: {
+        alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } },
+      },
+    })
+    session = created.sessionId
+    const version = `WebKitGTK ${created.capabilities?.browserVersion ?? '?'}`
+    await wd(base, 'POST', `/session/${session}/url`, { url })
+    const out = await withTimeout(result, timeoutMs, 'webkit').catch((e) => ({ crash: e.message }))
+    return { ...out, browserVersion: version }
+  } finally {
+    if (session) await wd(base, 'DELETE', `/session/${session}`).catch(() => {})
+    driver.kill()
+    xvfb.stop()
+  }
+}
+
+export async function tempDir(prefix) {
+  return mkdtemp(join(tmpdir(), prefix))
+}
+
+export async function removeDir(dir) {
+  await rm(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,493 @@
+// The one shared conformance suite. Plain ESM, no imports but the tiny harness beside it, and no
+// access to files, network or runtime-specific APIs: every runtime's thin entry point
+// (test/runtimes/*) loads the BUILT keyseal module, loads the input the driver prepared
+// (scripts/runtimes/run.mjs) and calls `runPhase(ks, input)`. The returned object is plain JSON.
+//
+// Phases:
+//   'conformance'  envelope vectors, NIST AES-GCM vectors via WebCrypto, round trips, context
+//                  binding, tampering, bad inputs; also seals this runtime's interop envelopes.
+//   'open'         opens every runtime's interop envelopes (cross-runtime interop, phase 2).
+//   'no-webcrypto' run where globalThis.crypto.subtle is missing: calls must reject with
+//                  WEBCRYPTO_UNAVAILABLE (the entry point has already proven that import did not throw).
+import { assert, bytesEqual, createRunner, equal, fromHex, rejectsWithCode, toHex } from './harness.mjs'
+
+export { toHex, fromHex }
+
+const enc = new TextEncoder()
+const dec = new TextDecoder()
+
+/** The cheap policy from docs/api-contract.md: explicit, never the default. */
+function testPolicy(ks) {
+  return ks.createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000 } })
+}
+
+/** Fixed interop material, identical in every runtime (the driver does not need to send it). */
+export const INTEROP = Object.freeze({
+  // Decomposed "é" (e + U+0301) when sealing, composed when opening: keyseal normalises
+  // string passphrases to NFC, so both must derive the same key.
+  passphraseSeal: 'cafe\u0301 correct horse battery staple',
+  passphraseOpen: 'caf\u00e9 correct horse battery staple',
+  passphraseBytesHex: '00ff7f80c3a9e29c93f09f9491deadbeef',
+  rawKeyHex: '8f3c1d2e4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0',
+  keyId: 'interop-k1',
+  context: 'tenant:acme/openai-key',
+  contextBytesHex: '6b657973656100ff01',
+})
+
+const secretFor = (runtime, id) => `sk-${runtime}-${id}-ключ-🔑-${'x'.repeat(8)}`
+// Bytes that are not UTF-8 (0xff), so openKey must refuse them and openKeyBytes must return them.
+const binarySecretFor = (runtime) => new Uint8Array([0xff, 0xfe, 0x00, 0x01, ...enc.encode(runtime)])
+
+const EXPORTS = [
+  'sealKey', 'openKey', 'openKeyBytes', 'deriveKey', 'generateKey', 'importKey', 'inspect',
+  'envelopeToJSON', 'envelopeFromJSON', 'envelopeToBytes', 'envelopeFromBytes', 'createPolicy',
+  'defaultPolicy', 'KeysealError',
+]
+
+// ---- base64url (strict, unpadded) for building hand-made bad envelopes -----------------------
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+function b64url(bytes) {
+  let out = ''
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)
+    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6))
+    for (let j = 0; j < chars; j++) out += B64[(n >>> (18 - 6 * j)) & 63]
+  }
+  return out
+}
+function unb64url(s) {
+  const out = []
+  let acc = 0
+  let bits = 0
+  for (const ch of s) {
+    const v = B64.indexOf(ch)
+    if (v < 0) throw new Error('bad base64url in test')
+    acc = (acc << 6) | v
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out.push((acc >>> bits) & 255)
+    }
+  }
+  return new Uint8Array(out)
+}
+/** Split 'ks1.<header>.<body>' into decoded header and body bytes. */
+function splitEnvelope(envelope) {
+  const [prefix, head, body] = envelope.split('.')
+  return { prefix, head: unb64url(head), body: unb64url(body) }
+}
+function joinEnvelope(prefix, head, body) {
+  return `${prefix}.${b64url(head)}.${b64url(body)}`
+}
+
+// ---- keys from fixed material ---------------------------------------------------------------
+function contextValue(ctx) {
+  if (ctx == null) return undefined
+  if ('utf8' in ctx) return ctx.utf8
+  return fromHex(ctx.hex)
+}
+
+// ---- phases ----------------------------------------------------------------------------------
+
+export async function runPhase(ks, input) {
+  if (input.phase === 'conformance') return conformance(ks, input)
+  if (input.phase === 'open') return openPhase(ks, input)
+  if (input.phase === 'no-webcrypto') return noWebCrypto(ks)
+  throw new Error(`unknown phase ${input.phase}`)
+}
+
+async function conformance(ks, input) {
+  const t = createRunner()
+  const policy = () => testPolicy(ks)
+  const runtime = input.runtime
+  const sealed = []
+
+  t.test('exports the public API', () => {
+    for (const name of EXPORTS) assert(name in ks, `missing export ${name}`)
+    assert(typeof ks.KeysealError === 'function', 'KeysealError is not a class')
+    equal(ks.defaultPolicy.pbkdf2.iterations, 600000, 'defaultPolicy.pbkdf2.iterations')
+  })
+
+  // -- platform AES-GCM (NIST CAVP, 96-bit IVs), through the same crypto.subtle keyseal uses --
+  const nist = input.nist
+  if (nist) {
+    t.test(`NIST CAVP AES-256-GCM encrypt, 96-bit IV (${nist.encrypt.length} cases)`, () => nistEncrypt(nist.encrypt))
+    t.test(`NIST CAVP AES-256-GCM decrypt, 96-bit IV (${nist.decrypt.length} cases, ${nist.decrypt.filter((c) => c.fail).length} must fail)`, () =>
+      nistDecrypt(nist.decrypt))
+  } else {
+    t.skip('NIST CAVP AES-256-GCM vectors', 'no NIST data in the input')
+  }
+
+  // -- the project's frozen envelope vectors --
+  if (input.envelopeVectors) {
+    for (const v of envelopeVectorCases(input.envelopeVectors)) {
+      t.test(`envelope vector ${v.name}`, () => checkEnvelopeVector(ks, v))
+    }
+  } else {
+    t.skip('envelope vectors', 'vectors/envelopes-v1.json not present')
+  }
+
+  // -- round trips --
+  t.test('passphrase (string) round trip, with context', async () => {
+    const env = await ks.sealKey('sk-proj-abc123', 'correct horse battery staple', { context: 'ctx', policy: policy() })
+    assert(typeof env === 'string' && env.startsWith('ks1.'), 'envelope does not start with ks1.')
+    equal(await ks.openKey(env, 'correct horse battery staple', { context: 'ctx', policy: policy() }), 'sk-proj-abc123', 'secret')
+  })
+
+  t.test('passphrase is NFC-normalised (NFD seal, NFC open)', async () => {
+    const env = await ks.sealKey('s', INTEROP.passphraseSeal, { policy: policy() })
+    equal(await ks.openKey(env, INTEROP.passphraseOpen, { policy: policy() }), 's', 'secret')
+  })
+
+  t.test('passphrase (bytes) round trip; bytes secret via openKeyBytes; NOT_UTF8 via openKey', async () => {
+    const pw = fromHex(INTEROP.passphraseBytesHex)
+    const secret = binarySecretFor(runtime)
+    const env = await ks.sealKey(secret, pw, { policy: policy() })
+    bytesEqual(await ks.openKeyBytes(env, pw, { policy: policy() }), secret, 'secret')
+    await rejectsWithCode(ks, () => ks.openKey(env, pw, { policy: policy() }), 'NOT_UTF8', 'openKey on binary secret')
+  })
+
+  t.test('Unicode secret round trip (astral characters, no normalisation of secrets)', async () => {
+    const secret = 'e\u0301 🔑 ключ 鍵'
+    const env = await ks.sealKey(secret, 'pw-unicode', { policy: policy() })
+    const out = await ks.openKey(env, 'pw-unicode', { policy: policy() })
+    equal(out, secret, 'secret')
+    bytesEqual(await ks.openKeyBytes(env, 'pw-unicode', { policy: policy() }), enc.encode(secret), 'secret bytes')
+  })
+
+  t.test('deriveKey: seal and open with a derived key; re-derived from the envelope it opens but cannot seal', async () => {
+    const key = await ks.deriveKey('derived passphrase', { policy: policy() })
+    const env = await ks.sealKey('sk-derived', key, { context: 'c1' })
+    equal(await ks.openKey(env, key, { context: 'c1' }), 'sk-derived', 'same key')
+    equal(await ks.openKey(env, 'derived passphrase', { context: 'c1', policy: policy() }), 'sk-derived', 'via passphrase')
+    const again = await ks.deriveKey('derived passphrase', { policy: policy(), envelope: env })
+    equal(await ks.openKey(env, again, { context: 'c1' }), 'sk-derived', 're-derived key')
+    await rejectsWithCode(ks, () => ks.sealKey('x', again), 'KEY_USAGE', 'sealing with an open-only key')
+    // Two envelopes sealed by the same derived key share salt and parameters.
+    const env2 = await ks.sealKey('sk-derived-2', key)
+    equal(await ks.openKey(env2, again), 'sk-derived-2', 're-derived key opens a sibling envelope')
+  })
+
+  t.test('raw keys: generateKey format, importKey (string and bytes) round trip', async () => {
+    const k = await ks.generateKey()
+    assert(/^ksk1\.[A-Za-z0-9_-]{43}$/.test(k), 'generateKey format')
+    assert(k !== (await ks.generateKey()), 'generateKey returned the same key twice')
+    const key = await ks.importKey(k)
+    const env = await ks.sealKey('sk-raw', key, { context: 'raw-ctx' })
+    equal(await ks.openKey(env, await ks.importKey(k), { context: 'raw-ctx' }), 'sk-raw', 'secret')
+    const fixed = fromHex(INTEROP.rawKeyHex)
+    const fromBytes = await ks.importKey(fixed)
+    const fromString = await ks.importKey('ksk1.' + b64url(fixed))
+    const env2 = await ks.sealKey('sk-raw-2', fromBytes, { keyId: 'k2' })
+    equal(await ks.openKey(env2, fromString), 'sk-raw-2', 'string form of the same bytes')
+  })
+
+  t.test('envelope conversions: inspect, JSON and bytes round trips', async () => {
+    const env = await ks.sealKey('sk-conv', 'pw-conv', { policy: policy() })
+    const info = ks.inspect(env)
+    assert(info && typeof info === 'object', 'inspect returns an object')
+    assert(JSON.stringify(info).includes('1000'), 'inspect shows the iteration count')
+    equal(ks.envelopeFromJSON(ks.envelopeToJSON(env)), env, 'JSON round trip')
+    equal(ks.envelopeFromJSON(JSON.parse(JSON.stringify(ks.envelopeToJSON(env)))), env, 'JSON text round trip')
+    const bytes = ks.envelopeToBytes(env)
+    assert(bytes instanceof Uint8Array, 'envelopeToBytes returns bytes')
+    equal(ks.envelopeFromBytes(bytes), env, 'bytes round trip')
+  })
+
+  t.test('default policy (600,000 PBKDF2 iterations) round trip', async () => {
+    const env = await ks.sealKey('sk-default-policy', 'a passphrase under the default policy')
+    assert(JSON.stringify(ks.inspect(env)).includes('600000'), 'inspect shows 600000 iterations')
+    equal(await ks.openKey(env, 'a passphrase under the default policy'), 'sk-default-policy', 'secret')
+  })
+
+  // -- context binding --
+  t.test('context binding: wrong or missing context is AUTH_FAILED', async () => {
+    const env = await ks.sealKey('sk-ctx', 'pw-ctx', { context: 'tenant-a', policy: policy() })
+    const p = { policy: policy() }
+    await rejectsWithCode(ks, () => ks.openKey(env, 'pw-ctx', { ...p, context: 'tenant-b' }), 'AUTH_FAILED', 'wrong context')
+    await rejectsWithCode(ks, () => ks.openKey(env, 'pw-ctx', p), 'AUTH_FAILED', 'missing context')
+    await rejectsWithCode(ks, () => ks.openKey(env, 'pw-ctx', { ...p, context: 'tenant-a ' }), 'AUTH_FAILED', 'context + space')
+    const bare = await ks.sealKey('sk-ctx', 'pw-ctx', { policy: policy() })
+    await rejectsWithCode(ks, () => ks.openKey(bare, 'pw-ctx', { ...p, context: 'x' }), 'AUTH_FAILED', 'unexpected context')
+    const key = await ks.importKey(fromHex(INTEROP.rawKeyHex))
+    const raw = await ks.sealKey('sk-ctx', key, { context: enc.encode('bytes-ctx') })
+    await rejectsWithCode(ks, () => ks.openKey(raw, key, { context: enc.encode('bytes-cty') }), 'AUTH_FAILED', 'raw key, wrong bytes context')
+  })
+
+  t.test('wrong passphrase or wrong raw key is AUTH_FAILED', async () => {
+    const env = await ks.sealKey('sk-w', 'right', { policy: policy() })
+    await rejectsWithCode(ks, () => ks.openKey(env, 'wrong', { policy: policy() }), 'AUTH_FAILED', 'wrong passphrase')
+    const raw = await ks.sealKey('sk-w', await ks.importKey(await ks.generateKey()))
+    await rejectsWithCode(ks, async () => ks.openKey(raw, await ks.importKey(await ks.generateKey())), 'AUTH_FAILED', 'wrong raw key')
+  })
+
+  // -- tampering: every character of a passphrase and a raw-key envelope --
+  t.test('tampering: every single-character change is a typed error, never plaintext', async () => {
+    const key = await ks.importKey(fromHex(INTEROP.rawKeyHex))
+    const cases = [
+      { env: await ks.sealKey('sk-tamper', 'pw-tamper', { context: 'c', policy: policy() }), open: (e) => ks.openKey(e, 'pw-tamper', { context: 'c', policy: policy() }) },
+      { env: await ks.sealKey('sk-tamper', key, { context: 'c', keyId: 'kid' }), open: (e) => ks.openKey(e, key, { context: 'c' }) },
+    ]
+    const TYPED = ['MALFORMED_ENVELOPE', 'UNSUPPORTED_VERSION', 'UNSUPPORTED_KDF', 'PARAMS_OUT_OF_POLICY', 'AUTH_FAILED', 'KEY_MISMATCH']
+    for (const { env, open } of cases) {
+      const bodyStart = env.lastIndexOf('.') + 1
+      for (let i = 0; i < env.length; i++) {
+        const c = env[i]
+        const alt = c === '.' ? '_' : c === 'A' ? 'B' : 'A'
+        const bad = env.slice(0, i) + alt + env.slice(i + 1)
+        // Inside the body (but for its last character, whose low bits may be non-canonical
+        // base64url) the only possible outcome is the single authentication failure.
+        const codes = i >= bodyStart && i < env.length - 1 ? 'AUTH_FAILED' : TYPED
+        await rejectsWithCode(ks, () => open(bad), codes, `character ${i} changed`)
+      }
+      for (const bad of [env.slice(0, -1), env + 'A', env.slice(0, bodyStart), env.replace('ks1.', 'ks2.'), env.replace('ks1.', 'KS1.')]) {
+        await rejectsWithCode(ks, () => open(bad), TYPED, 'truncated/extended/prefix-changed envelope')
+      }
+    }
+  })
+
+  t.test('tampered header fields (iterations, KDF id, version) give their specific codes', async () => {
+    const env = await ks.sealKey('sk-h', 'pw-h', { policy: policy() })
+    const { prefix, head, body } = splitEnvelope(env)
+    // Header byte 0: version 1; byte 1: KDF id (2 = PBKDF2-SHA256); bytes 2..5: iterations (big endian).
+    equal(head[0], 1, 'version byte')
+    equal(head[1], 2, 'KDF id byte')
+    const withIterations = (n) => {
+      const h = head.slice()
+      h[2] = n >>> 24
+      h[3] = (n >>> 16) & 255
+      h[4] = (n >>> 8) & 255
+      h[5] = n & 255
+      return joinEnvelope(prefix, h, body)
+    }
+    const open = (e, p = policy()) => ks.openKey(e, 'pw-h', { policy: p })
+    await rejectsWithCode(ks, () => open(withIterations(0xffffffff)), 'PARAMS_OUT_OF_POLICY', 'iterations 2^32-1')
+    await rejectsWithCode(ks, () => open(withIterations(999)), 'PARAMS_OUT_OF_POLICY', 'iterations below openMinIterations')
+    await rejectsWithCode(ks, () => open(withIterations(1001)), 'AUTH_FAILED', 'iterations changed inside the policy')
+    await rejectsWithCode(ks, () => open(env, ks.defaultPolicy), 'PARAMS_OUT_OF_POLICY', '1000 iterations under the default policy')
+    const kdf = head.slice()
+    kdf[1] = 0x09
+    await rejectsWithCode(ks, () => open(joinEnvelope(prefix, kdf, body)), 'UNSUPPORTED_KDF', 'unknown KDF id')
+  })
+
+  // -- a sample of bad inputs with their exact codes --
+  const pw = 'bad-input passphrase'
+  const badInputs = [
+    ['openKey: not an envelope', () => ks.openKey('sk-proj-plaintext-key', pw), 'MALFORMED_ENVELOPE'],
+    ['openKey: envelope is a number', () => ks.openKey(42, pw), 'MALFORMED_ENVELOPE'],
+    ['openKey: empty string', () => ks.openKey('', pw), 'MALFORMED_ENVELOPE'],
+    ['openKey: ks2. prefix', () => ks.openKey('ks2.AAAA.AAAA', pw), 'UNSUPPORTED_VERSION'],
+    ['openKey: three dots', () => ks.openKey('ks1.AAAA.AAAA.AAAA', pw), 'MALFORMED_ENVELOPE'],
+    ['openKey: non-base64url characters', () => ks.openKey('ks1.AA+A.AA/A', pw), 'MALFORMED_ENVELOPE'],
+    ['sealKey: empty secret', () => ks.sealKey('', pw, { policy: testPolicy(ks) }), 'INVALID_SECRET'],
+    ['sealKey: secret is a number', () => ks.sealKey(42, pw, { policy: testPolicy(ks) }), 'INVALID_SECRET'],
+    ['sealKey: secret with a lone surrogate', () => ks.sealKey('ab\ud800', pw, { policy: testPolicy(ks) }), 'INVALID_SECRET'],
+    ['sealKey: empty passphrase', () => ks.sealKey('s', '', { policy: testPolicy(ks) }), 'INVALID_KEY'],
+    ['sealKey: passphrase with NUL', () => ks.sealKey('s', 'pw\u0000', { policy: testPolicy(ks) }), 'INVALID_KEY'],
+    ['sealKey: raw key string used as passphrase', () => ks.sealKey('s', 'ksk1.' + 'A'.repeat(43), { policy: testPolicy(ks) }), 'INVALID_KEY'],
+    ['sealKey: key is a number', () => ks.sealKey('s', 7), 'INVALID_KEY'],
+    ['sealKey: context is a number', () => ks.sealKey('s', pw, { context: 7, policy: testPolicy(ks) }), 'INVALID_CONTEXT'],
+    ['sealKey: context over 1024 bytes', () => ks.sealKey('s', pw, { context: 'c'.repeat(1025), policy: testPolicy(ks) }), 'INVALID_CONTEXT'],
+    ['sealKey: policy below the default floor is refused by createPolicy', () => ks.createPolicy({ pbkdf2: { iterations: 1000 } }), 'INVALID_OPTIONS'],
+    ['createPolicy: zero iterations', () => ks.createPolicy({ pbkdf2: { iterations: 0 } }), 'INVALID_OPTIONS'],
+    ['createPolicy: fractional iterations', () => ks.createPolicy({ pbkdf2: { iterations: 600000.5 } }), 'INVALID_OPTIONS'],
+    ['importKey: 31 bytes', () => ks.importKey(new Uint8Array(31)), 'INVALID_KEY'],
+    ['importKey: short ksk1. string', () => ks.importKey('ksk1.AAAA'), 'INVALID_KEY'],
+  ]
+  t.test(`bad inputs: ${badInputs.length} cases with their exact codes`, async () => {
+    for (const [what, fn, code] of badInputs) await rejectsWithCode(ks, fn, code, what)
+  })
+
+  t.test('key kind mismatch: passphrase vs raw key is KEY_MISMATCH', async () => {
+    const key = await ks.importKey(fromHex(INTEROP.rawKeyHex))
+    const raw = await ks.sealKey('sk-km', key)
+    await rejectsWithCode(ks, () => ks.openKey(raw, 'some passphrase', { policy: testPolicy(ks) }), 'KEY_MISMATCH', 'raw envelope, passphrase')
+    const pass = await ks.sealKey('sk-km', 'some passphrase', { policy: testPolicy(ks) })
+    await rejectsWithCode(ks, () => ks.openKey(pass, key), 'KEY_MISMATCH', 'passphrase envelope, raw key')
+    const withId = await ks.sealKey('sk-km', await ks.importKey(fromHex(INTEROP.rawKeyHex), { keyId: 'k-a' }))
+    await rejectsWithCode(ks, async () => ks.openKey(withId, await ks.importKey(fromHex(INTEROP.rawKeyHex), { keyId: 'k-b' })), 'KEY_MISMATCH', 'other key id')
+  })
+
+  t.test('errors carry fixed messages that never contain the input', async () => {
+    const secretish = 'sk-proj-SHOULD-NOT-LEAK-0123456789'
+    const err = await rejectsWithCode(ks, () => ks.openKey(secretish, 'pw-SHOULD-NOT-LEAK'), 'MALFORMED_ENVELOPE', 'plaintext key as envelope')
+    assert(!String(err.message).includes('SHOULD-NOT-LEAK') && !String(err.stack ?? '').includes('SHOULD-NOT-LEAK'), 'error text contains the input')
+    equal(err.name, 'KeysealError', 'error name')
+    assert(err instanceof Error, 'KeysealError extends Error')
+  })
+
+  // -- interop, phase 1: seal this runtime's envelopes --
+  t.test('interop: seal this runtime\'s envelopes', async () => {
+    for (const item of await sealInterop(ks, runtime)) sealed.push(item)
+  })
+
+  const report = await t.run()
+  return { report, sealed }
+}
+
+// ---- NIST AES-GCM through WebCrypto ------------------------------------------------------------
+async function nistEncrypt(cases) {
+  const subtle = globalThis.crypto.subtle
+  const failures = []
+  for (const c of cases) {
+    const key = await subtle.importKey('raw', fromHex(c.key), 'AES-GCM', false, ['encrypt'])
+    const out = new Uint8Array(
+      await subtle.encrypt({ name: 'AES-GCM', iv: fromHex(c.iv), additionalData: fromHex(c.aad), tagLength: c.tag.length * 4 }, key, fromHex(c.pt)),
+    )
+    if (toHex(out) !== c.ct + c.tag) failures.push(c.id)
+  }
+  assert(failures.length === 0, `${failures.length} encrypt vectors differ, first: ${failures.slice(0, 5).join(', ')}`)
+}
+
+async function nistDecrypt(cases) {
+  const subtle = globalThis.crypto.subtle
+  const failures = []
+  for (const c of cases) {
+    const key = await subtle.importKey('raw', fromHex(c.key), 'AES-GCM', false, ['decrypt'])
+    let out = null
+    try {
+      out = toHex(
+        new Uint8Array(
+          await subtle.decrypt({ name: 'AES-GCM', iv: fromHex(c.iv), additionalData: fromHex(c.aad), tagLength: c.tag.length * 4 }, key, fromHex(c.ct + c.tag)),
+        ),
+      )
+    } catch {
+      out = null
+    }
+    if (c.fail ? out !== null : out !== c.pt) failures.push(c.id)
+  }
+  assert(failures.length === 0, `${failures.length} decrypt vectors misbehave, first: ${failures.slice(0, 5).join(', ')}`)
+}
+
+// ---- envelope vectors (vectors/envelopes-v1.json) ----------------------------------------------
+// The file is the project's frozen v1 vectors; the driver passes its parsed JSON. The vector
+// metadata drives the test: a success case names the expected secret, a failure case the code.
+function envelopeVectorCases(file) {
+  const list = Array.isArray(file) ? file : file.vectors ?? file.tests ?? file.cases
+  if (!Array.isArray(list)) throw new Error('envelopes-v1.json: no vector list found')
+  return list.map((v, i) => ({ ...v, name: v.name ?? v.id ?? v.description ?? `#${i}` }))
+}
+
+async function keyFromVector(ks, key, policy) {
+  if (key === undefined || key === null) throw new Error('vector has no key')
+  if (typeof key === 'string') return key
+  if (key.passphrase !== undefined) return key.passphrase
+  if (key.passphraseHex !== undefined) return fromHex(key.passphraseHex)
+  if (key.raw !== undefined) return ks.importKey(key.raw, key.keyId === undefined ? undefined : { keyId: key.keyId })
+  if (key.rawHex !== undefined) return ks.importKey(fromHex(key.rawHex), key.keyId === undefined ? undefined : { keyId: key.keyId })
+  if (key.derive !== undefined) return ks.deriveKey(key.derive, { policy, envelope: key.envelope })
+  throw new Error(`vector key shape not understood: ${Object.keys(key).join(',')}`)
+}
+
+async function checkEnvelopeVector(ks, v) {
+  const policy = v.policy ? ks.createPolicy(v.policy) : testPolicy(ks)
+  const options = { policy }
+  const ctx = v.context === undefined || v.context === null ? undefined : typeof v.context === 'string' ? v.context : contextValue(v.context)
+  if (ctx !== undefined) options.context = ctx
+  if (v.contextHex !== undefined) options.context = fromHex(v.contextHex)
+  const key = await keyFromVector(ks, v.key ?? (v.passphrase !== undefined ? { passphrase: v.passphrase } : v.rawKey !== undefined ? { raw: v.rawKey } : undefined), policy)
+  const expectError = v.error ?? v.expected?.error ?? v.code ?? v.expected?.code
+  if (expectError) {
+    await rejectsWithCode(ks, () => ks.openKeyBytes(v.envelope, key, options), expectError, 'vector')
+    return
+  }
+  const out = await ks.openKeyBytes(v.envelope, key, options)
+  const hex = v.secretHex ?? v.expected?.secretHex
+  const text = v.secret ?? v.expected?.secret
+  if (hex !== undefined) bytesEqual(out, fromHex(hex), 'secret')
+  else if (text !== undefined) equal(dec.decode(out), text, 'secret')
+  else throw new Error('vector names neither a secret nor an error')
+}
+
+// ---- interop ----------------------------------------------------------------------------------
+
+/** Phase 1: what this runtime seals for every other runtime to open. */
+export async function sealInterop(ks, runtime) {
+  const policy = testPolicy(ks)
+  const pwBytes = fromHex(INTEROP.passphraseBytesHex)
+  const raw = fromHex(INTEROP.rawKeyHex)
+  const derived = await ks.deriveKey(INTEROP.passphraseSeal, { policy })
+  const items = [
+    { id: 'passphrase', kind: 'passphrase', context: { utf8: INTEROP.context }, secret: secretFor(runtime, 'passphrase') },
+    { id: 'passphrase-bytes', kind: 'passphrase-bytes', context: null, secret: secretFor(runtime, 'passphrase-bytes') },
+    { id: 'derived', kind: 'derived', context: { hex: INTEROP.contextBytesHex }, secret: secretFor(runtime, 'derived') },
+    { id: 'raw', kind: 'raw', context: { utf8: INTEROP.context }, keyId: INTEROP.keyId, secret: secretFor(runtime, 'raw') },
+    { id: 'raw-binary', kind: 'raw-string', context: null, secretHex: toHex(binarySecretFor(runtime)) },
+  ]
+  for (const item of items) {
+    const opts = {}
+    const ctx = contextValue(item.context)
+    if (ctx !== undefined) opts.context = ctx
+    const secret = item.secretHex ? fromHex(item.secretHex) : item.secret
+    let key
+    if (item.kind === 'passphrase') key = INTEROP.passphraseSeal
+    else if (item.kind === 'passphrase-bytes') key = pwBytes
+    else if (item.kind === 'derived') key = derived
+    else if (item.kind === 'raw') key = await ks.importKey(raw, { keyId: INTEROP.keyId })
+    else key = await ks.importKey('ksk1.' + b64url(raw))
+    if (item.kind.startsWith('passphrase')) opts.policy = policy
+    item.envelope = await ks.sealKey(secret, key, opts)
+  }
+  return items.map((i) => ({ ...i, from: runtime }))
+}
+
+async function openKeyFor(ks, item, policy) {
+  const raw = fromHex(INTEROP.rawKeyHex)
+  if (item.kind === 'passphrase') return INTEROP.passphraseOpen
+  if (item.kind === 'passphrase-bytes') return fromHex(INTEROP.passphraseBytesHex)
+  if (item.kind === 'derived') return ks.deriveKey(INTEROP.passphraseOpen, { policy, envelope: item.envelope })
+  if (item.kind === 'raw') return ks.importKey('ksk1.' + b64url(raw), { keyId: INTEROP.keyId })
+  return ks.importKey(raw)
+}
+
+/** Phase 2: open every runtime's envelopes; one test per source runtime. */
+async function openPhase(ks, input) {
+  const t = createRunner()
+  const policy = testPolicy(ks)
+  const bySource = new Map()
+  for (const item of input.envelopes) {
+    if (!bySource.has(item.from)) bySource.set(item.from, [])
+    bySource.get(item.from).push(item)
+  }
+  for (const [from, items] of bySource) {
+    t.test(`opens envelopes sealed in ${from} (${items.length})`, async () => {
+      for (const item of items) {
+        const key = await openKeyFor(ks, item, policy)
+        const opts = { policy }
+        const ctx = contextValue(item.context)
+        if (ctx !== undefined) opts.context = ctx
+        if (item.secretHex) {
+          bytesEqual(await ks.openKeyBytes(item.envelope, key, opts), fromHex(item.secretHex), `${from}/${item.id}`)
+        } else {
+          equal(await ks.openKey(item.envelope, key, opts), item.secret, `${from}/${item.id}`)
+        }
+        // The context is bound: the same envelope must not open under another context.
+        await rejectsWithCode(ks, () => ks.openKey(item.envelope, key, { ...opts, context: 'another-context' }), 'AUTH_FAILED', `${from}/${item.id} wrong context`)
+      }
+    })
+  }
+  return { report: await t.run() }
+}
+
+// ---- without WebCrypto -------------------------------------------------------------------------
+async function noWebCrypto(ks) {
+  const t = createRunner()
+  t.test('crypto.subtle is really absent here', () => {
+    assert(globalThis.crypto?.subtle == null, 'crypto.subtle is present: this is not a no-WebCrypto context')
+  })
+  t.test('sealKey rejects with WEBCRYPTO_UNAVAILABLE', () =>
+    rejectsWithCode(ks, () => ks.sealKey('sk-x', 'a passphrase', { policy: testPolicy(ks) }), 'WEBCRYPTO_UNAVAILABLE', 'sealKey'))
+  t.test('openKey, deriveKey, generateKey, importKey reject with WEBCRYPTO_UNAVAILABLE', async () => {
+    // A well-formed PBKDF2 envelope (1000 iterations, inside the test policy), so parsing and the
+    // policy check pass and the platform is really needed.
+    const head = new Uint8Array([1, 2, 0, 0, 0x03, 0xe8, 16, ...new Uint8Array(16).fill(7), 0, ...new Uint8Array(12), ...new Uint8Array(32)])
+    const env = joinEnvelope('ks1', head, new Uint8Array(17))
+    await rejectsWithCode(ks, () => ks.openKey(env, 'a passphrase', { policy: testPolicy(ks) }), 'WEBCRYPTO_UNAVAILABLE', 'openKey')
+    await rejectsWithCode(ks, () => ks.deriveKey('a passphrase', { policy: testPolicy(ks) }), 'WEBCRYPTO_UNAVAILABLE', 'deriveKey')
+    await rejectsWithCode(ks, () => ks.generateKey(), 'WEBCRYPTO_UNAVAILABLE', 'generateKey')
+    await rejectsWithCode(ks, () => ks.importKey(new Uint8Array(32)), 'WEBCRYPTO_UNAVAILABLE', 'importKey')
+  })
+  t.test('pure functions still work: inspect refuses garbage with its own code', () =>
+    rejectsWithCode(ks, () => ks.inspect('not an envelope'), 'MALFORMED_ENVELOPE', 'inspect'))
+  return { report: await t.run() }
+}

@@ -1,0 +1,14 @@
+// Browser entry point (Chromium, Firefox, WebKit). The driver serves the repository over HTTP,
+// hands the input at /__input and waits for the answer at /__result; the browser only navigates.
+import { runPhase } from '../conformance/suite.mjs'
+
+const post = (body) => fetch('/__result', { method: 'POST', body: JSON.stringify(body) })
+try {
+  const input = await (await fetch('/__input')).json()
+  const ks = await import(input.module)
+  const out = await runPhase(ks, input)
+  out.version = navigator.userAgent
+  await post(out)
+} catch (error) {
+  await post({ crash: String((error && error.stack) || error) })
+}

@@ -1,0 +1,9 @@
+// Deno entry point. Usage: deno run --allow-read --allow-write=<output> test/runtimes/deno.mjs <input.json> <output.json>
+import { runPhase } from '../conformance/suite.mjs'
+
+const [inputPath, outputPath] = Deno.args
+const input = JSON.parse(await Deno.readTextFile(inputPath))
+const ks = await import(input.module)
+const out = await runPhase(ks, input)
+out.version = `Deno ${Deno.version.deno}`
+await Deno.writeTextFile(outputPath, JSON.stringify(out))

@@ -1,0 +1,18 @@
+// Node.js entry point (Node 20, 22, 24, 26). Usage: node test/runtimes/node.mjs <input.json> <output.json>
+// input.module is a file URL of the built package (dist/index.js, dist/index.cjs, or the copy
+// installed from the packed tarball); `format: 'cjs'` loads it with require().
+import { readFile, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { runPhase } from '../conformance/suite.mjs'
+
+const [inputPath, outputPath] = process.argv.slice(2)
+const input = JSON.parse(await readFile(inputPath, 'utf8'))
+if (input.deleteCrypto) {
+  // The no-WebCrypto check: remove the global before keyseal is even loaded.
+  delete globalThis.crypto
+}
+const ks = input.format === 'cjs' ? createRequire(import.meta.url)(fileURLToPath(input.module)) : await import(input.module)
+const out = await runPhase(ks, input)
+out.version = `Node ${process.version}`
+await writeFile(outputPath, JSON.stringify(out))
