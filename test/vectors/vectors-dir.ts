@@ -2,7 +2,8 @@
 //   1. $KEYSEAL_VECTORS_DIR, when set (no fallback then: a wrong override must not be papered over)
 //   2. <repo>/../shared/vectors
 //   3. <repo>/.vectors-cache/, filled by `node scripts/fetch-vectors.mjs`
-// When none holds the file, this throws, so the test FAILS with instructions instead of skipping.
+// The first of these that exists is used; when none exists, or it lacks a file, this throws, so the
+// test FAILS with instructions instead of skipping.
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,18 +15,31 @@ export function vectorsDirCandidates(env: Record<string, string | undefined> = p
   return [resolve(REPO_ROOT, '..', 'shared', 'vectors'), join(REPO_ROOT, '.vectors-cache')]
 }
 
-/** Absolute path of `relPath` (a manifest path such as `nist-cavp/gcmDecrypt256.rsp`). */
-export function vectorFile(relPath: string): string {
-  const tried: string[] = []
-  for (const dir of vectorsDirCandidates()) {
-    const file = join(dir, ...relPath.split('/'))
-    if (existsSync(file)) return file
-    tried.push(file)
-  }
+/** The first vectors directory that exists, or an error naming where to get one. */
+export function vectorsDir(): string {
+  const candidates = vectorsDirCandidates()
+  const found = candidates.find((d) => existsSync(d))
+  if (found !== undefined) return found
   throw new Error(
-    `NIST test vector ${relPath} not found. Looked at:\n  ${tried.join('\n  ')}\n` +
-      'Run `node scripts/fetch-vectors.mjs` to download and verify it into .vectors-cache/, ' +
+    `No NIST vectors directory. Looked at:\n  ${candidates.join('\n  ')}\n` +
+      'Run `node scripts/fetch-vectors.mjs` to download and verify the files into .vectors-cache/, ' +
       'or point KEYSEAL_VECTORS_DIR at a vectors directory.',
+  )
+}
+
+/**
+ * Absolute path of `relPath` (a manifest path such as `nist-cavp/gcmDecrypt256.rsp`) inside
+ * vectorsDir(). Files are never mixed from two directories: the one manifest.test.ts verifies is the
+ * one the tests read.
+ */
+export function vectorFile(relPath: string): string {
+  const dir = vectorsDir()
+  const file = join(dir, ...relPath.split('/'))
+  if (existsSync(file)) return file
+  throw new Error(
+    `NIST test vector ${relPath} not found in ${dir}.\n` +
+      'Run `node scripts/fetch-vectors.mjs` (or `--verify`) to download or check the files, ' +
+      'or point KEYSEAL_VECTORS_DIR at a complete vectors directory.',
   )
 }
 
