@@ -101,8 +101,9 @@ export function createRunner() {
         }
         const t0 = now()
         try {
-          await t.fn()
-          results.push({ name: t.name, status: 'pass', ms: Math.round(now() - t0) })
+          // A test may return a short note (for example a platform limitation it tolerated).
+          const note = await t.fn()
+          results.push({ name: t.name, status: 'pass', ms: Math.round(now() - t0), ...(typeof note === 'string' ? { note } : {}) })
         } catch (error) {
           results.push({ name: t.name, status: 'fail', ms: Math.round(now() - t0), error: describeError(error) })
         }

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// The runtime matrix driver. One command per runtime, or all of them:
+//
+//   node scripts/runtimes/run.mjs                 every runtime + interop + no-WebCrypto + packed checks
+//   node scripts/runtimes/run.mjs deno            one runtime (npm run test:runtime -- deno)
+//   node scripts/runtimes/run.mjs node24 webkit   several
+//   node scripts/runtimes/run.mjs packed          the packed-package checks only
+//   node scripts/runtimes/run.mjs no-webcrypto    both no-WebCrypto checks
+//   node scripts/runtimes/run.mjs --list          names
+//
+// Runs against the BUILT package: `npm run build` first. Phase 1 runs the conformance suite in
+// every selected runtime, each sealing its interop envelopes; phase 2 has every runtime open every
+// runtime's envelopes. When the selection does not include node20, node20 joins as the interop
+// partner. Results go to stdout (closing line `runtimes: N passed, N failed`) and, in full, to
+// .tmp/runtimes/results.json. Exit code 1 when anything failed.
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { preparePacked, runPackedChecks } from '../../test/packed/check.mjs'
+import { loadNistSample } from './nist.mjs'
+import { NO_WEBCRYPTO, ROOT, RUNTIMES } from './runtimes.mjs'
+
+const args = process.argv.slice(2)
+const flag = (name) => args.includes(name)
+const CONCURRENCY = Number(process.env.KEYSEAL_RUNTIME_CONCURRENCY ?? 2)
+const CHECKS = ['packed', ...NO_WEBCRYPTO.map((c) => c.name)]
+const ALL = [...RUNTIMES.map((r) => r.name), ...CHECKS]
+
+if (flag('--list')) {
+  console.log(ALL.join('\n'))
+  process.exit(0)
+}
+
+let selected = args.filter((a) => !a.startsWith('--'))
+if (selected.length === 0 || selected.includes('all')) selected = ALL
+selected = selected.flatMap((n) => (n === 'no-webcrypto' ? NO_WEBCRYPTO.map((c) => c.name) : n === 'node' ? ['node20', 'node20-cjs', 'node22', 'node24', 'node26'] : [n]))
+const unknown = selected.filter((n) => !ALL.includes(n))
+if (unknown.length) {
+  console.error(`unknown runtime(s): ${unknown.join(', ')}\nknown: ${ALL.join(', ')}`)
+  process.exit(2)
+}
+
+for (const f of ['dist/index.js', 'dist/index.cjs']) {
+  if (!existsSync(join(ROOT, f))) {
+    console.error(`${f} is missing: run \`npm run build\` first (the matrix tests the built package, never src/).`)
+    process.exit(2)
+  }
+}
+
+const started = Date.now()
+const log = (msg) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${msg}`)
+
+// ---- inputs ------------------------------------------------------------------------------------
+const vectorsPath = join(ROOT, 'vectors/envelopes-v1.json')
+const envelopeVectors = existsSync(vectorsPath) ? JSON.parse(readFileSync(vectorsPath, 'utf8')) : null
+const { nist, reason: nistMissing } = loadNistSample(ROOT)
+if (!envelopeVectors) log('note: vectors/envelopes-v1.json not found; the envelope-vector test is skipped')
+if (!nist) log(`note: ${nistMissing}; the NIST test is skipped`)
+
+const runtimeNames = selected.filter((n) => RUNTIMES.some((r) => r.name === n))
+if (runtimeNames.length > 0 && !runtimeNames.includes('node20')) runtimeNames.unshift('node20')
+const runtimes = RUNTIMES.filter((r) => runtimeNames.includes(r.name))
+const checks = NO_WEBCRYPTO.filter((c) => selected.includes(c.name))
+
+// ---- helpers -----------------------------------------------------------------------------------
+async function pool(items, size, fn) {
+  const out = new Array(items.length)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++
+        out[i] = await fn(items[i])
+      }
+    }),
+  )
+  return out
+}
+
+async function attempt(fn) {
+  const t0 = Date.now()
+  try {
+    const out = await fn()
+    return { ...out, ms: Date.now() - t0 }
+  } catch (error) {
+    return { crash: String(error?.stack ?? error), ms: Date.now() - t0 }
+  }
+}
+
+const ok = (phase) => phase && !phase.crash && phase.report && phase.report.failed === 0 && phase.report.passed > 0
+const counts = (phase) => (phase?.report ? `${phase.report.passed}/${phase.report.passed + phase.report.failed}` : 'crashed')
+
+// ---- packed consumer (Node 22 loads the package from it) ---------------------------------------
+const ctx = {}
+const needPacked = selected.includes('packed') || runtimes.some((r) => r.needsPacked)
+if (needPacked) {
+  log('npm pack + install into a temporary consumer')
+  try {
+    ctx.packed = await preparePacked()
+  } catch (error) {
+    ctx.packedError = String(error.message ?? error)
+    log(`packing failed: ${ctx.packedError}`)
+  }
+}
+
+// ---- phase 1: conformance + sealing ------------------------------------------------------------
+const results = new Map()
+for (const r of runtimes) results.set(r.name, { name: r.name, reference: !selected.includes(r.name) })
+
+await pool(runtimes, CONCURRENCY, async (r) => {
+  const entry = results.get(r.name)
+  const available = r.available()
+  if (available !== true) {
+    entry.conformance = { crash: `not available: ${available}` }
+  } else if (r.needsPacked && !ctx.packed) {
+    entry.conformance = { crash: `needs the packed tarball: ${ctx.packedError}` }
+  } else {
+    log(`${r.name}: conformance`)
+    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, nist }, ctx))
+  }
+  entry.version = entry.conformance.version
+  log(`${r.name}: conformance ${counts(entry.conformance)} (${(entry.conformance.ms / 1000).toFixed(1)} s)`)
+})
+
+// ---- phase 2: every runtime opens every runtime's envelopes -----------------------------------
+const envelopes = runtimes.flatMap((r) => results.get(r.name).conformance.sealed ?? [])
+const sealedBy = new Set(envelopes.map((e) => e.from))
+await pool(
+  runtimes.filter((r) => results.get(r.name).conformance.report),
+  CONCURRENCY,
+  async (r) => {
+    const entry = results.get(r.name)
+    log(`${r.name}: opening ${envelopes.length} envelopes from ${sealedBy.size} runtimes`)
+    entry.interop = await attempt(() => r.run({ phase: 'open', runtime: r.name, envelopes }, ctx))
+    log(`${r.name}: interop ${counts(entry.interop)}`)
+  },
+)
+for (const r of runtimes) {
+  const entry = results.get(r.name)
+  const missing = runtimes.filter((o) => !sealedBy.has(o.name)).map((o) => o.name)
+  entry.ok = ok(entry.conformance) && ok(entry.interop) && missing.length === 0
+  if (missing.length) entry.note = `no envelopes from ${missing.join(', ')} (interop incomplete)`
+}
+
+// ---- no-WebCrypto and packed checks -----------------------------------------------------------
+for (const c of checks) {
+  log(`${c.name}`)
+  const available = c.available()
+  const out = available === true ? await attempt(() => c.run()) : { crash: `not available: ${available}` }
+  results.set(c.name, { name: c.name, conformance: out, version: out.version, ok: ok(out) })
+}
+if (selected.includes('packed')) {
+  log('packed: checks')
+  const out = ctx.packed ? await attempt(async () => ({ report: await runPackedChecks(ctx.packed) })) : { crash: ctx.packedError }
+  results.set('packed', { name: 'packed', conformance: out, version: ctx.packed ? ctx.packed.tarball.split('/').pop() : undefined, ok: ok(out) })
+}
+await ctx.packed?.cleanup()
+
+// ---- report ------------------------------------------------------------------------------------
+console.log('')
+const all = [...results.values()]
+for (const e of all) {
+  const parts = [`conformance ${counts(e.conformance)}`]
+  if (e.interop || RUNTIMES.some((r) => r.name === e.name)) parts.push(`interop ${counts(e.interop)}`)
+  const secs = (((e.conformance?.ms ?? 0) + (e.interop?.ms ?? 0)) / 1000).toFixed(1)
+  console.log(`${e.ok ? 'PASS' : 'FAIL'} ${e.name.padEnd(22)} ${String(e.version ?? '').padEnd(44)} ${parts.join('  ')}  ${secs} s${e.reference ? '  (interop partner)' : ''}`)
+  for (const phase of ['conformance', 'interop']) {
+    const p = e[phase]
+    if (!p) continue
+    if (p.crash) console.log(`     ${phase}: CRASH ${p.crash.split('\n').slice(0, 12).join('\n       ')}`)
+    for (const t of p.report?.results ?? []) {
+      if (t.status === 'fail') console.log(`     ${phase}: FAIL ${t.name}\n       ${t.error}`)
+      if (t.status === 'skip') console.log(`     ${phase}: skip ${t.name} (${t.reason})`)
+      if (t.note) console.log(`     ${phase}: note ${t.name}: ${t.note}`)
+    }
+  }
+  if (e.note) console.log(`     ${e.note}`)
+}
+const passed = all.filter((e) => e.ok).length
+const failed = all.length - passed
+await mkdir(join(ROOT, '.tmp/runtimes'), { recursive: true })
+await writeFile(
+  join(ROOT, '.tmp/runtimes/results.json'),
+  JSON.stringify({ date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, results: all }, null, 2),
+)
+console.log(`\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s; details in .tmp/runtimes/results.json`)
+console.log(`runtimes: ${passed} passed, ${failed} failed`)
+process.exit(failed === 0 ? 0 : 1)

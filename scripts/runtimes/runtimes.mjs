@@ -1,0 +1,198 @@
+// The runtime matrix: how each runtime loads the built package and runs test/conformance/suite.mjs.
+// Every `run(input)` resolves to the suite's JSON answer ({ report, sealed? } plus version fields)
+// or { crash } when the runtime could not run the suite at all.
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { runChromium, runFirefox, runWebKit } from './browsers.mjs'
+import { startServer } from './server.mjs'
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+const DIST_ESM = join(ROOT, 'dist/index.js')
+const DIST_CJS = join(ROOT, 'dist/index.cjs')
+const NODE_VERSIONS = join(ROOT, 'test/runtimes/node-versions/node_modules')
+const BIN = join(ROOT, 'node_modules/.bin')
+const entry = (name) => join(ROOT, 'test/runtimes', name)
+const pkgVersion = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version
+
+/** Run a command that reads <input.json> and writes <output.json>; resolve to the parsed output. */
+async function runFileProtocol(command, args, input, { timeoutMs = 300_000 } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'keyseal-rt-'))
+  const inputPath = join(dir, 'input.json')
+  const outputPath = join(dir, 'output.json')
+  try {
+    await writeFile(inputPath, JSON.stringify(input))
+    const fullArgs = [...(typeof args === 'function' ? args(outputPath) : args), inputPath, outputPath]
+    const { code, stderr } = await spawnCollect(command, fullArgs, timeoutMs)
+    if (!existsSync(outputPath)) return { crash: `exit ${code}: ${stderr.trim().split('\n').slice(-15).join('\n')}` }
+    return JSON.parse(await readFile(outputPath, 'utf8'))
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+export function spawnCollect(command, args, timeoutMs, options = {}) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...options })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => {
+      stderr += `\n[killed after ${timeoutMs / 1000} s]`
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      resolvePromise({ code: -1, stdout, stderr: `${stderr}\n${error.message}` })
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolvePromise({ code, stdout, stderr })
+    })
+  })
+}
+
+function nodeRuntime(name, nodeBin, { format = 'esm', module } = {}) {
+  return {
+    name,
+    available: () => existsSync(nodeBin) || `${nodeBin} missing (npm ci --prefix test/runtimes/node-versions)`,
+    run: (input, ctx) =>
+      runFileProtocol(nodeBin, ['--no-warnings', entry('node.mjs')], {
+        ...input,
+        format,
+        module: pathToFileURL(module?.(ctx) ?? (format === 'cjs' ? DIST_CJS : DIST_ESM)).href,
+      }),
+  }
+}
+
+async function runWorkerd(input) {
+  const { Miniflare } = await import('miniflare')
+  // Pitfall 4: Miniflare's module walker refuses dynamic import(x): list every module explicitly.
+  const files = ['test/runtimes/workerd.mjs', 'dist/index.js', 'test/conformance/suite.mjs', 'test/conformance/harness.mjs']
+  const mf = new Miniflare({
+    compatibilityDate: '2026-04-01',
+    compatibilityFlags: ['nodejs_compat'],
+    modulesRoot: ROOT,
+    modules: files.map((f) => ({ type: 'ESModule', path: join(ROOT, f), contents: readFileSync(join(ROOT, f), 'utf8') })),
+  })
+  try {
+    const res = await mf.dispatchFetch('http://localhost/', { method: 'POST', body: JSON.stringify(input) })
+    const out = await res.json()
+    return { ...out, version: `workerd ${pkgVersion('workerd')} (Miniflare ${pkgVersion('miniflare')})` }
+  } finally {
+    await mf.dispose()
+  }
+}
+
+let edgeBundle = null
+async function runEdge(input) {
+  if (!edgeBundle) {
+    const esbuild = await import('esbuild')
+    // Unminified bundle of the entry, the built dist/index.js and the suite: EdgeVM runs scripts.
+    const built = await esbuild.build({
+      entryPoints: [entry('edge.mjs')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'neutral',
+      target: 'es2022',
+      logLevel: 'silent',
+    })
+    edgeBundle = built.outputFiles[0].text
+  }
+  const { EdgeVM } = await import('@edge-runtime/vm')
+  const vm = new EdgeVM()
+  vm.evaluate(edgeBundle)
+  const json = await vm.evaluate(`__keysealConformance(${JSON.stringify(JSON.stringify(input))})`)
+  return { ...JSON.parse(json), version: `@edge-runtime/vm ${pkgVersion('@edge-runtime/vm')} on Node ${process.version}` }
+}
+
+/** Serve the repository to a browser and run one phase there. */
+export async function runInBrowser(
+  launch,
+  input,
+  { origin = 'http://localhost', path = '/test/runtimes/browser.html', extraMounts = {}, moduleUrl = '/dist/index.js', ...opts } = {},
+) {
+  const server = await startServer({
+    mounts: { '/dist/': join(ROOT, 'dist'), '/test/conformance/': join(ROOT, 'test/conformance'), '/test/runtimes/': join(ROOT, 'test/runtimes'), ...extraMounts },
+    input: { ...input, module: moduleUrl },
+  })
+  try {
+    return await launch(`${origin}:${server.port}${path}`, server.result, opts)
+  } finally {
+    await server.close()
+  }
+}
+
+const browserVersioned = (out) => ({ ...out, version: out.browserVersion ?? out.version })
+
+/**
+ * The matrix, in run order. `ctx` is shared state from the driver (for example the packed
+ * consumer prepared by test/packed/check.mjs).
+ */
+export const RUNTIMES = [
+  nodeRuntime('node20', process.execPath),
+  nodeRuntime('node20-cjs', process.execPath, { format: 'cjs' }),
+  // Node 22 runs the suite from the tarball installed in a temporary consumer (npm pack).
+  { ...nodeRuntime('node22', join(NODE_VERSIONS, 'node22/bin/node'), { module: (ctx) => ctx.packed.esmPath }), needsPacked: true },
+  nodeRuntime('node24', join(NODE_VERSIONS, 'node24/bin/node')),
+  nodeRuntime('node26', join(NODE_VERSIONS, 'node26/bin/node')),
+  {
+    name: 'deno',
+    available: () => existsSync(join(BIN, 'deno')) || 'node_modules/.bin/deno missing',
+    run: (input) =>
+      runFileProtocol(
+        join(BIN, 'deno'),
+        (out) => ['run', '--no-lock', '--no-prompt', '--allow-read', `--allow-write=${out}`, entry('deno.mjs')],
+        { ...input, module: pathToFileURL(DIST_ESM).href },
+      ),
+  },
+  {
+    name: 'bun',
+    available: () => existsSync(join(BIN, 'bun')) || 'node_modules/.bin/bun missing',
+    run: (input) => runFileProtocol(join(BIN, 'bun'), [entry('bun.mjs')], { ...input, module: pathToFileURL(DIST_ESM).href }),
+  },
+  { name: 'workerd', available: () => true, run: runWorkerd },
+  { name: 'edge-runtime', available: () => true, run: runEdge },
+  {
+    name: 'chromium',
+    available: () => existsSync('/usr/bin/chromium') || '/usr/bin/chromium missing (apt-get install chromium)',
+    run: async (input) => browserVersioned(await runInBrowser(runChromium, input)),
+  },
+  {
+    name: 'firefox',
+    available: () => existsSync('/usr/bin/firefox-esr') || '/usr/bin/firefox-esr missing (apt-get install firefox-esr)',
+    run: async (input) => browserVersioned(await runInBrowser(runFirefox, input)),
+  },
+  {
+    name: 'webkit',
+    available: () =>
+      (existsSync('/usr/bin/WebKitWebDriver') && existsSync('/usr/bin/Xvfb')) || 'WebKitWebDriver or Xvfb missing (apt-get install webkit2gtk-driver xvfb)',
+    run: async (input) => browserVersioned(await runInBrowser(runWebKit, input)),
+  },
+]
+
+/** The no-WebCrypto checks: importing must not throw; calls reject with WEBCRYPTO_UNAVAILABLE. */
+export const NO_WEBCRYPTO = [
+  {
+    name: 'no-webcrypto-node',
+    available: () => true,
+    // A Node child that deletes globalThis.crypto before importing dist/index.js.
+    run: () => runFileProtocol(process.execPath, ['--no-warnings', entry('node.mjs')], { phase: 'no-webcrypto', deleteCrypto: true, module: pathToFileURL(DIST_ESM).href }),
+  },
+  {
+    name: 'no-webcrypto-chromium',
+    available: () => existsSync('/usr/bin/chromium') || '/usr/bin/chromium missing',
+    // Pitfall 10 turned around: a host name that is not localhost is not a secure context, so
+    // crypto.subtle is undefined there. The name is mapped to 127.0.0.1 inside Chromium only.
+    run: async () =>
+      browserVersioned(
+        await runInBrowser(runChromium, { phase: 'no-webcrypto' }, { origin: 'http://keyseal-insecure.test', hostRules: 'MAP keyseal-insecure.test 127.0.0.1' }),
+      ),
+  },
+]
+

@@ -1,0 +1,113 @@
+// Packed-package checks: what a user gets from the registry, not what sits in dist/.
+//   1. `npm pack` into a temp dir; install the tarball into a temporary consumer project (offline:
+//      keyseal has zero dependencies).
+//   2. `import` (ESM) and `require` (CJS) both resolve and seal/open.
+//   3. TypeScript types resolve and type-check under moduleResolution node16 (ESM and CJS files)
+//      and bundler, with the root's tsc.
+//   4. publint and `attw --pack` pass (accepted exceptions: test/packed/README.md).
+//   5. An esbuild browser bundle of the consumer seals and opens in Chromium.
+// The consumer is also where the Node 22 runtime loads the package from (scripts/runtimes/runtimes.mjs).
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { runChromium } from '../../scripts/runtimes/browsers.mjs'
+import { ROOT, runInBrowser, spawnCollect } from '../../scripts/runtimes/runtimes.mjs'
+
+const TEMPLATE = fileURLToPath(new URL('./consumer/', import.meta.url))
+const BIN = join(ROOT, 'node_modules/.bin')
+
+async function sh(command, args, options = {}) {
+  const r = await spawnCollect(command, args, options.timeoutMs ?? 180_000, options)
+  return { ...r, ok: r.code === 0, output: `${r.stdout}${r.stderr}`.trim() }
+}
+
+/** Pack, install into a fresh consumer; resolves to { dir, consumer, tarball, esmPath, cleanup }. */
+export async function preparePacked() {
+  const dir = await mkdtemp(join(tmpdir(), 'keyseal-packed-'))
+  const packed = await sh('npm', ['pack', '--json', '--pack-destination', dir])
+  if (!packed.ok) throw new Error(`npm pack failed:\n${packed.output}`)
+  const info = JSON.parse(packed.stdout)[0]
+  const tarball = join(dir, info.filename)
+  const consumer = join(dir, 'consumer')
+  await mkdir(consumer)
+  await cp(TEMPLATE, consumer, { recursive: true })
+  await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'keyseal-consumer', private: true, type: 'module' }, null, 2))
+  const install = await sh('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: consumer })
+  if (!install.ok) throw new Error(`npm install of the tarball failed:\n${install.output}`)
+  // Let Node itself resolve the package's ESM entry from inside the consumer.
+  const resolved = await sh(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@org/keyseal'))"], { cwd: consumer })
+  if (!resolved.ok) throw new Error(`resolving @org/keyseal in the consumer failed:\n${resolved.output}`)
+  return {
+    dir,
+    consumer,
+    tarball,
+    files: info.files.map((f) => f.path),
+    esmPath: fileURLToPath(resolved.stdout.trim()),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  }
+}
+
+/** Run every packed-package check; resolves to a report like the suite's. */
+export async function runPackedChecks(packed) {
+  const results = []
+  const check = async (name, fn) => {
+    const t0 = Date.now()
+    try {
+      const note = await fn()
+      results.push({ name, status: 'pass', ms: Date.now() - t0, ...(note ? { note } : {}) })
+    } catch (error) {
+      results.push({ name, status: 'fail', ms: Date.now() - t0, error: String(error.message ?? error) })
+    }
+  }
+  const cwd = packed.consumer
+  const expectRoundTrip = (r, what) => {
+    if (!r.ok) throw new Error(`${what} exited ${r.code}:\n${r.output}`)
+    const out = JSON.parse(r.stdout.trim().split('\n').pop())
+    if (out.failed !== 0 || out.passed !== 3) throw new Error(`${what}: ${out.errors.join('; ')}`)
+  }
+
+  await check('tarball contents: dist ESM, CJS and both .d.ts; no src or tests', () => {
+    for (const f of ['package.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+      if (!packed.files.includes(f)) throw new Error(`${f} missing from the tarball`)
+    }
+    const stray = packed.files.filter((f) => /^(src|test|scripts|bench|vectors)\//.test(f))
+    if (stray.length) throw new Error(`unexpected files in the tarball: ${stray.join(', ')}`)
+    return `${packed.files.length} files`
+  })
+  await check('import (ESM) from the installed tarball', async () => expectRoundTrip(await sh(process.execPath, ['esm.mjs'], { cwd }), 'esm.mjs'))
+  await check('require (CJS) from the installed tarball', async () => expectRoundTrip(await sh(process.execPath, ['cjs.cjs'], { cwd }), 'cjs.cjs'))
+  for (const mode of ['node16', 'bundler']) {
+    await check(`TypeScript types resolve and check (moduleResolution ${mode})`, async () => {
+      const r = await sh(join(BIN, 'tsc'), ['-p', `tsconfig.${mode}.json`], { cwd })
+      if (!r.ok) throw new Error(r.output)
+    })
+  }
+  await check('publint', async () => {
+    const r = await sh(join(BIN, 'publint'), ['run', '--strict', join(cwd, 'node_modules/@org/keyseal')])
+    if (!r.ok) throw new Error(r.output)
+  })
+  await check('are-the-types-wrong (attw --pack)', async () => {
+    const r = await sh(join(BIN, 'attw'), ['--pack', '.', '--format', 'ascii'], { cwd: ROOT })
+    if (!r.ok) throw new Error(r.output)
+  })
+  await check('esbuild browser bundle of the consumer seals and opens in Chromium', async () => {
+    const esbuild = await import('esbuild')
+    await esbuild.build({
+      absWorkingDir: cwd,
+      entryPoints: ['browser.mjs'],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      outfile: 'bundle.js',
+      logLevel: 'silent',
+    })
+    const out = await runInBrowser(runChromium, {}, { path: '/packed/index.html', extraMounts: { '/packed/': cwd } })
+    if (out.crash) throw new Error(out.crash)
+    if (out.failed !== 0 || out.passed !== 3) throw new Error(out.errors.join('; '))
+    return out.browserVersion
+  })
+  const count = (s) => results.filter((r) => r.status === s).length
+  return { passed: count('pass'), failed: count('fail'), skipped: 0, results }
+}
