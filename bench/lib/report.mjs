@@ -1,0 +1,109 @@
+// bench/results/latest.json -> bench/results/latest.md: the README's speed and size tables, generated
+// from a run, never typed by hand.
+
+function us(ms) {
+  if (!Number.isFinite(ms)) return 'n/a'
+  if (ms < 1) return `${(ms * 1000).toFixed(ms < 0.1 ? 1 : 0)} µs`
+  if (ms < 10) return `${ms.toFixed(2)} ms`
+  if (ms < 100) return `${ms.toFixed(1)} ms`
+  return `${ms.toFixed(0)} ms`
+}
+const x = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : 'n/a')
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`
+const esc = (s) => String(s ?? '').replace(/\|/g, '\\|')
+
+function envLine(env) {
+  if (!env) return ''
+  const parts = [env.cpu && `${env.cpu}${env.cores ? ` (${env.cores} cores)` : ''}`, env.memoryGiB && `${env.memoryGiB} GiB`, env.platform, env.node && `Node ${env.node}`, env.v8 && `V8 ${env.v8}`, env.openssl && `OpenSSL ${env.openssl}`, env.esbuild && `esbuild ${env.esbuild}`, env.keyseal && `keyseal ${env.keyseal}`, env.date && env.date.slice(0, 16).replace('T', ' ') + ' UTC']
+  return parts.filter(Boolean).join(', ')
+}
+
+function budgetLines(budgets) {
+  return (budgets ?? []).map((b) => {
+    if (b.pending) return `- Budget **${esc(b.label ?? b.case)}**: at most ${kb(b.max)} gzip — pending (${esc(b.pending)})`
+    if (b.gzip !== undefined) return `- Budget **${esc(b.label ?? b.case)}**: ${kb(b.gzip)} gzip, at most ${kb(b.max)} — **${b.met ? 'met' : 'not met'}**`
+    return `- Budget **${esc(b.label ?? b.case)}**: ${x(b.ratio)} of the baseline (per-round paired ratios ${x(b.ratioMin)}–${x(b.ratioMax)}), at most ${b.max}x — **${b.met ? 'met' : 'not met'}**`
+  })
+}
+
+function extras(s) {
+  const out = []
+  if (s.checks?.length) {
+    out.push('', `<details><summary>${s.checks.length} cross-checks passed before timing</summary>`, '', ...s.checks.map((c) => `- ${esc(c)}`), '', '</details>')
+  }
+  if (s.notes?.length) out.push('', ...s.notes.map((n) => `- ${n}`))
+  return out
+}
+
+function timingTable(s, { mibps = false } = {}) {
+  const rows = [
+    `| ${['case', 'median', 'min–max', 'ratio vs raw WebCrypto', 'per-round ratio min–max', ...(mibps ? ['MiB/s'] : [])].join(' | ')} |`,
+    `|${['---', '---:', '---:', '---:', '---:', ...(mibps ? ['---:'] : [])].join('|')}|`,
+  ]
+  for (const c of s.result.cases) {
+    const isBase = c.group === 'baseline'
+    const label = c.group === 'keyseal' ? `**${esc(c.label)}**` : esc(c.label)
+    rows.push(`| ${[
+      label,
+      us(c.median),
+      `${us(c.min)} – ${us(c.max)}`,
+      isBase && c.baseline === c.id ? '1.00x (baseline)' : x(c.ratio),
+      isBase && c.baseline === c.id ? '' : `${x(c.ratioMin)} – ${x(c.ratioMax)}`,
+      ...(mibps ? [Number.isFinite(c.mibPerSec) ? c.mibPerSec.toFixed(0) : ''] : []),
+    ].join(' | ')} |`)
+  }
+  return rows
+}
+
+function section(name, s) {
+  const out = []
+  if (!s) return out
+  if (s.status === 'pending') {
+    out.push(`### ${name}`, '', `Not measured yet: ${esc(s.reason)}.`, '')
+    return out
+  }
+  if (s.status === 'ran') {
+    out.push(`### ${name}`, '', 'The hook script wrote no JSON; its output:', '', '```text', s.output.trim(), '```', '')
+    return out
+  }
+  out.push(`### ${s.title ?? name}`, '')
+  if (s.description) out.push(s.description, '')
+  out.push(`Run: ${envLine(s.env)}${s.result?.rounds ? `; ${s.result.rounds} rounds` : ''}${s.seconds ? `; ${s.seconds.toFixed(0)} s` : ''}.`, '')
+  if (s.scenario === 'import') {
+    out.push('| library | import (median) | min–max | whole process (median) | over an empty process |', '|---|---:|---:|---:|---:|')
+    for (const c of s.result.cases) {
+      out.push(`| ${c.group === 'keyseal' ? `**${esc(c.label)}**` : esc(c.label)} | ${c.id === 'node' ? '—' : us(c.median)} | ${c.id === 'node' ? '—' : `${us(c.min)} – ${us(c.max)}`} | ${us(c.wall.median)} | ${c.id === 'node' ? '—' : `+${us(Math.max(0, c.wallOverBaselineMs))}`} |`)
+    }
+  } else if (s.scenario === 'size') {
+    out.push('| bundle | minified | gzip -9 | brotli 11 | budget (gzip) |', '|---|---:|---:|---:|---|')
+    for (const e of s.result.keyseal) {
+      if (e.pending) out.push(`| **${esc(e.label)}** | — | — | — | at most ${kb(e.budget)}: pending |`)
+      else out.push(`| **${esc(e.label)}** | ${kb(e.minified)} | ${kb(e.gzip)} | ${kb(e.brotli)} | at most ${kb(e.budget)}: ${e.met ? 'met' : '**not met**'} |`)
+    }
+    for (const c of s.result.competitors ?? []) {
+      out.push(`| ${esc(c.label)} ${c.version ?? ''}${c.note ? ` (${esc(c.note)})` : ''} | ${kb(c.minified)} | ${kb(c.gzip)} | ${kb(c.brotli)} | |`)
+    }
+    if (s.result.competitorsSkipped) out.push('', `Competitors not measured: ${s.result.competitorsSkipped}.`)
+  } else {
+    out.push(...timingTable(s, { mibps: s.scenario === 'throughput' }))
+  }
+  const bl = budgetLines(s.budgets)
+  if (bl.length) out.push('', ...bl)
+  out.push(...extras(s), '')
+  return out
+}
+
+export function renderMarkdown(latest) {
+  const order = ['cached', 'passphrase', 'throughput', 'import', 'size', 'argon2id', 'rotation']
+  const names = [...order.filter((n) => latest.scenarios?.[n]), ...Object.keys(latest.scenarios ?? {}).filter((n) => !order.includes(n))]
+  const out = [
+    '<!-- Generated by `node bench/run.mjs` from bench/results/latest.json. Do not edit by hand: run `npm run bench`. -->',
+    '',
+    '## Speed and size',
+    '',
+    `Last run: ${envLine(latest.env)}. Every speed table comes from one process per scenario in which keyseal, raw WebCrypto and the other libraries ran interleaved, round by round in shuffled order; each row's ratio is its median over the raw WebCrypto baseline's median from the same rounds, and "per-round ratio min–max" is the spread of the ratios paired round by round. Outputs were cross-checked before timing.`,
+    '',
+  ]
+  for (const n of names) out.push(...section(n, latest.scenarios[n]))
+  return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n'
+}

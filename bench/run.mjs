@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// keyseal benchmarks: `npm run bench` (builds first), or `node bench/run.mjs [scenario ...]`.
+//
+// Scenarios: cached, passphrase, throughput, import, size, argon2id, rotation (default: all).
+// Each runs in its own `node --expose-gc` process, so one scenario's JIT and heap state cannot bleed
+// into the next. Results are merged into bench/results/latest.json (a single-scenario run replaces
+// only that scenario), and bench/results/latest.md (the README tables) is regenerated from the JSON.
+// Competitor libraries live in bench/package.json; they are installed here when missing.
+//
+// Hooks: `argon2id` runs bench/argon2id.mjs and `rotation` runs bench/rotation.mjs when those files
+// exist (other issues add them); they receive KEYSEAL_BENCH_OUT=<file> and may write one JSON object
+// there in the shape of lib/common.mjs writeScenario() (lib/harness.mjs interleave() does the timing).
+// A hook that writes nothing has its console output kept as text. A missing hook is recorded as
+// pending, never invented.
+import { spawnSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { BENCH_DIR, ROOT_DIR, RESULTS_DIR, DIST_ENTRY, environment } from './lib/common.mjs'
+import { renderMarkdown } from './lib/report.mjs'
+
+const SCENARIOS = {
+  cached: { script: 'scenarios/cached.mjs', needsDeps: true },
+  passphrase: { script: 'scenarios/passphrase.mjs', needsDeps: true },
+  throughput: { script: 'scenarios/throughput.mjs', needsDeps: true },
+  import: { script: 'scenarios/import.mjs', needsDeps: true },
+  size: { script: 'size.mjs', needsDeps: true, args: (out) => ['--json', out] },
+  argon2id: { script: 'argon2id.mjs', hook: 'Argon2id issue: bench/argon2id.mjs', needsDeps: true },
+  rotation: { script: 'rotation.mjs', hook: 'bulk rotation issue: bench/rotation.mjs', needsDeps: true },
+}
+
+const argv = process.argv.slice(2)
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(`usage: node bench/run.mjs [${Object.keys(SCENARIOS).join('|')} ...]\n       node bench/run.mjs --report   (regenerate latest.md from latest.json only)`)
+  process.exit(0)
+}
+const LATEST_JSON = join(RESULTS_DIR, 'latest.json')
+const LATEST_MD = join(RESULTS_DIR, 'latest.md')
+
+function readLatest() {
+  try {
+    return JSON.parse(readFileSync(LATEST_JSON, 'utf8'))
+  } catch {
+    return { scenarios: {} }
+  }
+}
+
+function writeReport(latest) {
+  writeFileSync(LATEST_MD, renderMarkdown(latest))
+  console.log(`wrote ${LATEST_MD}`)
+}
+
+if (argv.includes('--report')) {
+  writeReport(readLatest())
+  process.exit(0)
+}
+
+const wanted = argv.filter((a) => !a.startsWith('-'))
+for (const w of wanted) {
+  if (!(w in SCENARIOS)) {
+    console.error(`unknown scenario "${w}"; known: ${Object.keys(SCENARIOS).join(', ')}`)
+    process.exit(2)
+  }
+}
+const names = wanted.length ? wanted : Object.keys(SCENARIOS)
+
+if (!existsSync(DIST_ENTRY)) {
+  console.error(`bench: ${DIST_ENTRY} is missing. Run \`npm run bench\` (it builds first) or \`npm run build\`.`)
+  process.exit(2)
+}
+
+if (names.some((n) => SCENARIOS[n].needsDeps) && !existsSync(join(BENCH_DIR, 'node_modules'))) {
+  console.log('bench: installing the competitor libraries (npm ci --prefix bench) ...')
+  const r = spawnSync('npm', ['ci', '--prefix', BENCH_DIR, '--no-audit', '--no-fund'], { cwd: ROOT_DIR, stdio: 'inherit' })
+  if (r.status !== 0) {
+    console.error('bench: npm ci --prefix bench failed')
+    process.exit(r.status ?? 1)
+  }
+}
+
+function runChild(file, args, env) {
+  // Output is both shown and kept (a hook that writes no JSON is recorded by its text).
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--expose-gc', file, ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d)
+      out += d
+    })
+    child.stderr.on('data', (d) => {
+      process.stderr.write(d)
+      out += d
+    })
+    child.on('close', (code) => resolve({ code, out }))
+  })
+}
+
+const tmpDir = join(RESULTS_DIR, '.tmp')
+mkdirSync(tmpDir, { recursive: true })
+const latest = readLatest()
+latest.scenarios ??= {}
+const failures = []
+const t0 = performance.now()
+for (const name of names) {
+  const s = SCENARIOS[name]
+  const file = join(BENCH_DIR, s.script)
+  console.log(`\n=== ${name} ===`)
+  if (s.hook && !existsSync(file)) {
+    console.log(`${name}: pending (${s.hook} does not exist yet)`)
+    latest.scenarios[name] = { scenario: name, status: 'pending', reason: `${s.hook} does not exist yet`, env: { date: new Date().toISOString() } }
+    continue
+  }
+  const out = join(tmpDir, `${name}.json`)
+  rmSync(out, { force: true })
+  const started = performance.now()
+  const r = await runChild(file, s.args ? s.args(out) : [], { KEYSEAL_BENCH_OUT: out })
+  const seconds = (performance.now() - started) / 1000
+  console.log(`${name}: ${r.code === 0 ? 'done' : `FAILED (exit ${r.code})`} in ${seconds.toFixed(1)} s`)
+  if (r.code !== 0) {
+    failures.push(name)
+    continue // keep the previous results of a failed scenario rather than half of a new one
+  }
+  if (existsSync(out)) {
+    latest.scenarios[name] = { ...JSON.parse(readFileSync(out, 'utf8')), seconds }
+  } else if (s.hook) {
+    latest.scenarios[name] = { scenario: name, status: 'ran', output: r.out.slice(-20000), seconds, env: environment() }
+  } else {
+    failures.push(name)
+    console.error(`${name}: wrote no results`)
+  }
+}
+rmSync(tmpDir, { recursive: true, force: true })
+latest.env = environment()
+latest.generatedBy = 'node bench/run.mjs'
+writeFileSync(LATEST_JSON, JSON.stringify(latest, null, 2) + '\n')
+console.log(`\nwrote ${LATEST_JSON} (${names.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+writeReport(latest)
+if (failures.length) {
+  console.error(`bench: failed: ${failures.join(', ')}`)
+  process.exit(1)
+}

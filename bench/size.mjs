@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// Bundle sizes (issue 6): esbuild browser bundles (minify, platform browser, format esm) of what a
+// consumer imports, measured minified, gzip -9 (zlib level 9) and brotli (quality 11).
+//
+//   node bench/size.mjs --check   keyseal only, against its budgets; exits 1 when one is exceeded.
+//                                 Needs only the root devDependencies (esbuild) and a build (dist/).
+//                                 This is the CI command: `npm run build && node bench/size.mjs --check`
+//   node bench/size.mjs           keyseal and, when bench/node_modules exists, each competitor's
+//                                 equivalent; `--json <file>` (or KEYSEAL_BENCH_OUT) writes the results.
+//
+// keyseal is resolved the way a consumer's bundler resolves `@org/keyseal`: through the root
+// package.json `exports` map (import condition) with its `sideEffects` flag, against the built dist/.
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib'
+import os from 'node:os'
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
+const ROOT_DIR = join(BENCH_DIR, '..')
+const ROOT_PKG = JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8'))
+const PKG_NAME = ROOT_PKG.name
+
+/** Budgets in gzip bytes (issue 6). 1 KB = 1024 bytes. */
+export const BUDGETS = {
+  'seal-open': 3 * 1024,
+  full: 6 * 1024,
+  argon2id: 4 * 1024,
+}
+
+const args = process.argv.slice(2)
+const CHECK = args.includes('--check')
+const jsonIdx = args.indexOf('--json')
+const JSON_OUT = jsonIdx >= 0 ? args[jsonIdx + 1] : process.env.KEYSEAL_BENCH_OUT
+
+let esbuild
+try {
+  esbuild = await import('esbuild')
+} catch {
+  console.error('size: esbuild is missing; run `npm ci` in the repository root (it is a root devDependency through tsup)')
+  process.exit(2)
+}
+
+// ---- resolving @org/keyseal like a consumer ---------------------------------------------------
+
+/** Target of an `exports` entry for a browser ESM consumer: browser > import > default. */
+function exportTarget(entry) {
+  if (typeof entry === 'string') return entry
+  if (entry && typeof entry === 'object') {
+    for (const cond of ['browser', 'import', 'default']) {
+      if (cond in entry) {
+        const t = exportTarget(entry[cond])
+        if (t) return t
+      }
+    }
+  }
+  return undefined
+}
+
+function keysealSubpaths() {
+  const ex = ROOT_PKG.exports
+  if (typeof ex === 'string') return { '.': ex }
+  const out = {}
+  for (const [k, v] of Object.entries(ex ?? {})) {
+    if (k === './package.json') continue
+    const t = exportTarget(v)
+    if (t && /\.m?js$/.test(t)) out[k] = t
+  }
+  return out
+}
+
+const keysealPlugin = {
+  name: 'resolve-keyseal',
+  setup(build) {
+    const filter = new RegExp(`^${PKG_NAME.replace(/[/.]/g, '\\$&')}(/.*)?$`)
+    build.onResolve({ filter }, (a) => {
+      const sub = a.path === PKG_NAME ? '.' : '.' + a.path.slice(PKG_NAME.length)
+      const target = keysealSubpaths()[sub]
+      if (!target) return { errors: [{ text: `${a.path} is not in ${PKG_NAME}'s exports map` }] }
+      const path = resolve(ROOT_DIR, target)
+      if (!existsSync(path)) return { errors: [{ text: `${path} is missing: run \`npm run build\` first` }] }
+      return { path, sideEffects: ROOT_PKG.sideEffects === false ? false : undefined }
+    })
+  },
+}
+
+// ---- measuring ----------------------------------------------------------------------------------
+
+async function bundle(source, { resolveDir = BENCH_DIR, external = [] } = {}) {
+  const r = await esbuild.build({
+    stdin: { contents: source, resolveDir, sourcefile: 'entry.mjs', loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    external,
+    plugins: [keysealPlugin],
+  })
+  const code = r.outputFiles[0].contents
+  return {
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code, {
+      params: { [zc.BROTLI_PARAM_QUALITY]: 11, [zc.BROTLI_PARAM_SIZE_HINT]: code.length, [zc.BROTLI_PARAM_MODE]: zc.BROTLI_MODE_TEXT },
+    }).length,
+    inputs: Object.keys(r.metafile.inputs).length,
+  }
+}
+
+/** Names exported by a built module, read by esbuild (the library is not executed). */
+async function exportNames(spec) {
+  const r = await esbuild.build({
+    stdin: { contents: `export * from ${JSON.stringify(spec)}`, resolveDir: ROOT_DIR, loader: 'js' },
+    bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent',
+    plugins: [keysealPlugin],
+  })
+  return Object.values(r.metafile.outputs)[0].exports.slice().sort()
+}
+
+const isArgon = (s) => /argon/i.test(s)
+
+async function keysealEntries() {
+  const subs = keysealSubpaths()
+  if (!subs['.']) throw new Error(`${PKG_NAME} has no "." export`)
+  const all = await exportNames(PKG_NAME)
+  for (const need of ['sealKey', 'openKey']) {
+    if (!all.includes(need)) throw new Error(`${PKG_NAME} does not export ${need} (exports: ${all.join(', ')})`)
+  }
+  const withoutArgon = all.filter((n) => !isArgon(n))
+  const entries = [
+    { id: 'seal-open', label: 'keyseal: sealKey + openKey', source: `export { sealKey, openKey } from '${PKG_NAME}'`, budget: BUDGETS['seal-open'] },
+    { id: 'full', label: `keyseal: full API without Argon2id (${withoutArgon.length} exports)`, source: `export { ${withoutArgon.join(', ')} } from '${PKG_NAME}'`, budget: BUDGETS.full, exports: withoutArgon },
+  ]
+  // Hook: the Argon2id entry, once it exists, either as a subpath export (./argon2id, ...) or as
+  // Argon2id-named exports of the main entry. Until then it is reported as pending, never faked.
+  const argonSub = Object.keys(subs).find((k) => k !== '.' && isArgon(k))
+  const argonMain = all.filter(isArgon)
+  if (argonSub) {
+    entries.push({ id: 'argon2id', label: `keyseal: Argon2id entry (${PKG_NAME}${argonSub.slice(1)})`, source: `export * from '${PKG_NAME}${argonSub.slice(1)}'`, budget: BUDGETS.argon2id })
+  } else if (argonMain.length) {
+    entries.push({ id: 'argon2id', label: `keyseal: Argon2id exports of the main entry (${argonMain.join(', ')})`, source: `export { ${argonMain.join(', ')} } from '${PKG_NAME}'`, budget: BUDGETS.argon2id })
+  } else {
+    entries.push({ id: 'argon2id', label: 'keyseal: Argon2id entry', pending: 'no Argon2id export in package.json yet (issue: Argon2id)', budget: BUDGETS.argon2id })
+  }
+  return entries
+}
+
+const COMPETITORS = [
+  { id: 'iron-webcrypto', pkg: 'iron-webcrypto', label: 'iron-webcrypto: seal + unseal', source: `export { seal, unseal, defaults } from 'iron-webcrypto'`, compare: 'seal-open' },
+  { id: 'cloak', pkg: '@47ng/cloak', label: '@47ng/cloak: encryptString + decryptString', source: `export { encryptString, decryptString } from '@47ng/cloak'`, external: ['crypto'], compare: 'seal-open',
+    note: 'CommonJS, not tree-shakable; its Node-only require("crypto") is left external' },
+  { id: 'jose', pkg: 'jose', label: 'jose: CompactEncrypt + compactDecrypt', source: `export { CompactEncrypt, compactDecrypt } from 'jose'`, compare: 'seal-open' },
+  { id: 'noble', pkg: '@noble/ciphers', label: '@noble/ciphers gcm + @noble/hashes pbkdf2 + sha256', source: `export { gcm } from '@noble/ciphers/aes.js'\nexport { pbkdf2Async } from '@noble/hashes/pbkdf2.js'\nexport { sha256 } from '@noble/hashes/sha2.js'\nexport { randomBytes } from '@noble/ciphers/utils.js'`, compare: 'seal-open',
+    note: 'primitives only: no envelope format, encoding or policy' },
+  { id: 'libsodium', pkg: 'libsodium-wrappers', label: 'libsodium-wrappers: secretbox (whole library)', source: `import s from 'libsodium-wrappers'\nexport const seal = (m, n, k) => s.crypto_secretbox_easy(m, n, k)\nexport const open = (c, n, k) => s.crypto_secretbox_open_easy(c, n, k)\nexport const ready = s.ready`, compare: 'seal-open',
+    note: 'one Emscripten module: not tree-shakable' },
+  { id: 'noble-argon2id', pkg: '@noble/hashes', label: '@noble/hashes argon2id', source: `export { argon2id } from '@noble/hashes/argon2.js'`, compare: 'argon2id' },
+  { id: 'hash-wasm-argon2id', pkg: 'hash-wasm', label: 'hash-wasm argon2id (WASM inlined)', source: `export { argon2id } from 'hash-wasm'`, compare: 'argon2id' },
+]
+
+function pkgVersion(name) {
+  try {
+    return JSON.parse(readFileSync(join(BENCH_DIR, 'node_modules', name, 'package.json'), 'utf8')).version
+  } catch {
+    return undefined
+  }
+}
+
+function kb(n) {
+  return `${(n / 1024).toFixed(2)} KB`
+}
+
+export async function measure({ competitors = true } = {}) {
+  const keyseal = []
+  for (const e of await keysealEntries()) {
+    if (e.pending) {
+      keyseal.push({ ...e, source: undefined })
+      continue
+    }
+    const m = await bundle(e.source, { resolveDir: ROOT_DIR })
+    keyseal.push({ ...e, ...m, met: m.gzip <= e.budget })
+  }
+  const comp = []
+  const haveBenchDeps = existsSync(join(BENCH_DIR, 'node_modules'))
+  if (competitors && haveBenchDeps) {
+    for (const c of COMPETITORS) {
+      const m = await bundle(c.source, { external: c.external })
+      comp.push({ ...c, version: pkgVersion(c.pkg), ...m })
+    }
+  }
+  return { keyseal, competitors: comp, competitorsSkipped: competitors && !haveBenchDeps ? 'bench/node_modules missing (npm ci --prefix bench)' : undefined }
+}
+
+function printSizes(r) {
+  const rows = [['bundle', 'minified', 'gzip -9', 'brotli 11', 'budget (gzip)']]
+  for (const e of r.keyseal) {
+    if (e.pending) rows.push([e.label, '—', '—', '—', `<= ${kb(e.budget)}: pending (${e.pending})`])
+    else rows.push([e.label, kb(e.minified), kb(e.gzip), kb(e.brotli), `<= ${kb(e.budget)}: ${e.met ? 'MET' : 'EXCEEDED'}`])
+  }
+  for (const c of r.competitors) rows.push([`${c.label} ${c.version ?? ''}`.trim(), kb(c.minified), kb(c.gzip), kb(c.brotli), ''])
+  const w = rows[0].map((_, i) => Math.max(...rows.map((x) => String(x[i]).length)))
+  console.log(rows.map((x) => x.map((v, i) => String(v).padEnd(w[i])).join('  ')).join('\n'))
+  if (r.competitorsSkipped) console.log(`(competitors skipped: ${r.competitorsSkipped})`)
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let r
+  try {
+    r = await measure({ competitors: !CHECK })
+  } catch (e) {
+    console.error(`size: ${e.message}`)
+    process.exit(2)
+  }
+  console.log('size: esbuild (minify, platform browser, format esm), gzip level 9, brotli quality 11\n')
+  printSizes(r)
+  if (JSON_OUT && !CHECK) {
+    const cpus = os.cpus()
+    const out = {
+      env: { date: new Date().toISOString(), node: process.version, esbuild: esbuild.version, cpu: cpus[0]?.model?.trim(), cores: cpus.length, keyseal: ROOT_PKG.version },
+      scenario: 'size',
+      title: 'Bundle size (esbuild, minified, browser, ESM)',
+      description: 'esbuild browser bundles (minify, format esm) of an entry that re-exports what a consumer imports; gzip is zlib level 9, brotli is quality 11. Budgets apply to keyseal, in gzip bytes (1 KB = 1024 bytes).',
+      result: r,
+      budgets: r.keyseal.map((e) => ({ case: e.id, label: e.label, max: e.budget, gzip: e.gzip, met: e.pending ? null : e.met, pending: e.pending })),
+      checks: [],
+      notes: [],
+    }
+    mkdirSync(dirname(JSON_OUT), { recursive: true })
+    writeFileSync(JSON_OUT, JSON.stringify(out, null, 2) + '\n')
+  }
+  if (CHECK) {
+    const over = r.keyseal.filter((e) => !e.pending && !e.met)
+    for (const e of r.keyseal) {
+      if (e.pending) console.log(`size check: ${e.id}: pending (${e.pending})`)
+      else console.log(`size check: ${e.id}: ${e.gzip} B gzip <= ${e.budget} B: ${e.met ? 'ok' : 'EXCEEDED'}`)
+    }
+    if (over.length) {
+      console.error(`size check FAILED: ${over.map((e) => `${e.id} ${e.gzip} B > ${e.budget} B`).join('; ')}`)
+      process.exit(1)
+    }
+    console.log('size check passed')
+  }
+}
