@@ -66,7 +66,7 @@ const MESSAGES: Readonly<Record<KeysealErrorCode, string>> = Object.freeze({
  * try {
  *   await openKey('ks1.not-an-envelope', 'correct horse battery staple')
  * } catch (error) {
- *   if (isKeysealError(error)) console.log(error.code) // 'MALFORMED_ENVELOPE'
+ *   if (isKeysealError(error)) console.log(error.code) // MALFORMED_ENVELOPE
  * }
  * ```
  */
