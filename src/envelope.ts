@@ -20,7 +20,15 @@ export const KEY_ID_MAX = 64
 export const NONCE_LEN = 12
 export const COMMITMENT_LEN = 32
 export const TAG_LEN = 16
-/** Largest secret, in bytes, that an envelope may hold (1 MiB). */
+/**
+ * Largest secret, in bytes, that an envelope may hold: 1 MiB (docs/format.md §11).
+ *
+ * @example
+ * ```ts
+ * import { SECRET_MAX } from '@org/keyseal'
+ * console.log(SECRET_MAX) // 1048576
+ * ```
+ */
 export const SECRET_MAX = 1024 * 1024
 /** Argon2id lanes: RFC 9106 §3.1 allows 1 to 2^24 - 1. */
 export const ARGON2_LANES_MAX = 0xffffff

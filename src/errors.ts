@@ -85,6 +85,7 @@ export class KeysealError extends Error {
 /**
  * True when `value` is a {@link KeysealError}, optionally with the given code.
  *
+ * @throws Never: it only inspects `value`.
  * @example
  * ```ts
  * import { isKeysealError } from '@org/keyseal'

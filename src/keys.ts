@@ -13,8 +13,15 @@ import { platform, randomBytes } from './webcrypto.js'
 export type KeysealKeyKind = 'raw' | 'pbkdf2-sha256'
 
 /**
- * NIST SP 800-38D §8.3: with random 96-bit nonces, one AES-GCM key may encrypt at most 2^32
- * messages. A derived key seals every envelope under one AES key (its salt is fixed), so it counts.
+ * How many envelopes one derived key may seal: 2^32. NIST SP 800-38D §8.3 allows at most 2^32
+ * random-nonce encryptions under one AES-GCM key; a derived key seals every envelope under one AES
+ * key (its salt is fixed), so it counts its seals and then refuses with `KEY_USAGE`.
+ *
+ * @example
+ * ```ts
+ * import { DERIVED_KEY_SEAL_LIMIT } from '@org/keyseal'
+ * console.log(DERIVED_KEY_SEAL_LIMIT) // 4294967296
+ * ```
  */
 export const DERIVED_KEY_SEAL_LIMIT = 2 ** 32
 
