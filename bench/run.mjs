@@ -13,10 +13,11 @@
 // A hook that writes nothing has its console output kept as text. A missing hook is recorded as
 // pending, never invented.
 import { spawnSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { BENCH_DIR, ROOT_DIR, RESULTS_DIR, DIST_ENTRY, environment } from './lib/common.mjs'
+import os from 'node:os'
+import { BENCH_DIR, ROOT_DIR, RESULTS_DIR, ROOT_DIST_DIR, environment } from './lib/common.mjs'
 import { renderMarkdown } from './lib/report.mjs'
 
 const SCENARIOS = {
@@ -56,6 +57,11 @@ if (argv.includes('--report')) {
 }
 
 const wanted = argv.filter((a) => !a.startsWith('-'))
+// --wait-quiet[=seconds]: before each scenario, wait (up to the limit, default 600 s) until the
+// machine is at least 85% idle over 2 s, so other work on a shared machine does not land in the
+// samples. The idle share actually seen is recorded with the scenario.
+const waitArg = argv.find((a) => a.startsWith('--wait-quiet'))
+const WAIT_QUIET_S = waitArg ? Number(waitArg.split('=')[1] ?? 600) : 0
 for (const w of wanted) {
   if (!(w in SCENARIOS)) {
     console.error(`unknown scenario "${w}"; known: ${Object.keys(SCENARIOS).join(', ')}`)
@@ -64,10 +70,16 @@ for (const w of wanted) {
 }
 const names = wanted.length ? wanted : Object.keys(SCENARIOS)
 
-if (!existsSync(DIST_ENTRY)) {
-  console.error(`bench: ${DIST_ENTRY} is missing. Run \`npm run bench\` (it builds first) or \`npm run build\`.`)
+if (!existsSync(join(ROOT_DIST_DIR, 'index.js'))) {
+  console.error(`bench: ${join(ROOT_DIST_DIR, 'index.js')} is missing. Run \`npm run bench\` (it builds first) or \`npm run build\`.`)
   process.exit(2)
 }
+// Benchmark a snapshot of dist/: a concurrent build in this checkout must not swap or delete the
+// library mid-run. Every scenario of this run sees the same bytes (their sha256 is in the results).
+const SNAPSHOT = join(BENCH_DIR, '.tmp', 'dist')
+rmSync(SNAPSHOT, { recursive: true, force: true })
+cpSync(ROOT_DIST_DIR, SNAPSHOT, { recursive: true })
+process.env.KEYSEAL_DIST_DIR = SNAPSHOT
 
 if (names.some((n) => SCENARIOS[n].needsDeps) && !existsSync(join(BENCH_DIR, 'node_modules'))) {
   console.log('bench: installing the competitor libraries (npm ci --prefix bench) ...')
@@ -76,6 +88,34 @@ if (names.some((n) => SCENARIOS[n].needsDeps) && !existsSync(join(BENCH_DIR, 'no
     console.error('bench: npm ci --prefix bench failed')
     process.exit(r.status ?? 1)
   }
+}
+
+function cpuTimes() {
+  let idle = 0
+  let total = 0
+  for (const c of os.cpus()) {
+    idle += c.times.idle
+    total += c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq
+  }
+  return { idle, total }
+}
+
+async function idleShare(ms = 2000) {
+  const a = cpuTimes()
+  await new Promise((r) => setTimeout(r, ms))
+  const b = cpuTimes()
+  return (b.idle - a.idle) / Math.max(1, b.total - a.total)
+}
+
+async function waitQuiet(limitS) {
+  const until = performance.now() + limitS * 1000
+  let idle = await idleShare()
+  while (idle < 0.85 && performance.now() < until) {
+    console.log(`bench: machine ${(100 * (1 - idle)).toFixed(0)}% busy; waiting for quiet ...`)
+    await new Promise((r) => setTimeout(r, 3000))
+    idle = await idleShare()
+  }
+  return idle
 }
 
 function runChild(file, args, env) {
@@ -112,6 +152,7 @@ for (const name of names) {
   }
   const out = join(tmpDir, `${name}.json`)
   rmSync(out, { force: true })
+  const idleBefore = WAIT_QUIET_S ? await waitQuiet(WAIT_QUIET_S) : undefined
   const started = performance.now()
   const r = await runChild(file, s.args ? s.args(out) : [], { KEYSEAL_BENCH_OUT: out })
   const seconds = (performance.now() - started) / 1000
@@ -121,7 +162,7 @@ for (const name of names) {
     continue // keep the previous results of a failed scenario rather than half of a new one
   }
   if (existsSync(out)) {
-    latest.scenarios[name] = { ...JSON.parse(readFileSync(out, 'utf8')), seconds }
+    latest.scenarios[name] = { ...JSON.parse(readFileSync(out, 'utf8')), seconds, idleBefore }
   } else if (s.hook) {
     latest.scenarios[name] = { scenario: name, status: 'ran', output: r.out.slice(-20000), seconds, env: environment() }
   } else {

@@ -7,6 +7,8 @@
 //                                 This is the CI command: `npm run build && node bench/size.mjs --check`
 //   node bench/size.mjs           keyseal and, when bench/node_modules exists, each competitor's
 //                                 equivalent; `--json <file>` (or KEYSEAL_BENCH_OUT) writes the results.
+//   node bench/size.mjs --analyze  where keyseal's bytes go: bundles src/index.ts (TypeScript, same
+//                                 esbuild settings) and lists minified bytes per source module.
 //
 // keyseal is resolved the way a consumer's bundler resolves `@org/keyseal`: through the root
 // package.json `exports` map (import condition) with its `sideEffects` flag, against the built dist/.
@@ -30,6 +32,7 @@ export const BUDGETS = {
 
 const args = process.argv.slice(2)
 const CHECK = args.includes('--check')
+const ANALYZE = args.includes('--analyze')
 const jsonIdx = args.indexOf('--json')
 const JSON_OUT = jsonIdx >= 0 ? args[jsonIdx + 1] : process.env.KEYSEAL_BENCH_OUT
 
@@ -77,7 +80,9 @@ const keysealPlugin = {
       const sub = a.path === PKG_NAME ? '.' : '.' + a.path.slice(PKG_NAME.length)
       const target = keysealSubpaths()[sub]
       if (!target) return { errors: [{ text: `${a.path} is not in ${PKG_NAME}'s exports map` }] }
-      const path = resolve(ROOT_DIR, target)
+      // run.mjs points KEYSEAL_DIST_DIR at its snapshot of dist/ (see lib/common.mjs).
+      const dist = process.env.KEYSEAL_DIST_DIR
+      const path = dist && target.startsWith('./dist/') ? join(dist, target.slice('./dist/'.length)) : resolve(ROOT_DIR, target)
       if (!existsSync(path)) return { errors: [{ text: `${path} is missing: run \`npm run build\` first` }] }
       return { path, sideEffects: ROOT_PKG.sideEffects === false ? false : undefined }
     })
@@ -206,6 +211,32 @@ function printSizes(r) {
   const w = rows[0].map((_, i) => Math.max(...rows.map((x) => String(x[i]).length)))
   console.log(rows.map((x) => x.map((v, i) => String(v).padEnd(w[i])).join('  ')).join('\n'))
   if (r.competitorsSkipped) console.log(`(competitors skipped: ${r.competitorsSkipped})`)
+}
+
+/** Minified bytes per source module for the seal+open and full entries, bundled from src/. */
+export async function analyze() {
+  const all = await exportNames(PKG_NAME)
+  const entries = [
+    ['sealKey + openKey', 'export { sealKey, openKey } from "./src/index.ts"'],
+    ['full API without Argon2id', `export { ${all.filter((n) => !isArgon(n)).join(', ')} } from "./src/index.ts"`],
+  ]
+  for (const [label, contents] of entries) {
+    const r = await esbuild.build({
+      stdin: { contents, resolveDir: ROOT_DIR, loader: 'ts', sourcefile: 'entry.ts' },
+      bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, metafile: true, legalComments: 'none', logLevel: 'silent',
+    })
+    const code = r.outputFiles[0].contents
+    console.log(`\n${label} (from src/): ${code.length} B minified, ${gzipSync(code, { level: 9 }).length} B gzip -9`)
+    const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs).filter(([, v]) => v.bytesInOutput > 0)
+    for (const [f, v] of inputs.sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)) {
+      console.log(`  ${String(v.bytesInOutput).padStart(6)} B  ${(100 * v.bytesInOutput / code.length).toFixed(0).padStart(3)}%  ${f}`)
+    }
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && ANALYZE) {
+  await analyze()
+  process.exit(0)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -4,11 +4,17 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import os from 'node:os'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const ROOT_DIR = join(BENCH_DIR, '..')
 export const RESULTS_DIR = join(BENCH_DIR, 'results')
-export const DIST_ENTRY = join(ROOT_DIR, 'dist', 'index.js')
+export const ROOT_DIST_DIR = join(ROOT_DIR, 'dist')
+// run.mjs benchmarks a private snapshot of dist/ (KEYSEAL_DIST_DIR), so another build in the same
+// checkout (tsup cleans dist/ first) cannot pull the library away in the middle of a run.
+export const DIST_DIR = process.env.KEYSEAL_DIST_DIR || ROOT_DIST_DIR
+export const DIST_ENTRY = join(DIST_DIR, 'index.js')
 
 const requireFromBench = createRequire(join(BENCH_DIR, 'package.json'))
 
@@ -51,6 +57,22 @@ export function libVersion(name) {
   }
 }
 
+function gitHead() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return undefined
+  }
+}
+
+export function distSha256() {
+  try {
+    return createHash('sha256').update(readFileSync(DIST_ENTRY)).digest('hex').slice(0, 16)
+  } catch {
+    return undefined
+  }
+}
+
 export function environment() {
   const cpus = os.cpus()
   return {
@@ -63,6 +85,9 @@ export function environment() {
     cores: cpus.length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     keyseal: keysealVersion(),
+    gitHead: gitHead(),
+    distSha256: distSha256(),
+    loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
   }
 }
 
@@ -100,9 +125,12 @@ export function payload(n) {
 // { scenario, title, description, env, result: <interleave() output>, budgets: [...], checks: [...],
 //   notes: [...] }. Run on its own (no KEYSEAL_BENCH_OUT), it just prints.
 
+const START_ENV = environment()
+
 export function writeScenario(obj) {
   const out = process.env.KEYSEAL_BENCH_OUT
-  const full = { env: environment(), ...obj }
+  // loadavg at the start and at the end of the scenario: the noise it ran under, stated.
+  const full = { env: { ...START_ENV, loadavgEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) }, ...obj }
   if (out && !DEV_NO_KEYSEAL) {
     mkdirSync(dirname(out), { recursive: true })
     writeFileSync(out, JSON.stringify(full, null, 2) + '\n')

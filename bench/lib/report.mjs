@@ -68,7 +68,11 @@ function section(name, s) {
   }
   out.push(`### ${s.title ?? name}`, '')
   if (s.description) out.push(s.description, '')
-  out.push(`Run: ${envLine(s.env)}${s.result?.rounds ? `; ${s.result.rounds} rounds` : ''}${s.seconds ? `; ${s.seconds.toFixed(0)} s` : ''}.`, '')
+  const noise = [
+    Number.isFinite(s.idleBefore) ? `machine ${(100 * s.idleBefore).toFixed(0)}% idle just before` : '',
+    s.env?.loadavg ? `load average ${s.env.loadavg[0]} at start, ${s.env.loadavgEnd?.[0] ?? '?'} at end` : '',
+  ].filter(Boolean).join(', ')
+  out.push(`Run: ${envLine(s.env)}${s.env?.gitHead ? `, commit ${s.env.gitHead}` : ''}${s.result?.rounds ? `; ${s.result.rounds} rounds` : ''}${s.seconds ? `; ${s.seconds.toFixed(0)} s` : ''}${noise ? `; ${noise}` : ''}.`, '')
   if (s.scenario === 'import') {
     out.push('| library | import (median) | min–max | whole process (median) | over an empty process |', '|---|---:|---:|---:|---:|')
     for (const c of s.result.cases) {

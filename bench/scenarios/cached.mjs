@@ -14,7 +14,7 @@ const enc = new TextEncoder()
 const dec = new TextDecoder()
 const BUDGET = 1.3
 
-export async function run({ rounds = Number(process.env.BENCH_ROUNDS) || 60 } = {}) {
+export async function run({ rounds = Number(process.env.BENCH_ROUNDS) || 120 } = {}) {
   const checks = []
   const notes = []
   const ks = await loadKeyseal()
@@ -157,7 +157,7 @@ export async function run({ rounds = Number(process.env.BENCH_ROUNDS) || 60 } = 
     { id: 'sodium', label: `libsodium-wrappers ${libVersion('libsodium-wrappers')} secretbox (XSalsa20-Poly1305)`, group: 'competitor', lib: 'libsodium-wrappers', fn: sodiumSealOpen },
   ]
   log(`cached: ${checks.length} cross-checks passed; timing ${cases.length} cases x ${rounds} rounds`)
-  const result = await interleave(cases, { rounds, targetMs: 10, baseline: 'raw', log })
+  const result = await interleave(cases, { rounds, targetMs: 5, baseline: 'raw', log })
   printTable(result, { title: 'cached: seal+open of a 64-byte secret, key derived once (per operation)' })
   const budgets = applyBudgets(result, cases, log)
   return writeScenario({
