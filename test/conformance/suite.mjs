@@ -536,7 +536,7 @@ async function noWebCrypto(ks) {
     await rejectsWithCode(ks, () => ks.openKey(env, 'a passphrase', { policy: testPolicy(ks) }), 'WEBCRYPTO_UNAVAILABLE', 'openKey')
     await rejectsWithCode(ks, () => ks.deriveKey('a passphrase', { policy: testPolicy(ks) }), 'WEBCRYPTO_UNAVAILABLE', 'deriveKey')
     await rejectsWithCode(ks, () => ks.generateKey(), 'WEBCRYPTO_UNAVAILABLE', 'generateKey')
-    await rejectsWithCode(ks, () => ks.importKey(new Uint8Array(32)), 'WEBCRYPTO_UNAVAILABLE', 'importKey')
+    await rejectsWithCode(ks, () => ks.importKey(fromHex(INTEROP.rawKeyHex)), 'WEBCRYPTO_UNAVAILABLE', 'importKey')
   })
   t.test('pure functions still work: inspect refuses garbage with its own code', () =>
     rejectsWithCode(ks, () => ks.inspect('not an envelope'), 'MALFORMED_ENVELOPE', 'inspect'))
