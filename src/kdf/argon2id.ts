@@ -1,0 +1,1104 @@
+/**
+ * Argon2id, version 0x13, in pure TypeScript (RFC 9106), for runtimes whose WebCrypto has no
+ * Argon2id (Node < 24, browsers, workerd).
+ *
+ * The 1 KiB blocks live in one `Uint32Array`; each 64-bit word k of a block is the pair
+ * (lo = word 2k, hi = word 2k + 1), the little-endian decoding of the block's bytes. JavaScript
+ * has no fast 64-bit integers (BigInt allocates on every operation), so all 64-bit arithmetic of
+ * the compression function is done on 32-bit halves, fully unrolled, without allocation.
+ *
+ * The public entry point is the async {@link argon2idTs}: it hands the event loop back every
+ * `yieldEvery` blocks so that a page stays responsive while tens of MiB are being filled.
+ */
+
+import { Blake2b, blake2bLong, le32 } from './blake2b.js'
+
+/** Argon2id parameters, named as in RFC 9106 §3.1. */
+export interface Argon2idParams {
+  /** m, memory size in KiB (1 KiB = one block); at least 8 * lanes, at most 2^23 - 1 here. */
+  memoryKiB: number
+  /** t, number of passes over memory; at least 1. */
+  passes: number
+  /** p, degree of parallelism (lanes), 1 .. 2^24 - 1. */
+  lanes: number
+  /** T, tag (output) length in bytes; at least 4. */
+  tagLength: number
+  /** K, the optional secret (pepper). */
+  secret?: Uint8Array
+  /** X, optional associated data. */
+  associatedData?: Uint8Array
+}
+
+export interface Argon2idOptions {
+  /** Blocks (KiB) filled between two yields to the event loop; a positive integer. */
+  yieldEvery?: number
+}
+
+/** v, the version number: 0x13 (RFC 9106 §3.1). */
+const VERSION = 0x13
+/** y, the Argon2 type: 2 for Argon2id (RFC 9106 §3.1). */
+const TYPE_ARGON2ID = 2
+/** SL, the number of slices (synchronisation points) per pass (RFC 9106 §3.4). */
+const SYNC_POINTS = 4
+/** 32-bit words per 1024-byte block. */
+const BLOCK_WORDS = 256
+/** 64-bit pseudo-random values in one address block (RFC 9106 §3.4.1.2). */
+const ADDRESSES_PER_BLOCK = 128
+const MAX_U32 = 0xffffffff
+/**
+ * Largest memory this implementation accepts, in KiB (just under 8 GiB; RFC 9106 allows up to
+ * 2^32-1). It keeps every word offset into the memory below 2^31, so all index arithmetic stays in
+ * int32 and V8 never boxes an offset. No JavaScript runtime should be asked for that much anyway
+ * (browsers cap an ArrayBuffer at a few GiB, phones far lower); callers cap much lower still.
+ */
+const MAX_MEMORY_KIB = 0x7fffff
+/** 2^-32: scaling by a power of two is exact in floating point. */
+const TWO_M32 = 2.3283064365386963e-10
+
+/**
+ * Default number of blocks between yields. About 1024 blocks take ~3 ms on the development machine
+ * (a shared 2-core x86 server), which leaves room for devices several times slower to stay under
+ * 10-20 ms per slice, while the cost of the yields themselves stays well under 1%.
+ */
+const DEFAULT_YIELD_EVERY = 1024
+
+// Fixed error messages: they never contain the input (keyseal maps them to typed errors).
+const E_PARAMS = 'argon2id: params must be an object'
+const E_PASSWORD = 'argon2id: password must be a Uint8Array of at most 2^32-1 bytes'
+const E_SALT = 'argon2id: salt must be a Uint8Array of 8 to 2^32-1 bytes'
+const E_SECRET = 'argon2id: secret must be a Uint8Array of at most 2^32-1 bytes'
+const E_AD = 'argon2id: associatedData must be a Uint8Array of at most 2^32-1 bytes'
+const E_LANES = 'argon2id: lanes must be an integer from 1 to 2^24-1'
+const E_MEMORY = 'argon2id: memoryKiB must be an integer from 8*lanes to 2^23-1'
+const E_PASSES = 'argon2id: passes must be an integer from 1 to 2^32-1'
+const E_TAG = 'argon2id: tagLength must be an integer from 4 to 2^32-1'
+const E_YIELD = 'argon2id: yieldEvery must be a positive integer'
+const E_ALLOC = 'argon2id: could not allocate memory'
+
+function isU32Int(x: unknown, min: number, max: number): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max
+}
+
+function isBytes(x: unknown, min: number): x is Uint8Array {
+  return x instanceof Uint8Array && x.length >= min && x.length <= MAX_U32
+}
+
+/** Parameters after validation, each read exactly once from the caller's object. */
+interface Checked {
+  m: number
+  t: number
+  p: number
+  tag: number
+  secret: Uint8Array
+  ad: Uint8Array
+}
+
+/**
+ * Checks every parameter as an integer within the bounds of RFC 9106 §3.1 before anything is
+ * allocated or hashed. Each property is read once, so a getter cannot pass the check with one value
+ * and feed another to the computation.
+ */
+function check(password: unknown, salt: unknown, params: unknown): Checked {
+  if (typeof params !== 'object' || params === null) throw new RangeError(E_PARAMS)
+  const o = params as Record<string, unknown>
+  const p = o['lanes']
+  const m = o['memoryKiB']
+  const t = o['passes']
+  const tag = o['tagLength']
+  const secret = o['secret']
+  const ad = o['associatedData']
+  if (!isBytes(password, 0)) throw new RangeError(E_PASSWORD)
+  // The RFC allows salts of 8 bytes or more (§3.1); 16 is recommended for password hashing.
+  if (!isBytes(salt, 8)) throw new RangeError(E_SALT)
+  if (secret !== undefined && !isBytes(secret, 0)) throw new RangeError(E_SECRET)
+  if (ad !== undefined && !isBytes(ad, 0)) throw new RangeError(E_AD)
+  if (!isU32Int(p, 1, 0xffffff)) throw new RangeError(E_LANES)
+  if (!isU32Int(m, 8 * p, MAX_MEMORY_KIB)) throw new RangeError(E_MEMORY)
+  if (!isU32Int(t, 1, MAX_U32)) throw new RangeError(E_PASSES)
+  if (!isU32Int(tag, 4, MAX_U32)) throw new RangeError(E_TAG)
+  return { m, t, p, tag, secret: secret ?? new Uint8Array(0), ad: ad ?? new Uint8Array(0) }
+}
+
+/**
+ * H0 (RFC 9106 §3.2): BLAKE2b-512 over every input and parameter, each variable-length one
+ * preceded by its LE32 length so that no two inputs encode the same way:
+ * H0 = H^64(LE32(p) || LE32(T) || LE32(m) || LE32(t) || LE32(v) || LE32(y) || LE32(len(P)) || P ||
+ *           LE32(len(S)) || S || LE32(len(K)) || K || LE32(len(X)) || X)
+ */
+function computeH0(password: Uint8Array, salt: Uint8Array, c: Checked): Uint8Array<ArrayBuffer> {
+  return new Blake2b(64)
+    .update(le32(c.p))
+    .update(le32(c.tag))
+    .update(le32(c.m))
+    .update(le32(c.t))
+    .update(le32(VERSION))
+    .update(le32(TYPE_ARGON2ID))
+    .update(le32(password.length))
+    .update(password)
+    .update(le32(salt.length))
+    .update(salt)
+    .update(le32(c.secret.length))
+    .update(c.secret)
+    .update(le32(c.ad.length))
+    .update(c.ad)
+    .digest()
+}
+
+/**
+ * H0 for the given inputs (RFC 9106 §3.2), exposed to check it against the RFC's printed
+ * pre-hashing digest. Validates like {@link argon2idTs}.
+ */
+export function _argon2idH0(password: Uint8Array, salt: Uint8Array, params: Argon2idParams): Uint8Array<ArrayBuffer> {
+  return computeH0(password, salt, check(password, salt, params))
+}
+
+/**
+ * A zeroed memory buffer left by the last computation, for the next one to reuse. Touching fresh
+ * pages costs more than the hashing itself on some machines (19 MiB of page faults took ~60 ms
+ * of CPU on the development VM, against ~45 ms for the whole Argon2id computation on warm memory),
+ * and native implementations reuse their heap the same way. It is held only weakly, so the
+ * garbage collector may reclaim it at any time, and it is always wiped before being offered.
+ * A computation in progress owns its buffer exclusively: a concurrent call allocates its own.
+ */
+let spare: WeakRef<Uint32Array> | undefined
+
+function takeMemory(words: number): Uint32Array {
+  const cached = spare === undefined ? undefined : spare.deref()
+  if (cached !== undefined && cached.length >= words && cached.length <= 2 * words) {
+    spare = undefined
+    return cached
+  }
+  try {
+    return new Uint32Array(words)
+  } catch {
+    throw new RangeError(E_ALLOC)
+  }
+}
+
+/** Wipes the used part of `mem` (the rest is still zero) and offers it for reuse. */
+function releaseMemory(mem: Uint32Array, words: number): void {
+  mem.fill(0, 0, words)
+  if (typeof WeakRef === 'function') spare = new WeakRef(mem)
+}
+
+/**
+ * The working state of one Argon2id computation: the memory and the scratch blocks the
+ * compression function uses. One instance per call, so concurrent calls (interleaved at yields)
+ * never share scratch space.
+ */
+class Argon2Context {
+  /** m' = 4 * p * floor(m / 4p) blocks (RFC 9106 §3.2 step 4), 256 words each. */
+  readonly mem: Uint32Array
+  /** The block count m'. */
+  readonly blocks: number
+  readonly lanes: number
+  readonly passes: number
+  /** q = m' / p, the number of columns (blocks per lane). */
+  readonly laneLength: number
+  /** q / SL, blocks per segment. */
+  readonly segmentLength: number
+  /** The block R = X ^ Y after the row permutations, Q in RFC 9106 §3.5. Int32 so loads stay int32. */
+  readonly r = new Int32Array(BLOCK_WORDS)
+  /**
+   * Address generation (§3.4.1.2) in one buffer, so it can reuse the compression code that reads
+   * a `Uint32Array`: words 0..255 are the all-zero block, 256..511 the input block Z, 512..767 the
+   * current address block (128 pairs J1, J2).
+   */
+  readonly aux = new Uint32Array(3 * BLOCK_WORDS)
+
+  constructor(c: Checked) {
+    this.lanes = c.p
+    this.passes = c.t
+    this.segmentLength = Math.floor(c.m / (SYNC_POINTS * c.p))
+    this.laneLength = this.segmentLength * SYNC_POINTS
+    this.blocks = this.laneLength * c.p
+    this.mem = takeMemory(this.blocks * BLOCK_WORDS)
+  }
+
+  /** Zeroes everything derived from the password; the memory then goes back for reuse. */
+  wipe(): void {
+    releaseMemory(this.mem, this.blocks * BLOCK_WORDS)
+    this.r.fill(0)
+    this.aux.fill(0)
+  }
+}
+
+/** Little-endian bytes to 32-bit words (endianness-independent, unlike a Uint32Array view). */
+function bytesToWords(src: Uint8Array, dst: Uint32Array, dstOff: number, words: number): void {
+  for (let i = 0; i < words; i++) {
+    const j = i * 4
+    dst[dstOff + i] = src[j]! | (src[j + 1]! << 8) | (src[j + 2]! << 16) | (src[j + 3]! << 24)
+  }
+}
+
+/**
+ * RFC 9106 §3.2 steps 5-6: the first two blocks of every lane,
+ * B[i][0] = H'^1024(H0 || LE32(0) || LE32(i)) and B[i][1] = H'^1024(H0 || LE32(1) || LE32(i)).
+ */
+function initLanes(ctx: Argon2Context, h0: Uint8Array): void {
+  const block = new Uint8Array(1024)
+  for (let lane = 0; lane < ctx.lanes; lane++) {
+    const li = le32(lane)
+    for (let col = 0; col < 2; col++) {
+      blake2bLong(block, h0, le32(col), li)
+      bytesToWords(block, ctx.mem, (lane * ctx.laneLength + col) * BLOCK_WORDS, BLOCK_WORDS)
+    }
+  }
+  block.fill(0)
+}
+
+/**
+ * RFC 9106 §3.2 steps 7-8: C = XOR of the last column B[0][q-1] ^ ... ^ B[p-1][q-1], and
+ * Tag = H'^T(C).
+ */
+function finalize(ctx: Argon2Context, tagLength: number): Uint8Array<ArrayBuffer> {
+  const { mem, laneLength } = ctx
+  const c = new Uint32Array(BLOCK_WORDS)
+  for (let lane = 0; lane < ctx.lanes; lane++) {
+    const off = (lane * laneLength + laneLength - 1) * BLOCK_WORDS
+    for (let i = 0; i < BLOCK_WORDS; i++) c[i] = c[i]! ^ mem[off + i]!
+  }
+  const bytes = new Uint8Array(1024)
+  for (let i = 0; i < BLOCK_WORDS; i++) {
+    const w = c[i]!
+    bytes[i * 4] = w
+    bytes[i * 4 + 1] = w >>> 8
+    bytes[i * 4 + 2] = w >>> 16
+    bytes[i * 4 + 3] = w >>> 24
+  }
+  const tag = new Uint8Array(tagLength)
+  blake2bLong(tag, bytes)
+  c.fill(0)
+  bytes.fill(0)
+  return tag
+}
+
+/**
+ * The high 32 bits of the 64-bit product of two unsigned 32-bit integers, exactly.
+ * The double product a*b is off by at most 2^10 (53-bit mantissa on a < 2^64 value); subtracting
+ * the exact low half (Math.imul) leaves hi * 2^32 plus that small error, which rounding removes.
+ */
+function mulHi(a: number, b: number): number {
+  return Math.round((a * b - (Math.imul(a, b) >>> 0)) * TWO_M32)
+}
+
+/**
+ * The compression function G (RFC 9106 §3.5), into block `cur` of `mem`:
+ * R = X ^ Y; Q = P applied to each of the 8 rows of R; Z = P applied to each of the 8 columns of
+ * Q; result = Z ^ R. From the second pass on, version 0x13 XORs the result into the old block
+ * (§3.2 step 7: B[i][j] = G(...) XOR B[i][j]).
+ *
+ * R is never stored: the row pass reads X ^ Y straight from memory, and the column pass XORs
+ * X ^ Y (and the old block) back in as it writes the result, which saves three passes over the
+ * block. `prev`, `ref` and `cur` are word offsets (block index * 256); `cur` differs from both.
+ */
+function fillBlock(mem: Uint32Array, prev: number, ref: number, cur: number, withXor: boolean, r: Int32Array): void {
+  for (let o = 0; o < BLOCK_WORDS; o += 32) permuteRow(mem, prev, ref, r, o)
+  if (withXor) for (let o = 0; o < 32; o += 4) permuteColumnXor(r, o, mem, prev, ref, cur)
+  else for (let o = 0; o < 32; o += 4) permuteColumn(r, o, mem, prev, ref, cur)
+}
+
+/** Word offsets of the zero, input and address blocks in `Argon2Context.aux`. */
+const AUX_ZERO = 0
+const AUX_INPUT = BLOCK_WORDS
+const AUX_ADDR = 2 * BLOCK_WORDS
+
+/**
+ * The next address block (RFC 9106 §3.4.1.2): the counter of the input block Z (its 64-bit word
+ * 6) is set, and addresses = G(ZERO, G(ZERO, Z)). Writing the second G into the address block it
+ * reads is safe: each output word is written after its own inputs are read, and columns do not
+ * overlap.
+ */
+function nextAddresses(ctx: Argon2Context, counter: number): void {
+  const { aux, r } = ctx
+  aux[AUX_INPUT + 12] = counter
+  fillBlock(aux, AUX_ZERO, AUX_INPUT, AUX_ADDR, false, r)
+  fillBlock(aux, AUX_ZERO, AUX_ADDR, AUX_ADDR, false, r)
+}
+
+/**
+ * Fills blocks `from` .. `to - 1` of the segment (pass, slice, lane) (RFC 9106 §3.2 step 6-7 and
+ * §3.4). Stateless between calls: the address block in use is recomputed if `from` falls inside
+ * one, so the async driver may cut a segment anywhere.
+ */
+function fillRange(ctx: Argon2Context, pass: number, slice: number, lane: number, from: number, to: number): void {
+  const { mem, lanes, laneLength, segmentLength, aux, r } = ctx
+  // Argon2id: data-independent addressing (Argon2i) for the first half of the first pass,
+  // against side channels while memory is still mostly unwritten; data-dependent (Argon2d)
+  // afterwards, against time-memory trade-offs (§3.4.1.3).
+  const dataIndependent = pass === 0 && slice < SYNC_POINTS / 2
+  // Version 0x13 XORs new blocks into old ones from the second pass on (§3.2 step 7).
+  const withXor = pass !== 0
+  const laneStart = lane * laneLength
+  // §3.4.2: from the second pass on, the reference window starts right after the current slice
+  // (it wraps around the lane); in the first pass it starts at block 0.
+  const startPos = pass === 0 || slice === SYNC_POINTS - 1 ? 0 : (slice + 1) * segmentLength
+  // §3.4.2: blocks available in the current lane before the current index, or in other lanes
+  // (only finished segments: the current slice of another lane may be in progress).
+  const sliceBase = pass === 0 ? slice * segmentLength : laneLength - segmentLength
+  if (dataIndependent) {
+    // Z = (LE64(r) || LE64(l) || LE64(sl) || LE64(m') || LE64(t) || LE64(y) || LE64(i) || 0...)
+    aux.fill(0, AUX_INPUT, AUX_INPUT + BLOCK_WORDS)
+    aux[AUX_INPUT] = pass
+    aux[AUX_INPUT + 2] = lane
+    aux[AUX_INPUT + 4] = slice
+    aux[AUX_INPUT + 6] = ctx.blocks
+    aux[AUX_INPUT + 8] = ctx.passes
+    aux[AUX_INPUT + 10] = TYPE_ARGON2ID
+    // Address block k (counter k + 1) serves indices 128k .. 128k + 127 of the segment.
+    if (from % ADDRESSES_PER_BLOCK !== 0) nextAddresses(ctx, Math.floor(from / ADDRESSES_PER_BLOCK) + 1)
+  }
+  // Every block index below is < 2^23 and every word offset < 2^31 (MAX_MEMORY_KIB), so `| 0`
+  // only tells V8 that they are int32.
+  let cur = (laneStart + slice * segmentLength + from) | 0
+  for (let i = from; i < to; i++, cur++) {
+    // The previous block wraps to the end of the lane for the first block of a later pass.
+    const prev = slice === 0 && i === 0 ? (laneStart + laneLength - 1) | 0 : cur - 1
+    let j1: number
+    let j2: number
+    if (dataIndependent) {
+      const k = i % ADDRESSES_PER_BLOCK
+      if (k === 0) nextAddresses(ctx, i / ADDRESSES_PER_BLOCK + 1)
+      j1 = aux[AUX_ADDR + 2 * k]!
+      j2 = aux[AUX_ADDR + 2 * k + 1]!
+    } else {
+      // §3.4.1.1: J1 and J2 are the low and high halves of the first 64-bit word of the
+      // previous block.
+      j1 = mem[prev * BLOCK_WORDS]!
+      j2 = mem[prev * BLOCK_WORDS + 1]!
+    }
+    // §3.4.1.3 / §3.4.2: l = J2 mod p, except in the first slice of the first pass, where only
+    // the current lane has blocks.
+    const refLane = pass === 0 && slice === 0 ? lane : j2 % lanes
+    // |W|, the number of blocks the reference may be taken from.
+    const area = refLane === lane ? sliceBase + i - 1 : i === 0 ? sliceBase - 1 : sliceBase
+    // §3.4.2: map J1 to a position in W with a non-uniform (quadratic) distribution that favours
+    // recent blocks: x = J1^2 / 2^32, y = (|W| * x) / 2^32, zz = |W| - 1 - y. y < |W| < 2^23.
+    const x = mulHi(j1, j1)
+    const y = mulHi(area, x) | 0
+    // The window starts at startPos and wraps around the lane: (startPos + zz) mod q.
+    let refIndex = startPos + area - 1 - y
+    if (refIndex >= laneLength) refIndex -= laneLength
+    const ref = (refLane * laneLength + refIndex) | 0
+    fillBlock(mem, prev * BLOCK_WORDS, ref * BLOCK_WORDS, cur * BLOCK_WORDS, withXor, r)
+  }
+}
+
+/** First index to fill in a segment: blocks 0 and 1 of each lane come from H' (§3.2 step 5-6). */
+function segmentStart(pass: number, slice: number): number {
+  return pass === 0 && slice === 0 ? 2 : 0
+}
+
+/**
+ * Synchronous Argon2id (RFC 9106, version 0x13). Blocks the thread for the whole computation:
+ * meant for tests and workers; prefer {@link argon2idTs}.
+ *
+ * @throws RangeError with a fixed message when a parameter is out of range.
+ */
+export function argon2idTsSync(password: Uint8Array, salt: Uint8Array, params: Argon2idParams): Uint8Array<ArrayBuffer> {
+  const c = check(password, salt, params)
+  const ctx = new Argon2Context(c)
+  const h0 = computeH0(password, salt, c)
+  try {
+    initLanes(ctx, h0)
+    const segLen = ctx.segmentLength
+    for (let pass = 0; pass < c.t; pass++) {
+      for (let slice = 0; slice < SYNC_POINTS; slice++) {
+        for (let lane = 0; lane < c.p; lane++) fillRange(ctx, pass, slice, lane, segmentStart(pass, slice), segLen)
+      }
+    }
+    return finalize(ctx, c.tag)
+  } finally {
+    h0.fill(0)
+    ctx.wipe()
+  }
+}
+
+/**
+ * Hands the event loop back between slices of work. A MessageChannel message is a macrotask that
+ * is not clamped (setTimeout(0) waits >= 1 ms in Node and >= 4 ms in browsers once nested), so it
+ * is used where the runtime has one; setTimeout is the fallback. Detected by trying.
+ */
+class Yielder {
+  private channel: MessageChannel | undefined
+  private pending: (() => void) | undefined
+
+  constructor() {
+    try {
+      if (typeof MessageChannel === 'function') {
+        const ch = new MessageChannel()
+        ch.port1.onmessage = () => {
+          const resolve = this.pending
+          this.pending = undefined
+          if (resolve !== undefined) resolve()
+        }
+        this.channel = ch
+      }
+    } catch {
+      this.channel = undefined
+    }
+  }
+
+  next(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const ch = this.channel
+      if (ch !== undefined) {
+        this.pending = resolve
+        ch.port2.postMessage(null)
+      } else {
+        setTimeout(resolve, 0)
+      }
+    })
+  }
+
+  /** Closes the ports: an open port with a listener keeps a Node process alive. */
+  close(): void {
+    const ch = this.channel
+    this.channel = undefined
+    if (ch !== undefined) {
+      ch.port1.onmessage = null
+      ch.port1.close()
+      ch.port2.close()
+    }
+  }
+}
+
+/**
+ * Argon2id (RFC 9106, version 0x13) in pure TypeScript, yielding to the event loop every
+ * `opts.yieldEvery` blocks (default 1024, a few milliseconds) so that a page stays responsive.
+ * Every parameter is checked before any memory is allocated.
+ *
+ * @example
+ * ```ts
+ * const tag = await argon2idTs(utf8('correct horse'), salt16, {
+ *   memoryKiB: 19456, passes: 2, lanes: 1, tagLength: 32,
+ * })
+ * ```
+ * @throws RangeError with a fixed message (never containing input) when a parameter is not an
+ *   integer in range, a byte input is not a Uint8Array of allowed length, or memory cannot be
+ *   allocated.
+ */
+export async function argon2idTs(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2idParams,
+  opts?: Argon2idOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const c = check(password, salt, params)
+  const yieldEveryRaw = opts === undefined ? undefined : opts.yieldEvery
+  const yieldEvery = yieldEveryRaw === undefined ? DEFAULT_YIELD_EVERY : yieldEveryRaw
+  if (!isU32Int(yieldEvery, 1, Number.MAX_SAFE_INTEGER)) throw new RangeError(E_YIELD)
+  const ctx = new Argon2Context(c)
+  const h0 = computeH0(password, salt, c)
+  const yielder = new Yielder()
+  try {
+    initLanes(ctx, h0)
+    const segLen = ctx.segmentLength
+    let budget = yieldEvery
+    for (let pass = 0; pass < c.t; pass++) {
+      for (let slice = 0; slice < SYNC_POINTS; slice++) {
+        for (let lane = 0; lane < c.p; lane++) {
+          let i = segmentStart(pass, slice)
+          while (i < segLen) {
+            const n = Math.min(segLen - i, budget)
+            fillRange(ctx, pass, slice, lane, i, i + n)
+            i += n
+            budget -= n
+            if (budget === 0) {
+              await yielder.next()
+              budget = yieldEvery
+            }
+          }
+        }
+      }
+    }
+    return finalize(ctx, c.tag)
+  } finally {
+    yielder.close()
+    h0.fill(0)
+    ctx.wipe()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The permutation P (RFC 9106 §3.6), unrolled. P works on sixteen 64-bit words v0..v15 (eight
+// 16-byte registers) with the BlaMka function GB, which is BLAKE2b's G with each addition
+// a + b replaced by a + b + 2 * lo32(a) * lo32(b) (mod 2^64): the multiplication makes the
+// function costlier to speed up in hardware than additions alone (§3.6).
+//
+// Each 64-bit word is a (lo, hi) pair of int32 locals. The product 2 * lo32(a) * lo32(b) needs
+// 64 exact bits, which neither Math.imul (low 32 bits only) nor a double (53-bit mantissa) gives:
+//   ua, ub = lo32(a), lo32(b) as unsigned
+//   t      = ua + ub + 2 * ua * ub            a double: the true sum to within 2^14 (two roundings
+//                                             of values < 2^66, half an ulp <= 2^13 each)
+//   lo     = (lo(a) + lo(b) + 2 * imul(lo(a), lo(b))) mod 2^32   exact: every term is exact mod 2^32
+//   carry  = floor((t - lo) / 2^32 + 0.5)     exact: t - lo is the carry times 2^32 give or take
+//                                             2^14, far below 2^31; `| 0` truncates (the value is
+//                                             positive, so that is floor) and wraps mod 2^32
+//   a.hi   = a.hi + b.hi + carry (mod 2^32), a.lo = lo
+// Math.round would do for the last step but costs 2.4x more here than `+ 0.5 | 0`.
+// Rotations: by 32 swaps the halves; by 24 and 16 shift across them; by 63 is a rotation left
+// by 1.
+//
+// The three functions below are generated mechanically from the formulas above and kept flat so
+// that V8 holds all 32 halves in registers or stack slots: no allocation, no calls, no loops.
+// Row and column layouts differ only in the offsets of their loads and stores.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * P on row o/32 of R = X ^ Y (§3.5): the 16 consecutive 64-bit words at word offset o, loaded as
+ * mem[x + ...] ^ mem[y + ...]; the permuted row is stored into r.
+ */
+function permuteRow(mem: Uint32Array, x: number, y: number, r: Int32Array, o: number): void {
+  let v0l = mem[x + o]! ^ mem[y + o]!, v0h = mem[x + o + 1]! ^ mem[y + o + 1]!
+  let v1l = mem[x + o + 2]! ^ mem[y + o + 2]!, v1h = mem[x + o + 3]! ^ mem[y + o + 3]!
+  let v2l = mem[x + o + 4]! ^ mem[y + o + 4]!, v2h = mem[x + o + 5]! ^ mem[y + o + 5]!
+  let v3l = mem[x + o + 6]! ^ mem[y + o + 6]!, v3h = mem[x + o + 7]! ^ mem[y + o + 7]!
+  let v4l = mem[x + o + 8]! ^ mem[y + o + 8]!, v4h = mem[x + o + 9]! ^ mem[y + o + 9]!
+  let v5l = mem[x + o + 10]! ^ mem[y + o + 10]!, v5h = mem[x + o + 11]! ^ mem[y + o + 11]!
+  let v6l = mem[x + o + 12]! ^ mem[y + o + 12]!, v6h = mem[x + o + 13]! ^ mem[y + o + 13]!
+  let v7l = mem[x + o + 14]! ^ mem[y + o + 14]!, v7h = mem[x + o + 15]! ^ mem[y + o + 15]!
+  let v8l = mem[x + o + 16]! ^ mem[y + o + 16]!, v8h = mem[x + o + 17]! ^ mem[y + o + 17]!
+  let v9l = mem[x + o + 18]! ^ mem[y + o + 18]!, v9h = mem[x + o + 19]! ^ mem[y + o + 19]!
+  let v10l = mem[x + o + 20]! ^ mem[y + o + 20]!, v10h = mem[x + o + 21]! ^ mem[y + o + 21]!
+  let v11l = mem[x + o + 22]! ^ mem[y + o + 22]!, v11h = mem[x + o + 23]! ^ mem[y + o + 23]!
+  let v12l = mem[x + o + 24]! ^ mem[y + o + 24]!, v12h = mem[x + o + 25]! ^ mem[y + o + 25]!
+  let v13l = mem[x + o + 26]! ^ mem[y + o + 26]!, v13h = mem[x + o + 27]! ^ mem[y + o + 27]!
+  let v14l = mem[x + o + 28]! ^ mem[y + o + 28]!, v14h = mem[x + o + 29]! ^ mem[y + o + 29]!
+  let v15l = mem[x + o + 30]! ^ mem[y + o + 30]!, v15h = mem[x + o + 31]! ^ mem[y + o + 31]!
+  let p = 0, q = 0, ua = 0, ub = 0, t = 0, lo = 0
+  // GB(v0, v4, v8, v12)
+  ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v4l + (Math.imul(v0l, v4l) << 1)) | 0
+  v0h = (v0h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v12l ^ v0l; v12l = v12h ^ v0h; v12h = p
+  ua = v8l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v12l + (Math.imul(v8l, v12l) << 1)) | 0
+  v8h = (v8h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v4l ^ v8l; q = v4h ^ v8h; v4l = (p >>> 24) | (q << 8); v4h = (q >>> 24) | (p << 8)
+  ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v4l + (Math.imul(v0l, v4l) << 1)) | 0
+  v0h = (v0h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v12l ^ v0l; q = v12h ^ v0h; v12l = (p >>> 16) | (q << 16); v12h = (q >>> 16) | (p << 16)
+  ua = v8l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v12l + (Math.imul(v8l, v12l) << 1)) | 0
+  v8h = (v8h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v4l ^ v8l; q = v4h ^ v8h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
+  // GB(v1, v5, v9, v13)
+  ua = v1l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v5l + (Math.imul(v1l, v5l) << 1)) | 0
+  v1h = (v1h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v13l ^ v1l; v13l = v13h ^ v1h; v13h = p
+  ua = v9l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v13l + (Math.imul(v9l, v13l) << 1)) | 0
+  v9h = (v9h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v5l ^ v9l; q = v5h ^ v9h; v5l = (p >>> 24) | (q << 8); v5h = (q >>> 24) | (p << 8)
+  ua = v1l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v5l + (Math.imul(v1l, v5l) << 1)) | 0
+  v1h = (v1h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v13l ^ v1l; q = v13h ^ v1h; v13l = (p >>> 16) | (q << 16); v13h = (q >>> 16) | (p << 16)
+  ua = v9l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v13l + (Math.imul(v9l, v13l) << 1)) | 0
+  v9h = (v9h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v5l ^ v9l; q = v5h ^ v9h; v5l = (p << 1) | (q >>> 31); v5h = (q << 1) | (p >>> 31)
+  // GB(v2, v6, v10, v14)
+  ua = v2l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v6l + (Math.imul(v2l, v6l) << 1)) | 0
+  v2h = (v2h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v14l ^ v2l; v14l = v14h ^ v2h; v14h = p
+  ua = v10l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v14l + (Math.imul(v10l, v14l) << 1)) | 0
+  v10h = (v10h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v6l ^ v10l; q = v6h ^ v10h; v6l = (p >>> 24) | (q << 8); v6h = (q >>> 24) | (p << 8)
+  ua = v2l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v6l + (Math.imul(v2l, v6l) << 1)) | 0
+  v2h = (v2h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v14l ^ v2l; q = v14h ^ v2h; v14l = (p >>> 16) | (q << 16); v14h = (q >>> 16) | (p << 16)
+  ua = v10l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v14l + (Math.imul(v10l, v14l) << 1)) | 0
+  v10h = (v10h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v6l ^ v10l; q = v6h ^ v10h; v6l = (p << 1) | (q >>> 31); v6h = (q << 1) | (p >>> 31)
+  // GB(v3, v7, v11, v15)
+  ua = v3l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v7l + (Math.imul(v3l, v7l) << 1)) | 0
+  v3h = (v3h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v15l ^ v3l; v15l = v15h ^ v3h; v15h = p
+  ua = v11l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v15l + (Math.imul(v11l, v15l) << 1)) | 0
+  v11h = (v11h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v7l ^ v11l; q = v7h ^ v11h; v7l = (p >>> 24) | (q << 8); v7h = (q >>> 24) | (p << 8)
+  ua = v3l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v7l + (Math.imul(v3l, v7l) << 1)) | 0
+  v3h = (v3h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v15l ^ v3l; q = v15h ^ v3h; v15l = (p >>> 16) | (q << 16); v15h = (q >>> 16) | (p << 16)
+  ua = v11l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v15l + (Math.imul(v11l, v15l) << 1)) | 0
+  v11h = (v11h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v7l ^ v11l; q = v7h ^ v11h; v7l = (p << 1) | (q >>> 31); v7h = (q << 1) | (p >>> 31)
+  // GB(v0, v5, v10, v15)
+  ua = v0l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v5l + (Math.imul(v0l, v5l) << 1)) | 0
+  v0h = (v0h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v15l ^ v0l; v15l = v15h ^ v0h; v15h = p
+  ua = v10l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v15l + (Math.imul(v10l, v15l) << 1)) | 0
+  v10h = (v10h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v5l ^ v10l; q = v5h ^ v10h; v5l = (p >>> 24) | (q << 8); v5h = (q >>> 24) | (p << 8)
+  ua = v0l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v5l + (Math.imul(v0l, v5l) << 1)) | 0
+  v0h = (v0h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v15l ^ v0l; q = v15h ^ v0h; v15l = (p >>> 16) | (q << 16); v15h = (q >>> 16) | (p << 16)
+  ua = v10l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v15l + (Math.imul(v10l, v15l) << 1)) | 0
+  v10h = (v10h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v5l ^ v10l; q = v5h ^ v10h; v5l = (p << 1) | (q >>> 31); v5h = (q << 1) | (p >>> 31)
+  // GB(v1, v6, v11, v12)
+  ua = v1l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v6l + (Math.imul(v1l, v6l) << 1)) | 0
+  v1h = (v1h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v12l ^ v1l; v12l = v12h ^ v1h; v12h = p
+  ua = v11l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v12l + (Math.imul(v11l, v12l) << 1)) | 0
+  v11h = (v11h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v6l ^ v11l; q = v6h ^ v11h; v6l = (p >>> 24) | (q << 8); v6h = (q >>> 24) | (p << 8)
+  ua = v1l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v6l + (Math.imul(v1l, v6l) << 1)) | 0
+  v1h = (v1h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v12l ^ v1l; q = v12h ^ v1h; v12l = (p >>> 16) | (q << 16); v12h = (q >>> 16) | (p << 16)
+  ua = v11l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v12l + (Math.imul(v11l, v12l) << 1)) | 0
+  v11h = (v11h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v6l ^ v11l; q = v6h ^ v11h; v6l = (p << 1) | (q >>> 31); v6h = (q << 1) | (p >>> 31)
+  // GB(v2, v7, v8, v13)
+  ua = v2l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v7l + (Math.imul(v2l, v7l) << 1)) | 0
+  v2h = (v2h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v13l ^ v2l; v13l = v13h ^ v2h; v13h = p
+  ua = v8l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v13l + (Math.imul(v8l, v13l) << 1)) | 0
+  v8h = (v8h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v7l ^ v8l; q = v7h ^ v8h; v7l = (p >>> 24) | (q << 8); v7h = (q >>> 24) | (p << 8)
+  ua = v2l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v7l + (Math.imul(v2l, v7l) << 1)) | 0
+  v2h = (v2h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v13l ^ v2l; q = v13h ^ v2h; v13l = (p >>> 16) | (q << 16); v13h = (q >>> 16) | (p << 16)
+  ua = v8l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v13l + (Math.imul(v8l, v13l) << 1)) | 0
+  v8h = (v8h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v7l ^ v8l; q = v7h ^ v8h; v7l = (p << 1) | (q >>> 31); v7h = (q << 1) | (p >>> 31)
+  // GB(v3, v4, v9, v14)
+  ua = v3l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v4l + (Math.imul(v3l, v4l) << 1)) | 0
+  v3h = (v3h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v14l ^ v3l; v14l = v14h ^ v3h; v14h = p
+  ua = v9l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
+  v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p >>> 24) | (q << 8); v4h = (q >>> 24) | (p << 8)
+  ua = v3l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v4l + (Math.imul(v3l, v4l) << 1)) | 0
+  v3h = (v3h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v14l ^ v3l; q = v14h ^ v3h; v14l = (p >>> 16) | (q << 16); v14h = (q >>> 16) | (p << 16)
+  ua = v9l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
+  v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
+  r[o] = v0l; r[o + 1] = v0h
+  r[o + 2] = v1l; r[o + 3] = v1h
+  r[o + 4] = v2l; r[o + 5] = v2h
+  r[o + 6] = v3l; r[o + 7] = v3h
+  r[o + 8] = v4l; r[o + 9] = v4h
+  r[o + 10] = v5l; r[o + 11] = v5h
+  r[o + 12] = v6l; r[o + 13] = v6h
+  r[o + 14] = v7l; r[o + 15] = v7h
+  r[o + 16] = v8l; r[o + 17] = v8h
+  r[o + 18] = v9l; r[o + 19] = v9h
+  r[o + 20] = v10l; r[o + 21] = v10h
+  r[o + 22] = v11l; r[o + 23] = v11h
+  r[o + 24] = v12l; r[o + 25] = v12h
+  r[o + 26] = v13l; r[o + 27] = v13h
+  r[o + 28] = v14l; r[o + 29] = v14h
+  r[o + 30] = v15l; r[o + 31] = v15h
+}
+
+/**
+ * P on column o/4 of Q (§3.5): registers Q_i, Q_{i+8}, ..., Q_{i+56} with o = 4i, i.e. words
+ * v(2j), v(2j+1) at r[o + 32j] and r[o + 32j + 2]. Writes the result Z ^ R into block z,
+ * recomputing R = mem[x] ^ mem[y].
+ */
+function permuteColumn(r: Int32Array, o: number, mem: Uint32Array, x: number, y: number, z: number): void {
+  let v0l = r[o]!, v0h = r[o + 1]!
+  let v1l = r[o + 2]!, v1h = r[o + 3]!
+  let v2l = r[o + 32]!, v2h = r[o + 33]!
+  let v3l = r[o + 34]!, v3h = r[o + 35]!
+  let v4l = r[o + 64]!, v4h = r[o + 65]!
+  let v5l = r[o + 66]!, v5h = r[o + 67]!
+  let v6l = r[o + 96]!, v6h = r[o + 97]!
+  let v7l = r[o + 98]!, v7h = r[o + 99]!
+  let v8l = r[o + 128]!, v8h = r[o + 129]!
+  let v9l = r[o + 130]!, v9h = r[o + 131]!
+  let v10l = r[o + 160]!, v10h = r[o + 161]!
+  let v11l = r[o + 162]!, v11h = r[o + 163]!
+  let v12l = r[o + 192]!, v12h = r[o + 193]!
+  let v13l = r[o + 194]!, v13h = r[o + 195]!
+  let v14l = r[o + 224]!, v14h = r[o + 225]!
+  let v15l = r[o + 226]!, v15h = r[o + 227]!
+  let p = 0, q = 0, ua = 0, ub = 0, t = 0, lo = 0
+  // GB(v0, v4, v8, v12)
+  ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v4l + (Math.imul(v0l, v4l) << 1)) | 0
+  v0h = (v0h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v12l ^ v0l; v12l = v12h ^ v0h; v12h = p
+  ua = v8l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v12l + (Math.imul(v8l, v12l) << 1)) | 0
+  v8h = (v8h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v4l ^ v8l; q = v4h ^ v8h; v4l = (p >>> 24) | (q << 8); v4h = (q >>> 24) | (p << 8)
+  ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v4l + (Math.imul(v0l, v4l) << 1)) | 0
+  v0h = (v0h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v12l ^ v0l; q = v12h ^ v0h; v12l = (p >>> 16) | (q << 16); v12h = (q >>> 16) | (p << 16)
+  ua = v8l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v12l + (Math.imul(v8l, v12l) << 1)) | 0
+  v8h = (v8h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v4l ^ v8l; q = v4h ^ v8h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
+  // GB(v1, v5, v9, v13)
+  ua = v1l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v5l + (Math.imul(v1l, v5l) << 1)) | 0
+  v1h = (v1h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v13l ^ v1l; v13l = v13h ^ v1h; v13h = p
+  ua = v9l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v13l + (Math.imul(v9l, v13l) << 1)) | 0
+  v9h = (v9h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v5l ^ v9l; q = v5h ^ v9h; v5l = (p >>> 24) | (q << 8); v5h = (q >>> 24) | (p << 8)
+  ua = v1l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v5l + (Math.imul(v1l, v5l) << 1)) | 0
+  v1h = (v1h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v13l ^ v1l; q = v13h ^ v1h; v13l = (p >>> 16) | (q << 16); v13h = (q >>> 16) | (p << 16)
+  ua = v9l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v13l + (Math.imul(v9l, v13l) << 1)) | 0
+  v9h = (v9h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v5l ^ v9l; q = v5h ^ v9h; v5l = (p << 1) | (q >>> 31); v5h = (q << 1) | (p >>> 31)
+  // GB(v2, v6, v10, v14)
+  ua = v2l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v6l + (Math.imul(v2l, v6l) << 1)) | 0
+  v2h = (v2h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v14l ^ v2l; v14l = v14h ^ v2h; v14h = p
+  ua = v10l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v14l + (Math.imul(v10l, v14l) << 1)) | 0
+  v10h = (v10h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v6l ^ v10l; q = v6h ^ v10h; v6l = (p >>> 24) | (q << 8); v6h = (q >>> 24) | (p << 8)
+  ua = v2l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v6l + (Math.imul(v2l, v6l) << 1)) | 0
+  v2h = (v2h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v14l ^ v2l; q = v14h ^ v2h; v14l = (p >>> 16) | (q << 16); v14h = (q >>> 16) | (p << 16)
+  ua = v10l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v14l + (Math.imul(v10l, v14l) << 1)) | 0
+  v10h = (v10h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v6l ^ v10l; q = v6h ^ v10h; v6l = (p << 1) | (q >>> 31); v6h = (q << 1) | (p >>> 31)
+  // GB(v3, v7, v11, v15)
+  ua = v3l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v7l + (Math.imul(v3l, v7l) << 1)) | 0
+  v3h = (v3h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v15l ^ v3l; v15l = v15h ^ v3h; v15h = p
+  ua = v11l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v15l + (Math.imul(v11l, v15l) << 1)) | 0
+  v11h = (v11h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v7l ^ v11l; q = v7h ^ v11h; v7l = (p >>> 24) | (q << 8); v7h = (q >>> 24) | (p << 8)
+  ua = v3l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v7l + (Math.imul(v3l, v7l) << 1)) | 0
+  v3h = (v3h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v15l ^ v3l; q = v15h ^ v3h; v15l = (p >>> 16) | (q << 16); v15h = (q >>> 16) | (p << 16)
+  ua = v11l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v15l + (Math.imul(v11l, v15l) << 1)) | 0
+  v11h = (v11h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v7l ^ v11l; q = v7h ^ v11h; v7l = (p << 1) | (q >>> 31); v7h = (q << 1) | (p >>> 31)
+  // GB(v0, v5, v10, v15)
+  ua = v0l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v5l + (Math.imul(v0l, v5l) << 1)) | 0
+  v0h = (v0h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v15l ^ v0l; v15l = v15h ^ v0h; v15h = p
+  ua = v10l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v15l + (Math.imul(v10l, v15l) << 1)) | 0
+  v10h = (v10h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v5l ^ v10l; q = v5h ^ v10h; v5l = (p >>> 24) | (q << 8); v5h = (q >>> 24) | (p << 8)
+  ua = v0l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v5l + (Math.imul(v0l, v5l) << 1)) | 0
+  v0h = (v0h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v15l ^ v0l; q = v15h ^ v0h; v15l = (p >>> 16) | (q << 16); v15h = (q >>> 16) | (p << 16)
+  ua = v10l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v15l + (Math.imul(v10l, v15l) << 1)) | 0
+  v10h = (v10h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v5l ^ v10l; q = v5h ^ v10h; v5l = (p << 1) | (q >>> 31); v5h = (q << 1) | (p >>> 31)
+  // GB(v1, v6, v11, v12)
+  ua = v1l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v6l + (Math.imul(v1l, v6l) << 1)) | 0
+  v1h = (v1h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v12l ^ v1l; v12l = v12h ^ v1h; v12h = p
+  ua = v11l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v12l + (Math.imul(v11l, v12l) << 1)) | 0
+  v11h = (v11h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v6l ^ v11l; q = v6h ^ v11h; v6l = (p >>> 24) | (q << 8); v6h = (q >>> 24) | (p << 8)
+  ua = v1l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v6l + (Math.imul(v1l, v6l) << 1)) | 0
+  v1h = (v1h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v12l ^ v1l; q = v12h ^ v1h; v12l = (p >>> 16) | (q << 16); v12h = (q >>> 16) | (p << 16)
+  ua = v11l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v12l + (Math.imul(v11l, v12l) << 1)) | 0
+  v11h = (v11h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v6l ^ v11l; q = v6h ^ v11h; v6l = (p << 1) | (q >>> 31); v6h = (q << 1) | (p >>> 31)
+  // GB(v2, v7, v8, v13)
+  ua = v2l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v7l + (Math.imul(v2l, v7l) << 1)) | 0
+  v2h = (v2h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v13l ^ v2l; v13l = v13h ^ v2h; v13h = p
+  ua = v8l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v13l + (Math.imul(v8l, v13l) << 1)) | 0
+  v8h = (v8h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v7l ^ v8l; q = v7h ^ v8h; v7l = (p >>> 24) | (q << 8); v7h = (q >>> 24) | (p << 8)
+  ua = v2l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v7l + (Math.imul(v2l, v7l) << 1)) | 0
+  v2h = (v2h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v13l ^ v2l; q = v13h ^ v2h; v13l = (p >>> 16) | (q << 16); v13h = (q >>> 16) | (p << 16)
+  ua = v8l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v13l + (Math.imul(v8l, v13l) << 1)) | 0
+  v8h = (v8h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v7l ^ v8l; q = v7h ^ v8h; v7l = (p << 1) | (q >>> 31); v7h = (q << 1) | (p >>> 31)
+  // GB(v3, v4, v9, v14)
+  ua = v3l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v4l + (Math.imul(v3l, v4l) << 1)) | 0
+  v3h = (v3h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v14l ^ v3l; v14l = v14h ^ v3h; v14h = p
+  ua = v9l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
+  v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p >>> 24) | (q << 8); v4h = (q >>> 24) | (p << 8)
+  ua = v3l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v4l + (Math.imul(v3l, v4l) << 1)) | 0
+  v3h = (v3h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v14l ^ v3l; q = v14h ^ v3h; v14l = (p >>> 16) | (q << 16); v14h = (q >>> 16) | (p << 16)
+  ua = v9l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
+  v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
+  mem[z + o] = v0l ^ mem[x + o]! ^ mem[y + o]!
+  mem[z + o + 1] = v0h ^ mem[x + o + 1]! ^ mem[y + o + 1]!
+  mem[z + o + 2] = v1l ^ mem[x + o + 2]! ^ mem[y + o + 2]!
+  mem[z + o + 3] = v1h ^ mem[x + o + 3]! ^ mem[y + o + 3]!
+  mem[z + o + 32] = v2l ^ mem[x + o + 32]! ^ mem[y + o + 32]!
+  mem[z + o + 33] = v2h ^ mem[x + o + 33]! ^ mem[y + o + 33]!
+  mem[z + o + 34] = v3l ^ mem[x + o + 34]! ^ mem[y + o + 34]!
+  mem[z + o + 35] = v3h ^ mem[x + o + 35]! ^ mem[y + o + 35]!
+  mem[z + o + 64] = v4l ^ mem[x + o + 64]! ^ mem[y + o + 64]!
+  mem[z + o + 65] = v4h ^ mem[x + o + 65]! ^ mem[y + o + 65]!
+  mem[z + o + 66] = v5l ^ mem[x + o + 66]! ^ mem[y + o + 66]!
+  mem[z + o + 67] = v5h ^ mem[x + o + 67]! ^ mem[y + o + 67]!
+  mem[z + o + 96] = v6l ^ mem[x + o + 96]! ^ mem[y + o + 96]!
+  mem[z + o + 97] = v6h ^ mem[x + o + 97]! ^ mem[y + o + 97]!
+  mem[z + o + 98] = v7l ^ mem[x + o + 98]! ^ mem[y + o + 98]!
+  mem[z + o + 99] = v7h ^ mem[x + o + 99]! ^ mem[y + o + 99]!
+  mem[z + o + 128] = v8l ^ mem[x + o + 128]! ^ mem[y + o + 128]!
+  mem[z + o + 129] = v8h ^ mem[x + o + 129]! ^ mem[y + o + 129]!
+  mem[z + o + 130] = v9l ^ mem[x + o + 130]! ^ mem[y + o + 130]!
+  mem[z + o + 131] = v9h ^ mem[x + o + 131]! ^ mem[y + o + 131]!
+  mem[z + o + 160] = v10l ^ mem[x + o + 160]! ^ mem[y + o + 160]!
+  mem[z + o + 161] = v10h ^ mem[x + o + 161]! ^ mem[y + o + 161]!
+  mem[z + o + 162] = v11l ^ mem[x + o + 162]! ^ mem[y + o + 162]!
+  mem[z + o + 163] = v11h ^ mem[x + o + 163]! ^ mem[y + o + 163]!
+  mem[z + o + 192] = v12l ^ mem[x + o + 192]! ^ mem[y + o + 192]!
+  mem[z + o + 193] = v12h ^ mem[x + o + 193]! ^ mem[y + o + 193]!
+  mem[z + o + 194] = v13l ^ mem[x + o + 194]! ^ mem[y + o + 194]!
+  mem[z + o + 195] = v13h ^ mem[x + o + 195]! ^ mem[y + o + 195]!
+  mem[z + o + 224] = v14l ^ mem[x + o + 224]! ^ mem[y + o + 224]!
+  mem[z + o + 225] = v14h ^ mem[x + o + 225]! ^ mem[y + o + 225]!
+  mem[z + o + 226] = v15l ^ mem[x + o + 226]! ^ mem[y + o + 226]!
+  mem[z + o + 227] = v15h ^ mem[x + o + 227]! ^ mem[y + o + 227]!
+}
+
+/** As {@link permuteColumn}, and XORs the result into the old block z (version 0x13, pass > 0). */
+function permuteColumnXor(r: Int32Array, o: number, mem: Uint32Array, x: number, y: number, z: number): void {
+  let v0l = r[o]!, v0h = r[o + 1]!
+  let v1l = r[o + 2]!, v1h = r[o + 3]!
+  let v2l = r[o + 32]!, v2h = r[o + 33]!
+  let v3l = r[o + 34]!, v3h = r[o + 35]!
+  let v4l = r[o + 64]!, v4h = r[o + 65]!
+  let v5l = r[o + 66]!, v5h = r[o + 67]!
+  let v6l = r[o + 96]!, v6h = r[o + 97]!
+  let v7l = r[o + 98]!, v7h = r[o + 99]!
+  let v8l = r[o + 128]!, v8h = r[o + 129]!
+  let v9l = r[o + 130]!, v9h = r[o + 131]!
+  let v10l = r[o + 160]!, v10h = r[o + 161]!
+  let v11l = r[o + 162]!, v11h = r[o + 163]!
+  let v12l = r[o + 192]!, v12h = r[o + 193]!
+  let v13l = r[o + 194]!, v13h = r[o + 195]!
+  let v14l = r[o + 224]!, v14h = r[o + 225]!
+  let v15l = r[o + 226]!, v15h = r[o + 227]!
+  let p = 0, q = 0, ua = 0, ub = 0, t = 0, lo = 0
+  // GB(v0, v4, v8, v12)
+  ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v4l + (Math.imul(v0l, v4l) << 1)) | 0
+  v0h = (v0h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v12l ^ v0l; v12l = v12h ^ v0h; v12h = p
+  ua = v8l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v12l + (Math.imul(v8l, v12l) << 1)) | 0
+  v8h = (v8h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v4l ^ v8l; q = v4h ^ v8h; v4l = (p >>> 24) | (q << 8); v4h = (q >>> 24) | (p << 8)
+  ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v4l + (Math.imul(v0l, v4l) << 1)) | 0
+  v0h = (v0h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v12l ^ v0l; q = v12h ^ v0h; v12l = (p >>> 16) | (q << 16); v12h = (q >>> 16) | (p << 16)
+  ua = v8l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v12l + (Math.imul(v8l, v12l) << 1)) | 0
+  v8h = (v8h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v4l ^ v8l; q = v4h ^ v8h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
+  // GB(v1, v5, v9, v13)
+  ua = v1l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v5l + (Math.imul(v1l, v5l) << 1)) | 0
+  v1h = (v1h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v13l ^ v1l; v13l = v13h ^ v1h; v13h = p
+  ua = v9l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v13l + (Math.imul(v9l, v13l) << 1)) | 0
+  v9h = (v9h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v5l ^ v9l; q = v5h ^ v9h; v5l = (p >>> 24) | (q << 8); v5h = (q >>> 24) | (p << 8)
+  ua = v1l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v5l + (Math.imul(v1l, v5l) << 1)) | 0
+  v1h = (v1h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v13l ^ v1l; q = v13h ^ v1h; v13l = (p >>> 16) | (q << 16); v13h = (q >>> 16) | (p << 16)
+  ua = v9l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v13l + (Math.imul(v9l, v13l) << 1)) | 0
+  v9h = (v9h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v5l ^ v9l; q = v5h ^ v9h; v5l = (p << 1) | (q >>> 31); v5h = (q << 1) | (p >>> 31)
+  // GB(v2, v6, v10, v14)
+  ua = v2l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v6l + (Math.imul(v2l, v6l) << 1)) | 0
+  v2h = (v2h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v14l ^ v2l; v14l = v14h ^ v2h; v14h = p
+  ua = v10l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v14l + (Math.imul(v10l, v14l) << 1)) | 0
+  v10h = (v10h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v6l ^ v10l; q = v6h ^ v10h; v6l = (p >>> 24) | (q << 8); v6h = (q >>> 24) | (p << 8)
+  ua = v2l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v6l + (Math.imul(v2l, v6l) << 1)) | 0
+  v2h = (v2h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v14l ^ v2l; q = v14h ^ v2h; v14l = (p >>> 16) | (q << 16); v14h = (q >>> 16) | (p << 16)
+  ua = v10l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v14l + (Math.imul(v10l, v14l) << 1)) | 0
+  v10h = (v10h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v6l ^ v10l; q = v6h ^ v10h; v6l = (p << 1) | (q >>> 31); v6h = (q << 1) | (p >>> 31)
+  // GB(v3, v7, v11, v15)
+  ua = v3l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v7l + (Math.imul(v3l, v7l) << 1)) | 0
+  v3h = (v3h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v15l ^ v3l; v15l = v15h ^ v3h; v15h = p
+  ua = v11l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v15l + (Math.imul(v11l, v15l) << 1)) | 0
+  v11h = (v11h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v7l ^ v11l; q = v7h ^ v11h; v7l = (p >>> 24) | (q << 8); v7h = (q >>> 24) | (p << 8)
+  ua = v3l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v7l + (Math.imul(v3l, v7l) << 1)) | 0
+  v3h = (v3h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v15l ^ v3l; q = v15h ^ v3h; v15l = (p >>> 16) | (q << 16); v15h = (q >>> 16) | (p << 16)
+  ua = v11l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v15l + (Math.imul(v11l, v15l) << 1)) | 0
+  v11h = (v11h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v7l ^ v11l; q = v7h ^ v11h; v7l = (p << 1) | (q >>> 31); v7h = (q << 1) | (p >>> 31)
+  // GB(v0, v5, v10, v15)
+  ua = v0l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v5l + (Math.imul(v0l, v5l) << 1)) | 0
+  v0h = (v0h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v15l ^ v0l; v15l = v15h ^ v0h; v15h = p
+  ua = v10l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v15l + (Math.imul(v10l, v15l) << 1)) | 0
+  v10h = (v10h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v5l ^ v10l; q = v5h ^ v10h; v5l = (p >>> 24) | (q << 8); v5h = (q >>> 24) | (p << 8)
+  ua = v0l >>> 0; ub = v5l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v0l + v5l + (Math.imul(v0l, v5l) << 1)) | 0
+  v0h = (v0h + v5h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v0l = lo
+  p = v15l ^ v0l; q = v15h ^ v0h; v15l = (p >>> 16) | (q << 16); v15h = (q >>> 16) | (p << 16)
+  ua = v10l >>> 0; ub = v15l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v10l + v15l + (Math.imul(v10l, v15l) << 1)) | 0
+  v10h = (v10h + v15h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v10l = lo
+  p = v5l ^ v10l; q = v5h ^ v10h; v5l = (p << 1) | (q >>> 31); v5h = (q << 1) | (p >>> 31)
+  // GB(v1, v6, v11, v12)
+  ua = v1l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v6l + (Math.imul(v1l, v6l) << 1)) | 0
+  v1h = (v1h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v12l ^ v1l; v12l = v12h ^ v1h; v12h = p
+  ua = v11l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v12l + (Math.imul(v11l, v12l) << 1)) | 0
+  v11h = (v11h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v6l ^ v11l; q = v6h ^ v11h; v6l = (p >>> 24) | (q << 8); v6h = (q >>> 24) | (p << 8)
+  ua = v1l >>> 0; ub = v6l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v1l + v6l + (Math.imul(v1l, v6l) << 1)) | 0
+  v1h = (v1h + v6h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v1l = lo
+  p = v12l ^ v1l; q = v12h ^ v1h; v12l = (p >>> 16) | (q << 16); v12h = (q >>> 16) | (p << 16)
+  ua = v11l >>> 0; ub = v12l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v11l + v12l + (Math.imul(v11l, v12l) << 1)) | 0
+  v11h = (v11h + v12h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v11l = lo
+  p = v6l ^ v11l; q = v6h ^ v11h; v6l = (p << 1) | (q >>> 31); v6h = (q << 1) | (p >>> 31)
+  // GB(v2, v7, v8, v13)
+  ua = v2l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v7l + (Math.imul(v2l, v7l) << 1)) | 0
+  v2h = (v2h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v13l ^ v2l; v13l = v13h ^ v2h; v13h = p
+  ua = v8l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v13l + (Math.imul(v8l, v13l) << 1)) | 0
+  v8h = (v8h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v7l ^ v8l; q = v7h ^ v8h; v7l = (p >>> 24) | (q << 8); v7h = (q >>> 24) | (p << 8)
+  ua = v2l >>> 0; ub = v7l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v2l + v7l + (Math.imul(v2l, v7l) << 1)) | 0
+  v2h = (v2h + v7h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v2l = lo
+  p = v13l ^ v2l; q = v13h ^ v2h; v13l = (p >>> 16) | (q << 16); v13h = (q >>> 16) | (p << 16)
+  ua = v8l >>> 0; ub = v13l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v8l + v13l + (Math.imul(v8l, v13l) << 1)) | 0
+  v8h = (v8h + v13h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v8l = lo
+  p = v7l ^ v8l; q = v7h ^ v8h; v7l = (p << 1) | (q >>> 31); v7h = (q << 1) | (p >>> 31)
+  // GB(v3, v4, v9, v14)
+  ua = v3l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v4l + (Math.imul(v3l, v4l) << 1)) | 0
+  v3h = (v3h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v14l ^ v3l; v14l = v14h ^ v3h; v14h = p
+  ua = v9l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
+  v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p >>> 24) | (q << 8); v4h = (q >>> 24) | (p << 8)
+  ua = v3l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v3l + v4l + (Math.imul(v3l, v4l) << 1)) | 0
+  v3h = (v3h + v4h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v3l = lo
+  p = v14l ^ v3l; q = v14h ^ v3h; v14l = (p >>> 16) | (q << 16); v14h = (q >>> 16) | (p << 16)
+  ua = v9l >>> 0; ub = v14l >>> 0; t = ua + ub + 2 * ua * ub
+  lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
+  v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
+  p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
+  mem[z + o] = v0l ^ mem[x + o]! ^ mem[y + o]! ^ mem[z + o]!
+  mem[z + o + 1] = v0h ^ mem[x + o + 1]! ^ mem[y + o + 1]! ^ mem[z + o + 1]!
+  mem[z + o + 2] = v1l ^ mem[x + o + 2]! ^ mem[y + o + 2]! ^ mem[z + o + 2]!
+  mem[z + o + 3] = v1h ^ mem[x + o + 3]! ^ mem[y + o + 3]! ^ mem[z + o + 3]!
+  mem[z + o + 32] = v2l ^ mem[x + o + 32]! ^ mem[y + o + 32]! ^ mem[z + o + 32]!
+  mem[z + o + 33] = v2h ^ mem[x + o + 33]! ^ mem[y + o + 33]! ^ mem[z + o + 33]!
+  mem[z + o + 34] = v3l ^ mem[x + o + 34]! ^ mem[y + o + 34]! ^ mem[z + o + 34]!
+  mem[z + o + 35] = v3h ^ mem[x + o + 35]! ^ mem[y + o + 35]! ^ mem[z + o + 35]!
+  mem[z + o + 64] = v4l ^ mem[x + o + 64]! ^ mem[y + o + 64]! ^ mem[z + o + 64]!
+  mem[z + o + 65] = v4h ^ mem[x + o + 65]! ^ mem[y + o + 65]! ^ mem[z + o + 65]!
+  mem[z + o + 66] = v5l ^ mem[x + o + 66]! ^ mem[y + o + 66]! ^ mem[z + o + 66]!
+  mem[z + o + 67] = v5h ^ mem[x + o + 67]! ^ mem[y + o + 67]! ^ mem[z + o + 67]!
+  mem[z + o + 96] = v6l ^ mem[x + o + 96]! ^ mem[y + o + 96]! ^ mem[z + o + 96]!
+  mem[z + o + 97] = v6h ^ mem[x + o + 97]! ^ mem[y + o + 97]! ^ mem[z + o + 97]!
+  mem[z + o + 98] = v7l ^ mem[x + o + 98]! ^ mem[y + o + 98]! ^ mem[z + o + 98]!
+  mem[z + o + 99] = v7h ^ mem[x + o + 99]! ^ mem[y + o + 99]! ^ mem[z + o + 99]!
+  mem[z + o + 128] = v8l ^ mem[x + o + 128]! ^ mem[y + o + 128]! ^ mem[z + o + 128]!
+  mem[z + o + 129] = v8h ^ mem[x + o + 129]! ^ mem[y + o + 129]! ^ mem[z + o + 129]!
+  mem[z + o + 130] = v9l ^ mem[x + o + 130]! ^ mem[y + o + 130]! ^ mem[z + o + 130]!
+  mem[z + o + 131] = v9h ^ mem[x + o + 131]! ^ mem[y + o + 131]! ^ mem[z + o + 131]!
+  mem[z + o + 160] = v10l ^ mem[x + o + 160]! ^ mem[y + o + 160]! ^ mem[z + o + 160]!
+  mem[z + o + 161] = v10h ^ mem[x + o + 161]! ^ mem[y + o + 161]! ^ mem[z + o + 161]!
+  mem[z + o + 162] = v11l ^ mem[x + o + 162]! ^ mem[y + o + 162]! ^ mem[z + o + 162]!
+  mem[z + o + 163] = v11h ^ mem[x + o + 163]! ^ mem[y + o + 163]! ^ mem[z + o + 163]!
+  mem[z + o + 192] = v12l ^ mem[x + o + 192]! ^ mem[y + o + 192]! ^ mem[z + o + 192]!
+  mem[z + o + 193] = v12h ^ mem[x + o + 193]! ^ mem[y + o + 193]! ^ mem[z + o + 193]!
+  mem[z + o + 194] = v13l ^ mem[x + o + 194]! ^ mem[y + o + 194]! ^ mem[z + o + 194]!
+  mem[z + o + 195] = v13h ^ mem[x + o + 195]! ^ mem[y + o + 195]! ^ mem[z + o + 195]!
+  mem[z + o + 224] = v14l ^ mem[x + o + 224]! ^ mem[y + o + 224]! ^ mem[z + o + 224]!
+  mem[z + o + 225] = v14h ^ mem[x + o + 225]! ^ mem[y + o + 225]! ^ mem[z + o + 225]!
+  mem[z + o + 226] = v15l ^ mem[x + o + 226]! ^ mem[y + o + 226]! ^ mem[z + o + 226]!
+  mem[z + o + 227] = v15h ^ mem[x + o + 227]! ^ mem[y + o + 227]! ^ mem[z + o + 227]!
+}

@@ -1,0 +1,403 @@
+// Pure-TypeScript Argon2id (RFC 9106) and its BLAKE2b (RFC 7693): known answers, a differential
+// test against Node 24's native argon2, parameter validation, and event-loop yielding.
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { _argon2idH0, argon2idTs, argon2idTsSync, type Argon2idParams } from '../src/kdf/argon2id.js'
+import { Blake2b, blake2b, blake2bLong, le32 } from '../src/kdf/blake2b.js'
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+
+/** A small seeded PRNG (mulberry32) so the random cases are the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe('BLAKE2b (RFC 7693)', () => {
+  it('BLAKE2b-512("abc"), RFC 7693 Appendix A', () => {
+    expect(hex(blake2b(64, utf8('abc')))).toBe(
+      'ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1' +
+        '7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923',
+    )
+  })
+
+  it('BLAKE2b-512 of the empty string', () => {
+    expect(hex(blake2b(64))).toBe(
+      '786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419' +
+        'd25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce',
+    )
+  })
+
+  it('the two known answers agree with node:crypto blake2b512', () => {
+    expect(createHash('blake2b512').update('abc').digest('hex')).toBe(hex(blake2b(64, utf8('abc'))))
+    expect(createHash('blake2b512').update('').digest('hex')).toBe(hex(blake2b(64)))
+  })
+
+  it('matches node:crypto blake2b512 around block boundaries, however the input is split', () => {
+    const rnd = prng(7)
+    for (const len of [1, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000, 1024, 1025]) {
+      const data = Uint8Array.from({ length: len }, () => (rnd() * 256) | 0)
+      const want = createHash('blake2b512').update(data).digest('hex')
+      expect(hex(blake2b(64, data))).toBe(want)
+      const cut = (rnd() * len) | 0
+      const h = new Blake2b(64).update(data.subarray(0, cut)).update(new Uint8Array(0)).update(data.subarray(cut))
+      expect(hex(h.digest())).toBe(want)
+    }
+  })
+
+  it('refuses bad output lengths and a second digest', () => {
+    expect(() => new Blake2b(0)).toThrow(RangeError)
+    expect(() => new Blake2b(65)).toThrow(RangeError)
+    const h = new Blake2b(32)
+    h.digest()
+    expect(() => h.digest()).toThrow()
+    expect(() => h.update(new Uint8Array(1))).toThrow()
+  })
+
+  it("H' (RFC 9106 §3.3) is BLAKE2b-T(LE32(T) || A) up to 64 bytes", () => {
+    const a = utf8('argon2')
+    for (const t of [1, 4, 32, 63, 64]) {
+      const out = new Uint8Array(t)
+      blake2bLong(out, a)
+      expect(hex(out)).toBe(hex(blake2b(t, le32(t), a)))
+    }
+  })
+
+  it("H' longer than 64 bytes chains BLAKE2b-512 and keeps 32 bytes of each link (RFC 9106 §3.3)", () => {
+    // Spelled out independently with node:crypto for T = 96 (r = 1: V1 then a 64-byte V2) and
+    // T = 128 (r = 2: V1, V2, then a 64-byte V3); the last link only has a 64-byte output here.
+    const a = utf8('argon2')
+    const b512 = (x: Uint8Array): Buffer => createHash('blake2b512').update(x).digest()
+    for (const t of [96, 128]) {
+      const r = Math.ceil(t / 32) - 2
+      let v = b512(Buffer.concat([le32(t), a]))
+      const parts = [v.subarray(0, 32)]
+      for (let i = 1; i < r; i++) {
+        v = b512(v)
+        parts.push(v.subarray(0, 32))
+      }
+      parts.push(b512(v))
+      const out = new Uint8Array(t)
+      blake2bLong(out, a)
+      expect(hex(out)).toBe(Buffer.concat(parts).toString('hex'))
+    }
+  })
+})
+
+interface RfcVector {
+  id: string
+  memoryKiB: number
+  passes: number
+  parallelism: number
+  tagLength: number
+  password: string
+  salt: string
+  secret: string
+  associatedData: string
+  preHashingDigest: string
+  tag: string
+}
+
+const vectorFile = new URL('../../shared/vectors/rfc/rfc9106-argon2id.json', import.meta.url)
+const vectors = (JSON.parse(readFileSync(vectorFile, 'utf8')) as { tests: RfcVector[] }).tests
+
+describe('Argon2id RFC 9106 §5.3 vector', () => {
+  it('the vector file has the §5.3 vector', () => {
+    expect(vectors.map((v) => v.id)).toContain('5.3')
+  })
+
+  for (const v of vectors) {
+    const params: Argon2idParams = {
+      memoryKiB: v.memoryKiB,
+      passes: v.passes,
+      lanes: v.parallelism,
+      tagLength: v.tagLength,
+      secret: unhex(v.secret),
+      associatedData: unhex(v.associatedData),
+    }
+    it(`${v.id}: H0, the pre-hashing digest (§3.2)`, () => {
+      expect(hex(_argon2idH0(unhex(v.password), unhex(v.salt), params))).toBe(v.preHashingDigest)
+    })
+    it(`${v.id}: tag, synchronous core`, () => {
+      expect(hex(argon2idTsSync(unhex(v.password), unhex(v.salt), params))).toBe(v.tag)
+    })
+    it(`${v.id}: tag, async, whatever the yield granularity`, async () => {
+      for (const yieldEvery of [undefined, 1, 3, 5, 1000]) {
+        const opts = yieldEvery === undefined ? undefined : { yieldEvery }
+        expect(hex(await argon2idTs(unhex(v.password), unhex(v.salt), params, opts))).toBe(v.tag)
+      }
+    })
+  }
+})
+
+// ---------------------------------------------------------------------------------------------
+// Differential test against Node 24's native Argon2id (node:crypto argon2Sync, OpenSSL).
+// Node 20 has none, so the references come from one Node 24 child process. The binary is
+// installed by `npm ci --prefix test/runtimes/node-versions`; a missing binary FAILS the test
+// unless KEYSEAL_SKIP_NODE24 is set (for local runs only; CI never sets it).
+// ---------------------------------------------------------------------------------------------
+
+const node24 = fileURLToPath(new URL('./runtimes/node-versions/node_modules/node24/bin/node', import.meta.url))
+const skipNode24 = process.env['KEYSEAL_SKIP_NODE24'] !== undefined && process.env['KEYSEAL_SKIP_NODE24'] !== ''
+
+interface DiffCase {
+  password: string
+  salt: string
+  secret?: string
+  associatedData?: string
+  memory: number
+  passes: number
+  parallelism: number
+  tagLength: number
+}
+
+/** Runs in Node 24: reads the cases as JSON on stdin, prints the hex tags as a JSON array. */
+const REFERENCE_SCRIPT = `
+const { argon2Sync } = require('node:crypto')
+let input = ''
+process.stdin.setEncoding('utf8')
+process.stdin.on('data', (d) => { input += d })
+process.stdin.on('end', () => {
+  const h = (s) => Buffer.from(s, 'hex')
+  const out = JSON.parse(input).map((c) => {
+    const p = { message: h(c.password), nonce: h(c.salt), parallelism: c.parallelism,
+      tagLength: c.tagLength, memory: c.memory, passes: c.passes }
+    if (c.secret !== undefined) p.secret = h(c.secret)
+    if (c.associatedData !== undefined) p.associatedData = h(c.associatedData)
+    return argon2Sync('argon2id', p).toString('hex')
+  })
+  process.stdout.write(JSON.stringify(out))
+})
+`
+
+function randomCases(seed: number, n: number): DiffCase[] {
+  const rnd = prng(seed)
+  const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1))
+  const bytes = (len: number): string => hex(Uint8Array.from({ length: len }, () => int(0, 255)))
+  const cases: DiffCase[] = []
+  for (let i = 0; i < n; i++) {
+    const parallelism = int(1, 4)
+    // Memory that is not a multiple of 4p exercises the rounding down to m' (§3.2 step 4).
+    const c: DiffCase = {
+      password: bytes(i === 0 ? 0 : int(0, 40)), // the first case has an empty password
+      salt: bytes(int(8, 32)),
+      memory: int(8 * parallelism, 256),
+      passes: int(1, 3),
+      parallelism,
+      // Tags above 64 bytes take the chained branch of H' (§3.3).
+      tagLength: rnd() < 0.25 ? int(65, 200) : int(4, 64),
+    }
+    if (rnd() < 0.5) c.secret = bytes(int(0, 32))
+    if (rnd() < 0.5) c.associatedData = bytes(int(0, 32))
+    cases.push(c)
+  }
+  // Fixed shapes worth always having: the smallest memory, uneven m, and a multi-segment
+  // data-independent phase (segments of 128+ blocks need several address blocks).
+  cases.push({ password: '', salt: bytes(8), memory: 8, passes: 1, parallelism: 1, tagLength: 4 })
+  cases.push({ password: bytes(5), salt: bytes(16), memory: 37, passes: 2, parallelism: 3, tagLength: 32 })
+  cases.push({ password: bytes(8), salt: bytes(16), memory: 1100, passes: 2, parallelism: 2, tagLength: 32 })
+  return cases
+}
+
+describe('Argon2id against Node 24 node:crypto argon2Sync', () => {
+  it.skipIf(skipNode24)('Node 24 is installed (npm ci --prefix test/runtimes/node-versions)', () => {
+    expect(existsSync(node24), `missing ${node24}; run npm ci --prefix test/runtimes/node-versions`).toBe(true)
+  })
+
+  it.skipIf(skipNode24)('random parameters and inputs give the same tags', async () => {
+    expect(existsSync(node24), `missing ${node24}; run npm ci --prefix test/runtimes/node-versions`).toBe(true)
+    const cases = randomCases(0x5eed_a2, 30)
+    const res = spawnSync(node24, ['--no-warnings', '-e', REFERENCE_SCRIPT], {
+      input: JSON.stringify(cases),
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect(res.error, String(res.error)).toBeUndefined()
+    expect(res.status, res.stderr).toBe(0)
+    const want = JSON.parse(res.stdout) as string[]
+    expect(want).toHaveLength(cases.length)
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[i]!
+      const params: Argon2idParams = {
+        memoryKiB: c.memory,
+        passes: c.passes,
+        lanes: c.parallelism,
+        tagLength: c.tagLength,
+      }
+      if (c.secret !== undefined) params.secret = unhex(c.secret)
+      if (c.associatedData !== undefined) params.associatedData = unhex(c.associatedData)
+      const got = await argon2idTs(unhex(c.password), unhex(c.salt), params, { yieldEvery: 1 + (i % 50) })
+      expect(hex(got), `case ${i}: ${JSON.stringify(c)}`).toBe(want[i])
+    }
+  })
+})
+
+describe('parameter validation', () => {
+  const pw = utf8('password')
+  const salt = new Uint8Array(16).fill(2)
+  const ok: Argon2idParams = { memoryKiB: 64, passes: 1, lanes: 1, tagLength: 32 }
+  const E = {
+    params: 'argon2id: params must be an object',
+    password: 'argon2id: password must be a Uint8Array of at most 2^32-1 bytes',
+    salt: 'argon2id: salt must be a Uint8Array of 8 to 2^32-1 bytes',
+    secret: 'argon2id: secret must be a Uint8Array of at most 2^32-1 bytes',
+    ad: 'argon2id: associatedData must be a Uint8Array of at most 2^32-1 bytes',
+    lanes: 'argon2id: lanes must be an integer from 1 to 2^24-1',
+    memory: 'argon2id: memoryKiB must be an integer from 8*lanes to 2^23-1',
+    passes: 'argon2id: passes must be an integer from 1 to 2^32-1',
+    tag: 'argon2id: tagLength must be an integer from 4 to 2^32-1',
+    yield: 'argon2id: yieldEvery must be a positive integer',
+  }
+  const bad = (over: Record<string, unknown>): Argon2idParams => ({ ...ok, ...over }) as unknown as Argon2idParams
+
+  const cases: Array<[string, () => unknown, string]> = [
+    ['params null', () => argon2idTsSync(pw, salt, null as unknown as Argon2idParams), E.params],
+    ['password string', () => argon2idTsSync('pw' as unknown as Uint8Array, salt, ok), E.password],
+    ['password number array', () => argon2idTsSync([1, 2] as unknown as Uint8Array, salt, ok), E.password],
+    ['salt of 7 bytes', () => argon2idTsSync(pw, new Uint8Array(7), ok), E.salt],
+    ['salt missing', () => argon2idTsSync(pw, undefined as unknown as Uint8Array, ok), E.salt],
+    ['secret string', () => argon2idTsSync(pw, salt, bad({ secret: 'pepper' })), E.secret],
+    ['associatedData string', () => argon2idTsSync(pw, salt, bad({ associatedData: 'x' })), E.ad],
+    ['lanes 0', () => argon2idTsSync(pw, salt, bad({ lanes: 0 })), E.lanes],
+    ['lanes 2^24', () => argon2idTsSync(pw, salt, bad({ lanes: 2 ** 24, memoryKiB: 2 ** 23 - 1 })), E.lanes],
+    ['lanes 1.5', () => argon2idTsSync(pw, salt, bad({ lanes: 1.5 })), E.lanes],
+    ['lanes "1"', () => argon2idTsSync(pw, salt, bad({ lanes: '1' })), E.lanes],
+    ['lanes true', () => argon2idTsSync(pw, salt, bad({ lanes: true })), E.lanes],
+    ['memory below 8*lanes', () => argon2idTsSync(pw, salt, bad({ memoryKiB: 31, lanes: 4 })), E.memory],
+    ['memory 7', () => argon2idTsSync(pw, salt, bad({ memoryKiB: 7 })), E.memory],
+    ['memory NaN', () => argon2idTsSync(pw, salt, bad({ memoryKiB: NaN })), E.memory],
+    ['memory Infinity', () => argon2idTsSync(pw, salt, bad({ memoryKiB: Infinity })), E.memory],
+    ['memory 64.5', () => argon2idTsSync(pw, salt, bad({ memoryKiB: 64.5 })), E.memory],
+    ['memory [64]', () => argon2idTsSync(pw, salt, bad({ memoryKiB: [64] })), E.memory],
+    ['memory 2^23', () => argon2idTsSync(pw, salt, bad({ memoryKiB: 2 ** 23 })), E.memory],
+    ['passes 0', () => argon2idTsSync(pw, salt, bad({ passes: 0 })), E.passes],
+    ['passes -1', () => argon2idTsSync(pw, salt, bad({ passes: -1 })), E.passes],
+    ['passes 2^32', () => argon2idTsSync(pw, salt, bad({ passes: 2 ** 32 })), E.passes],
+    ['passes missing', () => argon2idTsSync(pw, salt, bad({ passes: undefined })), E.passes],
+    ['tagLength 3', () => argon2idTsSync(pw, salt, bad({ tagLength: 3 })), E.tag],
+    ['tagLength 32n', () => argon2idTsSync(pw, salt, bad({ tagLength: 32n })), E.tag],
+  ]
+  for (const [name, fn, message] of cases) {
+    it(`throws a RangeError with a fixed message: ${name}`, () => {
+      let err: unknown
+      try {
+        fn()
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(RangeError)
+      expect((err as Error).message).toBe(message)
+    })
+  }
+
+  it('the async form rejects with the same errors, yieldEvery included', async () => {
+    await expect(argon2idTs(pw, salt, bad({ passes: 0 }))).rejects.toThrow(new RangeError(E.passes))
+    await expect(argon2idTs(pw, new Uint8Array(4), ok)).rejects.toThrow(new RangeError(E.salt))
+    for (const yieldEvery of [0, -1, 1.5, NaN, '8']) {
+      await expect(argon2idTs(pw, salt, ok, { yieldEvery } as unknown as { yieldEvery: number })).rejects.toThrow(
+        new RangeError(E.yield),
+      )
+    }
+  })
+
+  it('checks everything before allocating: an invalid field next to 8 GiB of memory fails at once', async () => {
+    const huge = { memoryKiB: 2 ** 23 - 1, lanes: 1 }
+    const t0 = performance.now()
+    expect(() => argon2idTsSync(pw, salt, bad({ ...huge, passes: 0 }))).toThrow(E.passes)
+    expect(() => argon2idTsSync(pw, salt, bad({ ...huge, tagLength: 0 }))).toThrow(E.tag)
+    expect(() => argon2idTsSync(pw, new Uint8Array(0), bad(huge))).toThrow(E.salt)
+    await expect(argon2idTs(pw, salt, bad(huge), { yieldEvery: 0 })).rejects.toThrow(E.yield)
+    expect(performance.now() - t0).toBeLessThan(500)
+  })
+
+  it('messages never contain the input', () => {
+    const secretish = utf8('sk-proj-SECRET')
+    try {
+      argon2idTsSync(secretish, secretish.subarray(0, 3), ok)
+    } catch (e) {
+      expect((e as Error).message).not.toMatch(/sk-proj|SECRET|115/)
+    }
+  })
+
+  it('reads each parameter once (a getter cannot pass the check with one value and use another)', () => {
+    let reads = 0
+    const params = {
+      get memoryKiB() {
+        reads++
+        return reads === 1 ? 64 : 1e12
+      },
+      passes: 1,
+      lanes: 1,
+      tagLength: 16,
+    }
+    const a = argon2idTsSync(pw, salt, params)
+    expect(reads).toBe(1)
+    expect(hex(a)).toBe(hex(argon2idTsSync(pw, salt, { memoryKiB: 64, passes: 1, lanes: 1, tagLength: 16 })))
+  })
+})
+
+describe('async behaviour', () => {
+  const pw = utf8('password')
+  const salt = new Uint8Array(16).fill(1)
+
+  it('yields to the event loop while it works', async () => {
+    // A concurrent ticker counts macrotask turns (MessageChannel, not clamped like setTimeout).
+    const ch = new MessageChannel()
+    let ticks = 0
+    let running = true
+    ch.port1.onmessage = () => {
+      ticks++
+      if (running) ch.port2.postMessage(null)
+    }
+    ch.port2.postMessage(null)
+    const params = { memoryKiB: 2048, passes: 1, lanes: 1, tagLength: 32 }
+    const tag = await argon2idTs(pw, salt, params, { yieldEvery: 64 })
+    running = false
+    ch.port1.close()
+    // 2046 blocks filled in slices of 64: about 32 yields, each lets the ticker run.
+    expect(ticks).toBeGreaterThanOrEqual(16)
+    expect(hex(tag)).toBe(hex(argon2idTsSync(pw, salt, params)))
+  })
+
+  it('lets timers run during a default-granularity computation', async () => {
+    let fired = false
+    setTimeout(() => {
+      fired = true
+    }, 0)
+    await argon2idTs(pw, salt, { memoryKiB: 8192, passes: 1, lanes: 1, tagLength: 32 })
+    expect(fired).toBe(true)
+  })
+
+  it('concurrent computations do not share state', async () => {
+    const p1 = { memoryKiB: 512, passes: 2, lanes: 2, tagLength: 32 }
+    const p2 = { memoryKiB: 600, passes: 1, lanes: 3, tagLength: 64, secret: utf8('k') }
+    const [a, b, c] = await Promise.all([
+      argon2idTs(pw, salt, p1, { yieldEvery: 5 }),
+      argon2idTs(utf8('other'), salt, p2, { yieldEvery: 7 }),
+      argon2idTs(pw, salt, p1, { yieldEvery: 11 }),
+    ])
+    expect(hex(a)).toBe(hex(argon2idTsSync(pw, salt, p1)))
+    expect(hex(c)).toBe(hex(a))
+    expect(hex(b)).toBe(hex(argon2idTsSync(utf8('other'), salt, p2)))
+  })
+
+  it('output is a fresh Uint8Array of tagLength bytes', async () => {
+    for (const tagLength of [4, 32, 64, 65, 1024]) {
+      const tag = await argon2idTs(pw, salt, { memoryKiB: 8, passes: 1, lanes: 1, tagLength })
+      expect(tag).toBeInstanceOf(Uint8Array)
+      expect(tag.length).toBe(tagLength)
+      expect(tag.buffer.byteLength).toBe(tagLength)
+    }
+  })
+})
