@@ -22,22 +22,18 @@ export function masterFromRaw(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> 
   return importHkdfKey(raw)
 }
 
-/** @internal Run the passphrase KDF and import its 32-byte output as the HKDF input key; wipes the copies. */
+/** @internal Run the passphrase KDF and import its 32-byte output as the HKDF input key; wipes M. */
 export async function masterFromPassphrase(
   pw: Uint8Array<ArrayBuffer>,
   params: KdfParams,
   salt: Uint8Array<ArrayBuffer>,
 ): Promise<CryptoKey> {
   if (params.kdf !== 'pbkdf2-sha256') return fail('UNSUPPORTED_KDF')
+  const m = await pbkdf2Sha256(pw, salt, params.iterations, 32)
   try {
-    const m = await pbkdf2Sha256(pw, salt, params.iterations, 32)
-    try {
-      return await importHkdfKey(m)
-    } finally {
-      wipe(m)
-    }
+    return await importHkdfKey(m)
   } finally {
-    wipe(pw)
+    wipe(m)
   }
 }
 

@@ -11,6 +11,7 @@
  * - `PARAMS_OUT_OF_POLICY`: KDF parameters are outside the policy's bounds (checked before any KDF work).
  * - `AUTH_FAILED`: wrong key, wrong context or a tampered envelope. Deliberately one code for all three.
  * - `KEY_MISMATCH`: the key is of a kind that cannot open this envelope (raw key versus passphrase, another salt, another key id).
+ * - `UNKNOWN_KEY_ID`: a keyring has no key with the envelope's key id.
  * - `INVALID_KEY`: the passphrase or key material is unusable (empty, too long, control characters, wrong length).
  * - `INVALID_SECRET`: the secret to seal is empty, too large or not well-formed Unicode.
  * - `INVALID_CONTEXT`: the context is not a string or bytes, too long or not well-formed Unicode.
@@ -27,6 +28,7 @@ export type KeysealErrorCode =
   | 'PARAMS_OUT_OF_POLICY'
   | 'AUTH_FAILED'
   | 'KEY_MISMATCH'
+  | 'UNKNOWN_KEY_ID'
   | 'INVALID_KEY'
   | 'INVALID_SECRET'
   | 'INVALID_CONTEXT'
@@ -45,6 +47,7 @@ const MESSAGES: Readonly<Record<KeysealErrorCode, string>> = Object.freeze({
   PARAMS_OUT_OF_POLICY: 'The key-derivation parameters are outside the policy',
   AUTH_FAILED: 'The envelope could not be opened: wrong key, wrong context or tampered data',
   KEY_MISMATCH: 'The key cannot open this envelope',
+  UNKNOWN_KEY_ID: 'The keyring has no key with the envelope key id',
   INVALID_KEY: 'The key or passphrase is invalid',
   INVALID_SECRET: 'The secret is invalid',
   INVALID_CONTEXT: 'The context is invalid',

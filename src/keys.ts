@@ -163,7 +163,12 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
     salt = randomBytes(SALT_MIN)
     canSeal = true
   }
-  const master = await masterFromPassphrase(pw, params, salt)
+  let master: CryptoKey
+  try {
+    master = await masterFromPassphrase(pw, params, salt)
+  } finally {
+    wipe(pw)
+  }
   const { aes, commitment } = await aesGcmKeyAndCommitment(master, salt)
   const state: DerivedState = { type: 'derived', params, salt, aes, commitment, seals: 0 }
   return new KeysealKey(TOKEN, 'pbkdf2-sha256', keyId, canSeal, state)

@@ -1,17 +1,20 @@
 // sealKey / openKey: inputs -> policy check -> key -> AES-GCM -> envelope (docs/format.md §5–§6).
-import { aesGcmOpen, aesGcmSeal } from './aead.js'
+import { aesGcmOpen, aesGcmSeal, NONCE_LENGTH } from './aead.js'
 import { concat, equalConstantTime, fromUtf8, isBytes, wipe } from './bytes.js'
 import { aesGcmKeyAndCommitment, masterFromPassphrase } from './derive.js'
-import { encodeHeader, parseString, SALT_MIN, toEnvelopeString, type KdfParams } from './envelope.js'
-import { fail } from './errors.js'
+import { encodeHeader, parseString, SALT_MIN, toEnvelopeString, type KdfParams, type Parsed } from './envelope.js'
+import { fail, isKeysealError } from './errors.js'
 import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
+import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
 import { DERIVED_KEY_SEAL_LIMIT, keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, type KeysealPolicy } from './policy.js'
 import { platform, randomBytes } from './webcrypto.js'
-import { NONCE_LENGTH } from './aead.js'
 
-/** A passphrase (string, NFC-normalized; or bytes, used as given) or a {@link KeysealKey}. */
-export type KeyInput = string | Uint8Array | KeysealKey
+/** A passphrase (string, NFC-normalized; or bytes, used as given), a {@link KeysealKey} or a {@link Keyring}. */
+export type KeyInput = string | Uint8Array | KeysealKey | Keyring
+
+/** @internal One key: a key object, or passphrase bytes already normalized by passphraseBytes. */
+export type SingleKey = KeysealKey | Uint8Array<ArrayBuffer>
 
 /** Options for {@link sealKey}. */
 export interface SealOptions {
@@ -23,7 +26,7 @@ export interface SealOptions {
   context?: string | Uint8Array
   /** KDF parameters to seal with and their floors. Default {@link defaultPolicy}. */
   policy?: KeysealPolicy
-  /** Key id to record in the header (defaults to the key object's `keyId`). */
+  /** Key id to record in the header (defaults to the key object's `keyId`; not allowed with a keyring). */
   keyId?: string
 }
 
@@ -38,16 +41,149 @@ export interface OpenOptions {
 const SEAL_OPTIONS = ['context', 'policy', 'keyId'] as const
 const OPEN_OPTIONS = ['context', 'policy'] as const
 
+/** @internal Turn a caller's key argument into a single key or a keyring entry list (sync validation). */
+export function resolveKeyInput(key: unknown): { single: SingleKey } | { ring: NonNullable<ReturnType<typeof keyringState>> } {
+  if (keyState(key) !== undefined) return { single: key as KeysealKey }
+  const ring = keyringState(key)
+  if (ring !== undefined) return { ring }
+  if (typeof key === 'string' || isBytes(key)) return { single: passphraseBytes(key) }
+  return fail('INVALID_KEY')
+}
+
+/** @internal Seal validated plaintext under one key. */
+export async function sealWithKey(
+  plaintext: Uint8Array<ArrayBuffer>,
+  key: SingleKey,
+  context: Uint8Array<ArrayBuffer>,
+  policy: KeysealPolicy,
+  keyIdOption: string | undefined,
+): Promise<string> {
+  platform()
+  let params: KdfParams
+  let salt: Uint8Array<ArrayBuffer>
+  let aes: CryptoKey
+  let commitment: Uint8Array<ArrayBuffer>
+  let keyId = keyIdOption
+  const state = keyState(key)
+  if (state === undefined) {
+    params = { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
+    checkSealParams(params, policy)
+    salt = randomBytes(SALT_MIN)
+    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt), salt))
+  } else {
+    const k = key as KeysealKey
+    keyId ??= k.keyId
+    if (state.type === 'raw') {
+      // A fresh salt per envelope gives a fresh AES key per envelope (docs/format.md §8).
+      params = { kdf: 'raw' }
+      salt = randomBytes(SALT_MIN)
+      ;({ aes, commitment } = await aesGcmKeyAndCommitment(state.base, salt))
+    } else {
+      if (!k.canSeal) fail('KEY_USAGE')
+      checkSealParams(state.params, policy)
+      // SP 800-38D §8.3: at most 2^32 random-nonce encryptions under one key. Counted before use.
+      if (state.seals >= DERIVED_KEY_SEAL_LIMIT) fail('KEY_USAGE')
+      state.seals++
+      params = state.params
+      salt = state.salt
+      aes = state.aes
+      commitment = state.commitment
+    }
+  }
+  const nonce = randomBytes(NONCE_LENGTH)
+  const header = encodeHeader({ params, salt, keyId, nonce, commitment })
+  // AAD = the whole encoded header || context (docs/format.md §6).
+  const body = await aesGcmSeal(aes, nonce, plaintext, concat(header, context))
+  return toEnvelopeString(header, body)
+}
+
+/** @internal True when `key` is of a kind that can open an envelope with this header (spec §6 step 3). */
+export function compatible(key: SingleKey, p: Parsed): boolean {
+  const h = p.header
+  const state = keyState(key)
+  if (state === undefined) return h.params.kdf === 'pbkdf2-sha256'
+  const k = key as KeysealKey
+  if (k.keyId !== undefined && h.keyId !== undefined && k.keyId !== h.keyId) return false
+  if (state.type === 'raw') return h.params.kdf === 'raw'
+  return sameParams(state.params, h.params) && equalConstantTime(state.salt, h.salt)
+}
+
+/**
+ * @internal Open a parsed envelope (policy already checked) under one compatible key. `derive`, when
+ * given, replaces the passphrase KDF with a cached derived key (bulk rotation).
+ */
+export async function openWithKey(
+  p: Parsed,
+  key: SingleKey,
+  context: Uint8Array<ArrayBuffer>,
+  derive?: (pw: Uint8Array<ArrayBuffer>, p: Parsed) => Promise<KeysealKey>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!compatible(key, p)) fail('KEY_MISMATCH')
+  platform()
+  const h = p.header
+  let aes: CryptoKey
+  let commitment: Uint8Array<ArrayBuffer>
+  let state = keyState(key)
+  if (state === undefined && derive !== undefined) {
+    key = await derive(key as Uint8Array<ArrayBuffer>, p)
+    state = keyState(key)
+  }
+  if (state === undefined) {
+    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, h.params, h.salt), h.salt))
+  } else if (state.type === 'raw') {
+    ;({ aes, commitment } = await aesGcmKeyAndCommitment(state.base, h.salt))
+  } else {
+    aes = state.aes
+    commitment = state.commitment
+  }
+  // Key commitment first (docs/format.md §6): an envelope opens under at most one key.
+  if (!equalConstantTime(commitment, h.commitment)) fail('AUTH_FAILED')
+  return aesGcmOpen(aes, h.nonce, p.body, concat(p.headerBytes, context))
+}
+
+/**
+ * @internal Open under a single key or a keyring. With a keyring: the envelope's key id picks the
+ * one key to use (an unknown id is UNKNOWN_KEY_ID; no other key is tried). Without a key id, each
+ * compatible key is tried, primary first.
+ */
+export async function openResolved(
+  p: Parsed,
+  key: ReturnType<typeof resolveKeyInput>,
+  context: Uint8Array<ArrayBuffer>,
+  derive?: (pw: Uint8Array<ArrayBuffer>, p: Parsed, entry: ResolvedEntry | undefined) => Promise<KeysealKey>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if ('single' in key) return openWithKey(p, key.single, context, derive && ((pw, q) => derive(pw, q, undefined)))
+  const { entries, primary } = key.ring
+  const id = p.header.keyId
+  const bound = (e: ResolvedEntry) => derive && ((pw: Uint8Array<ArrayBuffer>, q: Parsed) => derive(pw, q, e))
+  if (id !== undefined) {
+    const entry = entries.get(id)
+    if (entry === undefined) return fail('UNKNOWN_KEY_ID')
+    return openWithKey(p, entry.key, context, bound(entry))
+  }
+  const candidates = [primary, ...[...entries.values()].filter((e) => e !== primary)].filter((e) => compatible(e.key, p))
+  if (candidates.length === 0) return fail('KEY_MISMATCH')
+  for (const e of candidates) {
+    try {
+      return await openWithKey(p, e.key, context, bound(e))
+    } catch (error) {
+      if (!isKeysealError(error, 'AUTH_FAILED')) throw error
+    }
+  }
+  return fail('AUTH_FAILED')
+}
+
 /**
  * Seal a secret (an API key, a token) into an envelope string.
  *
  * With a passphrase, each call runs PBKDF2-SHA256 (600,000 iterations by default) with a fresh
  * salt; to seal many secrets, derive once with {@link deriveKey}. With a raw key from
- * {@link importKey}, each envelope gets its own salt-derived subkey. Every envelope gets a fresh
- * random nonce and is bound to `options.context`.
+ * {@link importKey}, each envelope gets its own salt-derived subkey. With a {@link Keyring}, the
+ * primary key seals and its id is recorded. Every envelope gets a fresh random nonce and is bound
+ * to `options.context`.
  *
  * @param secret The secret: a string (well-formed Unicode, kept exactly) or bytes; 1 byte to 1 MiB.
- * @param key A passphrase or a {@link KeysealKey}.
+ * @param key A passphrase, a {@link KeysealKey} or a {@link Keyring}.
  * @returns The envelope, `ks1.<header>.<body>` (docs/format.md).
  * @throws {KeysealError} `INVALID_SECRET`, `INVALID_KEY`, `INVALID_CONTEXT`, `INVALID_OPTIONS`,
  * `PARAMS_OUT_OF_POLICY` (a derived key below the policy), `KEY_USAGE` (an open-only key),
@@ -65,48 +201,23 @@ export async function sealKey(secret: string | Uint8Array, key: KeyInput, option
   const o = checkOptions<SealOptions>(options, SEAL_OPTIONS)
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
-  const optionKeyId = optionalKeyId(o.keyId)
+  let keyId = optionalKeyId(o.keyId)
   const plaintext = secretBytes(secret)
-  const state = keyState(key)
-  platform()
-
-  let params: KdfParams
-  let salt: Uint8Array<ArrayBuffer>
-  let aes: CryptoKey
-  let commitment: Uint8Array<ArrayBuffer>
-  let keyId = optionKeyId
-  if (state === undefined) {
-    if (typeof key !== 'string' && !isBytes(key)) fail('INVALID_KEY')
-    const pw = passphraseBytes(key)
-    params = { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
-    checkSealParams(params, policy)
-    salt = randomBytes(SALT_MIN)
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(pw, params, salt), salt))
+  const k = resolveKeyInput(key)
+  let single: SingleKey
+  if ('ring' in k) {
+    if (keyId !== undefined) fail('INVALID_OPTIONS')
+    single = k.ring.primary.key
+    keyId = k.ring.primary.id
   } else {
-    keyId ??= (key as KeysealKey).keyId
-    if (state.type === 'raw') {
-      // A fresh salt per envelope gives a fresh AES key per envelope (docs/format.md §8).
-      params = { kdf: 'raw' }
-      salt = randomBytes(SALT_MIN)
-      ;({ aes, commitment } = await aesGcmKeyAndCommitment(state.base, salt))
-    } else {
-      if (!(key as KeysealKey).canSeal) fail('KEY_USAGE')
-      checkSealParams(state.params, policy)
-      // SP 800-38D §8.3: at most 2^32 random-nonce encryptions under one key. Counted before use.
-      if (state.seals >= DERIVED_KEY_SEAL_LIMIT) fail('KEY_USAGE')
-      state.seals++
-      params = state.params
-      salt = state.salt
-      aes = state.aes
-      commitment = state.commitment
-    }
+    single = k.single
   }
-  const nonce = randomBytes(NONCE_LENGTH)
-  const header = encodeHeader({ params, salt, keyId, nonce, commitment })
-  // AAD = the whole encoded header || context (docs/format.md §6).
-  const body = await aesGcmSeal(aes, nonce, plaintext, concat(header, context))
-  wipe(plaintext)
-  return toEnvelopeString(header, body)
+  try {
+    return await sealWithKey(plaintext, single, context, policy, keyId)
+  } finally {
+    wipe(plaintext)
+    if ('single' in k && keyState(single) === undefined) wipe(single as Uint8Array)
+  }
 }
 
 /**
@@ -124,37 +235,15 @@ export async function openKeyBytes(envelope: string, key: KeyInput, options?: Op
   const o = checkOptions<OpenOptions>(options, OPEN_OPTIONS)
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
-  const state = keyState(key)
-  let pw: Uint8Array<ArrayBuffer> | undefined
-  if (state === undefined) {
-    if (typeof key !== 'string' && !isBytes(key)) fail('INVALID_KEY')
-    pw = passphraseBytes(key)
+  const k = resolveKeyInput(key)
+  try {
+    const p = parseString(envelope)
+    // Parameter bounds before any KDF work (SECURITY-NOTES: attacker-chosen KDF cost).
+    checkOpenParams(p.header.params, policy)
+    return await openResolved(p, k, context)
+  } finally {
+    if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
   }
-  const { header: h, headerBytes, body } = parseString(envelope)
-  // Parameter bounds before any KDF work (SECURITY-NOTES: attacker-chosen KDF cost).
-  checkOpenParams(h.params, policy)
-  platform()
-
-  let aes: CryptoKey
-  let commitment: Uint8Array<ArrayBuffer>
-  if (state === undefined) {
-    if (h.params.kdf === 'raw') fail('KEY_MISMATCH')
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(pw!, h.params, h.salt), h.salt))
-  } else {
-    const k = key as KeysealKey
-    if (k.keyId !== undefined && h.keyId !== undefined && k.keyId !== h.keyId) fail('KEY_MISMATCH')
-    if (state.type === 'raw') {
-      if (h.params.kdf !== 'raw') fail('KEY_MISMATCH')
-      ;({ aes, commitment } = await aesGcmKeyAndCommitment(state.base, h.salt))
-    } else {
-      if (!sameParams(state.params, h.params) || !equalConstantTime(state.salt, h.salt)) fail('KEY_MISMATCH')
-      aes = state.aes
-      commitment = state.commitment
-    }
-  }
-  // Key commitment first (docs/format.md §6): an envelope opens under at most one key.
-  if (!equalConstantTime(commitment, h.commitment)) fail('AUTH_FAILED')
-  return aesGcmOpen(aes, h.nonce, body, concat(headerBytes, context))
 }
 
 /**
@@ -165,8 +254,8 @@ export async function openKeyBytes(envelope: string, key: KeyInput, options?: Op
  * `options.context`. Wrong key, wrong context and tampering all give `AUTH_FAILED`.
  *
  * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`,
- * `PARAMS_OUT_OF_POLICY`, `KEY_MISMATCH`, `AUTH_FAILED`, `NOT_UTF8`, `INVALID_KEY`,
- * `INVALID_CONTEXT`, `INVALID_OPTIONS`, `WEBCRYPTO_UNAVAILABLE`.
+ * `PARAMS_OUT_OF_POLICY`, `KEY_MISMATCH`, `UNKNOWN_KEY_ID` (keyrings), `AUTH_FAILED`, `NOT_UTF8`,
+ * `INVALID_KEY`, `INVALID_CONTEXT`, `INVALID_OPTIONS`, `WEBCRYPTO_UNAVAILABLE`.
  * @example
  * ```ts
  * import { sealKey, openKey, isKeysealError } from '@org/keyseal'
@@ -187,7 +276,8 @@ export async function openKey(envelope: string, key: KeyInput, options?: OpenOpt
   }
 }
 
-function sameParams(a: KdfParams, b: KdfParams): boolean {
+/** @internal Same KDF and parameters (salt compared separately). */
+export function sameParams(a: KdfParams, b: KdfParams): boolean {
   if (a.kdf === 'pbkdf2-sha256' && b.kdf === 'pbkdf2-sha256') return a.iterations === b.iterations
   if (a.kdf === 'argon2id' && b.kdf === 'argon2id') {
     return a.memoryKiB === b.memoryKiB && a.passes === b.passes && a.lanes === b.lanes

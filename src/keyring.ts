@@ -1,0 +1,151 @@
+// Keyrings: several keys, each with an id; one primary for sealing; disabled keys open but never
+// seal. Ids live in a Map, so `constructor`, `__proto__` and `toString` are ordinary ids
+// (SECURITY-NOTES: prototype traps).
+import { isBytes } from './bytes.js'
+import { isValidKeyId } from './envelope.js'
+import { fail } from './errors.js'
+import { passphraseBytes } from './inputs.js'
+import { keyState, type KeysealKey } from './keys.js'
+
+/** One key of a {@link Keyring}. */
+export interface KeyringEntry {
+  /** The key id written into envelopes (1–64 printable ASCII characters). */
+  readonly id: string
+  /** A passphrase (string or bytes) or a key object from {@link importKey} or {@link deriveKey}. */
+  readonly key: string | Uint8Array | KeysealKey
+  /** Seal with this key. Exactly one entry is primary (a single entry is primary by default). */
+  readonly primary?: boolean
+  /** Open with this key, but never seal. The primary cannot be disabled. */
+  readonly disabled?: boolean
+}
+
+/** @internal A resolved keyring entry: a key object, or normalized passphrase bytes. */
+export interface ResolvedEntry {
+  readonly id: string
+  readonly key: KeysealKey | Uint8Array<ArrayBuffer>
+  readonly disabled: boolean
+}
+
+const rings = new WeakMap<Keyring, { entries: Map<string, ResolvedEntry>; primary: ResolvedEntry }>()
+const TOKEN: unique symbol = Symbol('keyseal.keyring')
+
+/** @internal The hidden state of a keyring, or undefined. */
+export function keyringState(k: unknown): { entries: Map<string, ResolvedEntry>; primary: ResolvedEntry } | undefined {
+  return typeof k === 'object' && k !== null ? rings.get(k as Keyring) : undefined
+}
+
+/**
+ * Several keys with ids, one primary. Pass a keyring wherever a key goes: sealing uses the primary
+ * and records its id; opening picks the key by the envelope's authenticated key id and never tries
+ * the others (an unknown id is `UNKNOWN_KEY_ID`). Envelopes without a key id are tried against each
+ * key of a compatible kind, primary first. Printing or serializing a keyring shows no key material.
+ *
+ * @example
+ * ```ts
+ * import { createKeyring, importKey, generateKey, sealKey, openKey, inspect } from '@org/keyseal'
+ * const ring = createKeyring([
+ *   { id: '2025', key: await importKey(await generateKey()), disabled: true },
+ *   { id: '2026', key: await importKey(await generateKey()), primary: true },
+ * ])
+ * const envelope = await sealKey('sk-test-123', ring, { context: 'user:1/openai' })
+ * console.log(inspect(envelope).keyId) // 2026
+ * console.log(await openKey(envelope, ring, { context: 'user:1/openai' })) // sk-test-123
+ * ```
+ */
+export class Keyring {
+  /** The id of the primary key. */
+  readonly primaryId: string
+  /** All ids, in the order given. */
+  readonly ids: readonly string[]
+
+  /** @internal Keyrings come only from {@link createKeyring}. */
+  constructor(token: symbol, entries: Map<string, ResolvedEntry>, primary: ResolvedEntry) {
+    if (token !== TOKEN) fail('INVALID_OPTIONS')
+    this.primaryId = primary.id
+    this.ids = Object.freeze([...entries.keys()])
+    rings.set(this, { entries, primary })
+    Object.freeze(this)
+  }
+
+  /** True when the keyring has a key with this id (never a prototype property). */
+  has(id: string): boolean {
+    return rings.get(this)!.entries.has(id)
+  }
+
+  /** True when the key with this id is disabled (opens, never seals). */
+  isDisabled(id: string): boolean {
+    return rings.get(this)!.entries.get(id)?.disabled === true
+  }
+
+  /** A redacted description: ids and flags, never key material. */
+  toJSON(): { type: 'Keyring'; primaryId: string; keys: { id: string; disabled: boolean }[] } {
+    const keys = [...rings.get(this)!.entries.values()].map((e) => ({ id: e.id, disabled: e.disabled }))
+    return { type: 'Keyring', primaryId: this.primaryId, keys }
+  }
+
+  /** A redacted description. */
+  toString(): string {
+    return `Keyring(${this.ids.length} keys, primary ${this.primaryId})`
+  }
+
+  /** @internal Node's util.inspect. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString()
+  }
+
+  /** @internal Deno's console.log. */
+  [Symbol.for('Deno.customInspect')](): string {
+    return this.toString()
+  }
+}
+
+/**
+ * Build a keyring from entries.
+ *
+ * @throws {KeysealError} `INVALID_OPTIONS` (no entries, a bad or duplicate id, not exactly one
+ * primary, a disabled primary, a primary that cannot seal, a key object whose own `keyId` differs
+ * from the entry id), `INVALID_KEY` (a bad passphrase or key).
+ * @example
+ * ```ts
+ * import { createKeyring, isKeysealError } from '@org/keyseal'
+ * const ring = createKeyring([{ id: 'constructor', key: 'a passphrase for this ring' }])
+ * console.log(ring.has('constructor'), ring.has('toString')) // true false
+ * try {
+ *   createKeyring([{ id: 'a', key: 'pass one' }, { id: 'b', key: 'pass two' }])
+ * } catch (error) {
+ *   if (isKeysealError(error)) console.log(error.code) // INVALID_OPTIONS
+ * }
+ * ```
+ */
+export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
+  if (!Array.isArray(entries) || entries.length === 0 || entries.length > 1000) fail('INVALID_OPTIONS')
+  const map = new Map<string, ResolvedEntry>()
+  let primary: ResolvedEntry | undefined
+  for (const e of entries as readonly unknown[]) {
+    if (typeof e !== 'object' || e === null) fail('INVALID_OPTIONS')
+    const { id, key, primary: isPrimary, disabled } = e as Record<string, unknown>
+    if (!isValidKeyId(id) || map.has(id)) fail('INVALID_OPTIONS')
+    if ((isPrimary !== undefined && typeof isPrimary !== 'boolean') || (disabled !== undefined && typeof disabled !== 'boolean')) {
+      fail('INVALID_OPTIONS')
+    }
+    let resolved: KeysealKey | Uint8Array<ArrayBuffer>
+    if (keyState(key) !== undefined) {
+      const k = key as KeysealKey
+      if (k.keyId !== undefined && k.keyId !== id) fail('INVALID_OPTIONS')
+      resolved = k
+    } else if (typeof key === 'string' || isBytes(key)) {
+      resolved = passphraseBytes(key)
+    } else {
+      return fail('INVALID_KEY')
+    }
+    const entry: ResolvedEntry = { id, key: resolved, disabled: disabled === true }
+    map.set(id, entry)
+    if (isPrimary === true || (entries.length === 1 && isPrimary === undefined)) {
+      if (primary !== undefined || entry.disabled) fail('INVALID_OPTIONS')
+      if (keyState(resolved) !== undefined && !(resolved as KeysealKey).canSeal) fail('INVALID_OPTIONS')
+      primary = entry
+    }
+  }
+  if (primary === undefined) return fail('INVALID_OPTIONS')
+  return new Keyring(TOKEN, map, primary)
+}

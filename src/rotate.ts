@@ -1,0 +1,390 @@
+// Rotation: which envelopes need it (needsRotation), moving one (rotateKey), and moving many at one
+// KDF per distinct salt (rotateMany). The library never writes anything: it returns new envelopes.
+import { toBase64url, wipe } from './bytes.js'
+import { parseString, toEnvelopeString, type Parsed } from './envelope.js'
+import { fail, isKeysealError, type KeysealErrorCode } from './errors.js'
+import { checkOptions, contextBytes } from './inputs.js'
+import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
+import { deriveKey, keyState, type KeysealKey } from './keys.js'
+import { checkOpenParams, resolvePolicy, type KeysealPolicy } from './policy.js'
+import { compatible, openResolved, resolveKeyInput, sealWithKey, type KeyInput, type SingleKey } from './seal.js'
+
+/**
+ * Why an envelope should be re-sealed.
+ *
+ * - `FORMAT_VERSION`: sealed with an older format version (reserved: v1 is the only version so far).
+ * - `KDF_BELOW_POLICY`: KDF parameters below the policy's sealing minimum (for example fewer PBKDF2
+ *   iterations than `minIterations`).
+ * - `KEY_NOT_PRIMARY`: the keyring's primary key did not seal it (another id, or no key id).
+ * - `KEY_DISABLED`: the key that sealed it is disabled in the keyring.
+ * - `UNKNOWN_KEY_ID`: the keyring has no key with the envelope's id.
+ * - `TOO_OLD`: older than `maxAgeMs`, by the `sealedAt` time you pass (the format does not record
+ *   when an envelope was sealed; your row's timestamp does).
+ */
+export type RotationReason = 'FORMAT_VERSION' | 'KDF_BELOW_POLICY' | 'KEY_NOT_PRIMARY' | 'KEY_DISABLED' | 'UNKNOWN_KEY_ID' | 'TOO_OLD'
+
+/** What {@link needsRotation} checks against. */
+export interface RotationCheck {
+  /** The current policy. Default {@link defaultPolicy}. */
+  policy?: KeysealPolicy
+  /** The current keyring: envelopes not sealed by its primary key need rotation. */
+  keyring?: Keyring
+  /** When the envelope was sealed (your row's timestamp), for `maxAgeMs`. */
+  sealedAt?: Date | number
+  /** Rotate envelopes older than this many milliseconds (needs `sealedAt`). */
+  maxAgeMs?: number
+  /** "Now", for `maxAgeMs` (default `Date.now()`). */
+  now?: Date | number
+}
+
+function time(v: unknown): number {
+  const t = v instanceof Date ? v.getTime() : v
+  if (typeof t !== 'number' || !Number.isFinite(t)) return fail('INVALID_OPTIONS')
+  return t
+}
+
+function checkArg(against: unknown): RotationCheck {
+  if (keyringState(against) !== undefined) return { keyring: against as Keyring }
+  if (typeof against === 'object' && against !== null && Object.hasOwn(against, 'pbkdf2')) return { policy: against as KeysealPolicy }
+  return checkOptions<RotationCheck>(against, ['policy', 'keyring', 'sealedAt', 'maxAgeMs', 'now'])
+}
+
+function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): RotationReason[] {
+  const reasons: RotationReason[] = []
+  const params = p.header.params
+  if (params.kdf === 'pbkdf2-sha256' && params.iterations < policy.pbkdf2.minIterations) reasons.push('KDF_BELOW_POLICY')
+  if (c.keyring !== undefined) {
+    const ring = keyringState(c.keyring)
+    if (ring === undefined) fail('INVALID_OPTIONS')
+    const id = p.header.keyId
+    if (id === undefined || id !== ring.primary.id) reasons.push('KEY_NOT_PRIMARY')
+    if (id !== undefined && !ring.entries.has(id)) reasons.push('UNKNOWN_KEY_ID')
+    if (id !== undefined && ring.entries.get(id)?.disabled === true) reasons.push('KEY_DISABLED')
+  }
+  if (c.maxAgeMs !== undefined || c.sealedAt !== undefined) {
+    if (c.maxAgeMs === undefined || c.sealedAt === undefined) fail('INVALID_OPTIONS')
+    const maxAge = time(c.maxAgeMs)
+    if (maxAge < 0) fail('INVALID_OPTIONS')
+    const now = c.now === undefined ? Date.now() : time(c.now)
+    if (now - time(c.sealedAt) > maxAge) reasons.push('TOO_OLD')
+  }
+  return reasons
+}
+
+/**
+ * Tell whether an envelope should be re-sealed, and why. Needs no key: it reads the header.
+ * Returns the reasons; an empty array means nothing needs doing.
+ *
+ * @param against A policy, a keyring, or {@link RotationCheck} options.
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`, `INVALID_OPTIONS`.
+ * @example
+ * ```ts
+ * import { sealKey, needsRotation, createPolicy } from '@org/keyseal'
+ * const old = createPolicy({ pbkdf2: { iterations: 100_000, minIterations: 100_000 } })
+ * const envelope = await sealKey('sk-test-123', 'correct horse battery staple', { policy: old })
+ * console.log(needsRotation(envelope, createPolicy())) // [ 'KDF_BELOW_POLICY' ]
+ * console.log(needsRotation(envelope, old)) // []
+ * ```
+ */
+export function needsRotation(envelope: string, against: KeysealPolicy | Keyring | RotationCheck = {}): readonly RotationReason[] {
+  const c = checkArg(against)
+  const policy = resolvePolicy(c.policy)
+  return Object.freeze(reasonsFor(parseString(envelope), c, policy))
+}
+
+/** Options for {@link rotateKey}. */
+export interface RotateOptions {
+  /** The key (passphrase, key object or keyring) that opens the envelope today. */
+  from: KeyInput
+  /** The key to seal with. A passphrase is derived once (fresh salt); a keyring seals with its primary. */
+  to: KeyInput
+  /** The envelope's context; kept unchanged. */
+  context?: string | Uint8Array
+  /** The policy for sealing (its minimums) and for opening (its bounds). Default {@link defaultPolicy}. */
+  policy?: KeysealPolicy
+}
+
+/** What {@link rotateKey} returns. */
+export interface RotateResult {
+  /** The new envelope, or the input unchanged when `rotated` is false. */
+  readonly envelope: string
+  /** False when nothing needed doing: `to` already sealed it, under the current policy. */
+  readonly rotated: boolean
+  /** The {@link needsRotation} reasons measured against `to` and the policy. */
+  readonly reasons: readonly RotationReason[]
+}
+
+type Resolved = ReturnType<typeof resolveKeyInput>
+
+/** @internal True when the envelope is provably already sealed by `to` (so rotating changes nothing). */
+function alreadySealedBy(p: Parsed, to: Resolved): boolean {
+  if ('ring' in to) return p.header.keyId !== undefined && p.header.keyId === to.ring.primary.id && compatible(to.ring.primary.key, p)
+  const k = to.single
+  if (keyState(k) === undefined) return false // a passphrase: not provable from the header
+  const kk = k as KeysealKey
+  if (kk.kind === 'raw') return kk.keyId !== undefined && kk.keyId === p.header.keyId && compatible(k, p)
+  return compatible(k, p) // a derived key: same salt and parameters
+}
+
+/** @internal The single sealing key for `to`: the primary of a keyring; a passphrase derived once. */
+async function sealingKey(to: Resolved, policy: KeysealPolicy): Promise<{ key: SingleKey; keyId: string | undefined }> {
+  const entry = 'ring' in to ? to.ring.primary : undefined
+  const key = entry !== undefined ? entry.key : (to as { single: SingleKey }).single
+  if (keyState(key) !== undefined) return { key, keyId: entry?.id }
+  // A passphrase: derive once with a fresh salt, so sealing and the verifying open cost one KDF.
+  const derived = await deriveKey(key as Uint8Array, { policy, ...(entry !== undefined ? { keyId: entry.id } : {}) })
+  return { key: derived, keyId: entry?.id }
+}
+
+type Deriver = (pw: Uint8Array<ArrayBuffer>, p: Parsed, entry: ResolvedEntry | undefined) => Promise<KeysealKey>
+
+/** @internal Open with `from`, seal with `to` (fresh nonce), open the result once to verify. */
+async function rotateParsed(
+  p: Parsed,
+  context: Uint8Array<ArrayBuffer>,
+  from: Resolved,
+  sealer: { key: SingleKey; keyId: string | undefined },
+  policy: KeysealPolicy,
+  derive: Deriver | undefined,
+): Promise<string> {
+  const secret = await openResolved(p, from, context, derive)
+  try {
+    const next = await sealWithKey(secret, sealer.key, context, policy, sealer.keyId)
+    // Verify before returning: the new envelope must open under `to` to the same secret.
+    const check = await openResolved(parseString(next), { single: sealer.key }, context)
+    let same = check.length === secret.length
+    for (let i = 0; same && i < secret.length; i++) same = check[i] === secret[i]
+    wipe(check)
+    if (!same) fail('CRYPTO_FAILURE')
+    return next
+  } finally {
+    wipe(secret)
+  }
+}
+
+const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
+
+/**
+ * Re-seal one envelope: open it with `from`, seal the same secret with `to` (fresh nonce, and fresh
+ * salt where a KDF runs), keep the context, and open the result once to verify it before returning.
+ * When `to` provably sealed it already under the current policy, nothing is done (`rotated: false`).
+ *
+ * @throws {KeysealError} any code of {@link openKey} (opening with `from`) or {@link sealKey}.
+ * @example
+ * ```ts
+ * import { sealKey, openKey, rotateKey, isKeysealError } from '@org/keyseal'
+ * const context = 'user:42/openai'
+ * const envelope = await sealKey('sk-proj-example', 'old passphrase', { context })
+ * const { envelope: moved, rotated } = await rotateKey(envelope, { from: 'old passphrase', to: 'new passphrase', context })
+ * console.log(rotated, await openKey(moved, 'new passphrase', { context })) // true sk-proj-example
+ * try {
+ *   await openKey(moved, 'old passphrase', { context })
+ * } catch (error) {
+ *   if (isKeysealError(error)) console.log(error.code) // AUTH_FAILED
+ * }
+ * ```
+ */
+export async function rotateKey(envelope: string, options: RotateOptions): Promise<RotateResult> {
+  const o = checkOptions<RotateOptions>(options, ROTATE_OPTIONS)
+  if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
+  const policy = resolvePolicy(o.policy)
+  const context = contextBytes(o.context)
+  const from = resolveKeyInput(o.from)
+  const to = resolveKeyInput(o.to)
+  const p = parseString(envelope)
+  checkOpenParams(p.header.params, policy)
+  const reasons = Object.freeze(reasonsFor(p, 'ring' in to ? { keyring: o.to as Keyring } : {}, policy))
+  if (reasons.length === 0 && alreadySealedBy(p, to)) return Object.freeze({ envelope, rotated: false, reasons })
+  const sealer = await sealingKey(to, policy)
+  const next = await rotateParsed(p, context, from, sealer, policy, undefined)
+  return Object.freeze({ envelope: next, rotated: true, reasons })
+}
+
+/** One input of {@link rotateMany}: an envelope, or an envelope with its context and your own id. */
+export type RotateItem = string | { readonly envelope: string; readonly context?: string | Uint8Array; readonly id?: unknown }
+
+/** The outcome for one item of {@link rotateMany}, in input order. */
+export interface RotateItemResult {
+  /** Position in the input. */
+  readonly index: number
+  /** Your `id`, when the item had one. */
+  readonly id?: unknown
+  /** `ok`: re-sealed; `skipped`: nothing needed doing; `failed`: see `code`. */
+  readonly status: 'ok' | 'skipped' | 'failed'
+  /** The envelope to store: the new one (`ok`) or the unchanged input (`skipped`). */
+  readonly envelope?: string
+  /** Why it failed. */
+  readonly code?: KeysealErrorCode
+  /** The {@link needsRotation} reasons, when the item could be parsed. */
+  readonly reasons?: readonly RotationReason[]
+}
+
+/** Progress reported by {@link rotateMany} after each item. */
+export interface RotateProgress {
+  readonly done: number
+  readonly ok: number
+  readonly skipped: number
+  readonly failed: number
+  /** The item that just finished. */
+  readonly item: RotateItemResult
+}
+
+/** Options for {@link rotateMany}. */
+export interface RotateManyOptions {
+  /** The key (passphrase, key object or keyring) that opens the envelopes today. */
+  from: KeyInput
+  /** The key to seal with (a passphrase is derived once per call). */
+  to: KeyInput
+  /** The context of items given as plain strings (default: none). */
+  context?: string | Uint8Array
+  /** Policy for sealing and opening. Default {@link defaultPolicy}. */
+  policy?: KeysealPolicy
+  /** Items in flight at once, 1–256. Default 4. */
+  concurrency?: number
+  /** Called after each item. */
+  onProgress?: (progress: RotateProgress) => void
+  /** Stops the batch: no new item starts; the call rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
+const MANY_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'onProgress', 'signal'] as const
+
+/**
+ * Re-seal many envelopes. Envelopes that share a KDF salt and parameters (for example everything
+ * one derived key sealed) run the KDF once: a derived-key cache that lives only for this call. Each
+ * item reports `ok`, `skipped` or its error code; one bad item never stops the batch. Nothing is
+ * written: store the returned envelopes yourself.
+ *
+ * @returns One result per item, in input order.
+ * @throws {KeysealError} `INVALID_OPTIONS`, `INVALID_KEY`, `INVALID_CONTEXT` for the call itself;
+ * rejects with `signal.reason` when aborted. Per-item failures are results, not throws.
+ * @example
+ * ```ts
+ * import { deriveKey, sealKey, rotateMany, openKey } from '@org/keyseal'
+ * const old = await deriveKey('old passphrase')
+ * const rows = await Promise.all(['sk-a', 'sk-b', 'sk-c'].map(async (s, i) => ({ id: i, context: `user:1/p${i}`, envelope: await sealKey(s, old, { context: `user:1/p${i}` }) })))
+ * rows.push({ id: 99, context: 'user:1/x', envelope: 'not an envelope' })
+ * const results = await rotateMany(rows, { from: 'old passphrase', to: 'new passphrase', concurrency: 4 })
+ * console.log(results.map((r) => r.status).join(' ')) // ok ok ok failed
+ * console.log(results[3].code) // MALFORMED_ENVELOPE
+ * console.log(await openKey(results[1].envelope!, 'new passphrase', { context: 'user:1/p1' })) // sk-b
+ * ```
+ */
+export async function rotateMany(
+  items: Iterable<RotateItem> | AsyncIterable<RotateItem>,
+  options: RotateManyOptions,
+): Promise<RotateItemResult[]> {
+  const o = checkOptions<RotateManyOptions>(options, MANY_OPTIONS)
+  if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
+  const policy = resolvePolicy(o.policy)
+  const defaultContext = contextBytes(o.context)
+  const from = resolveKeyInput(o.from)
+  const to = resolveKeyInput(o.to)
+  const concurrency = o.concurrency ?? 4
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') fail('INVALID_OPTIONS')
+  const signal = o.signal
+  const aborted = (): boolean => signal?.aborted === true
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTIONS')
+  const iterator = toAsyncIterator(items)
+  const toRing = 'ring' in to ? (o.to as Keyring) : undefined
+
+  // The derived-key cache: scoped to this call, dropped when it returns. Keyed by the keyring
+  // entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides the
+  // passphrase. A Promise is cached so concurrent items with one salt share one derivation.
+  const cache = new Map<string, Promise<KeysealKey>>()
+  const derive: Deriver = (pw, p, entry) => {
+    const h = p.header
+    const params = h.params.kdf === 'pbkdf2-sha256' ? `p${h.params.iterations}` : JSON.stringify(h.params)
+    const id = `${entry === undefined ? '' : entry.id.length + ':' + entry.id}|${params}|${toBase64url(h.salt)}`
+    let k = cache.get(id)
+    if (k === undefined) {
+      k = deriveKey(pw, { policy, envelope: envelopeOf(p) })
+      cache.set(id, k)
+    }
+    return k
+  }
+  let sealer: Promise<{ key: SingleKey; keyId: string | undefined }> | undefined
+
+  const results: RotateItemResult[] = []
+  let done = 0
+  let ok = 0
+  let skipped = 0
+  let failed = 0
+  let index = 0
+
+  const runOne = async (i: number, item: RotateItem): Promise<RotateItemResult> => {
+    let envelope: unknown
+    let context = defaultContext
+    let id: unknown
+    let hasId = false
+    if (typeof item === 'object' && item !== null) {
+      envelope = (item as { envelope?: unknown }).envelope
+      if (Object.hasOwn(item, 'id')) {
+        hasId = true
+        id = (item as { id?: unknown }).id
+      }
+      const c = (item as { context?: unknown }).context
+      if (c !== undefined) context = contextBytes(c)
+    } else {
+      envelope = item
+    }
+    const base = hasId ? { index: i, id } : { index: i }
+    let reasons: readonly RotationReason[] | undefined
+    try {
+      const p = parseString(envelope)
+      checkOpenParams(p.header.params, policy)
+      reasons = Object.freeze(reasonsFor(p, toRing !== undefined ? { keyring: toRing } : {}, policy))
+      if (reasons.length === 0 && alreadySealedBy(p, to)) return { ...base, status: 'skipped', envelope: envelope as string, reasons }
+      sealer ??= sealingKey(to, policy)
+      const next = await rotateParsed(p, context, from, await sealer, policy, derive)
+      return { ...base, status: 'ok', envelope: next, reasons }
+    } catch (error) {
+      if (!isKeysealError(error)) throw error
+      return reasons === undefined ? { ...base, status: 'failed', code: error.code } : { ...base, status: 'failed', code: error.code, reasons }
+    }
+  }
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (aborted()) return
+      const next = await iterator.next()
+      if (next.done === true) return
+      if (aborted()) return
+      const i = index++
+      const r = Object.freeze(await runOne(i, next.value))
+      results[i] = r
+      done++
+      if (r.status === 'ok') ok++
+      else if (r.status === 'skipped') skipped++
+      else failed++
+      o.onProgress?.({ done, ok, skipped, failed, item: r })
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker))
+  } finally {
+    cache.clear()
+  }
+  if (aborted()) {
+    await iterator.return?.()
+    throw signal!.reason
+  }
+  return results
+}
+
+function envelopeOf(p: Parsed): string {
+  // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
+  return toEnvelopeString(p.headerBytes, p.body)
+}
+
+function toAsyncIterator<T>(items: Iterable<T> | AsyncIterable<T>): { next(): Promise<IteratorResult<T>>; return?(): Promise<unknown> } {
+  if (items !== null && typeof items === 'object' && Symbol.asyncIterator in items) {
+    return (items as AsyncIterable<T>)[Symbol.asyncIterator]()
+  }
+  if (items !== null && typeof items === 'object' && Symbol.iterator in items) {
+    const it = (items as Iterable<T>)[Symbol.iterator]()
+    return { next: async () => it.next(), return: async () => it.return?.() }
+  }
+  return fail('INVALID_OPTIONS')
+}
