@@ -351,32 +351,62 @@ describe('async behaviour', () => {
   const pw = utf8('password')
   const salt = new Uint8Array(16).fill(1)
 
-  it('yields to the event loop while it works', async () => {
-    // A concurrent ticker counts macrotask turns (MessageChannel, not clamped like setTimeout).
-    const ch = new MessageChannel()
+  it('yields to the event loop while it works: timers fire during the computation', async () => {
+    // A timer ticker only runs if the event loop really turns (a microtask or a drained
+    // MessagePort queue would not let it run).
     let ticks = 0
-    let running = true
-    ch.port1.onmessage = () => {
-      ticks++
-      if (running) ch.port2.postMessage(null)
-    }
-    ch.port2.postMessage(null)
-    const params = { memoryKiB: 2048, passes: 1, lanes: 1, tagLength: 32 }
-    const tag = await argon2idTs(pw, salt, params, { yieldEvery: 64 })
-    running = false
-    ch.port1.close()
-    // 2046 blocks filled in slices of 64: about 32 yields, each lets the ticker run.
-    expect(ticks).toBeGreaterThanOrEqual(16)
+    const iv = setInterval(() => ticks++, 1)
+    const params = { memoryKiB: 8192, passes: 1, lanes: 1, tagLength: 32 }
+    const t0 = performance.now()
+    const tag = await argon2idTs(pw, salt, params, { yieldEvery: 32 })
+    const ms = performance.now() - t0
+    clearInterval(iv)
+    // 8190 blocks in slices of 32: 256 yields over ms milliseconds; a 1 ms interval timer gets
+    // most of those milliseconds.
+    expect(ticks, `${ticks} ticks in ${ms.toFixed(1)} ms`).toBeGreaterThanOrEqual(Math.min(5, Math.floor(ms / 4)))
     expect(hex(tag)).toBe(hex(argon2idTsSync(pw, salt, params)))
   })
 
-  it('lets timers run during a default-granularity computation', async () => {
-    let fired = false
+  it('the synchronous core does not yield (the ticker above is a real measure)', () => {
+    let ticks = 0
+    const iv = setInterval(() => ticks++, 1)
+    argon2idTsSync(pw, salt, { memoryKiB: 8192, passes: 1, lanes: 1, tagLength: 32 })
+    clearInterval(iv)
+    expect(ticks).toBe(0)
+  })
+
+  it('lets a timer run during a default-granularity computation', async () => {
+    let firedAt = -1
+    const t0 = performance.now()
     setTimeout(() => {
-      fired = true
+      firedAt = performance.now() - t0
     }, 0)
-    await argon2idTs(pw, salt, { memoryKiB: 8192, passes: 1, lanes: 1, tagLength: 32 })
-    expect(fired).toBe(true)
+    await argon2idTs(pw, salt, { memoryKiB: 16384, passes: 1, lanes: 1, tagLength: 32 })
+    const total = performance.now() - t0
+    expect(firedAt).toBeGreaterThanOrEqual(0)
+    expect(firedAt).toBeLessThan(total)
+  })
+
+  it('works with the MessageChannel and setTimeout fallbacks (runtimes without setImmediate)', async () => {
+    const g = globalThis as { setImmediate?: unknown; MessageChannel?: unknown }
+    const params = { memoryKiB: 256, passes: 2, lanes: 2, tagLength: 32 }
+    const want = hex(argon2idTsSync(pw, salt, params))
+    const savedImmediate = g.setImmediate
+    const savedChannel = g.MessageChannel
+    let viaChannel: Promise<Uint8Array>
+    let viaTimeout: Promise<Uint8Array>
+    try {
+      // The yielding primitive is chosen when the call starts, synchronously.
+      g.setImmediate = undefined
+      viaChannel = argon2idTs(pw, salt, params, { yieldEvery: 16 })
+      g.MessageChannel = undefined
+      viaTimeout = argon2idTs(pw, salt, params, { yieldEvery: 100 })
+    } finally {
+      g.setImmediate = savedImmediate
+      g.MessageChannel = savedChannel
+    }
+    expect(hex(await viaChannel)).toBe(want)
+    expect(hex(await viaTimeout)).toBe(want)
   })
 
   it('concurrent computations do not share state', async () => {
