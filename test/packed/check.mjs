@@ -3,7 +3,7 @@
 //      keyseal has zero dependencies).
 //   2. `import` (ESM) and `require` (CJS) both resolve and seal/open.
 //   3. TypeScript types resolve and type-check under moduleResolution node16 (ESM and CJS files)
-//      and bundler, with the root's tsc.
+//      and bundler, with the root's tsc; and in a Node project without the DOM lib.
 //   4. publint and `attw --pack` pass (accepted exceptions: test/packed/README.md).
 //   5. An esbuild browser bundle of the consumer seals and opens in Chromium.
 // The consumer is also where the Node 22 runtime loads the package from (scripts/runtimes/runtimes.mjs).
@@ -83,6 +83,29 @@ export async function runPackedChecks(packed) {
       if (!r.ok) throw new Error(r.output)
     })
   }
+  await check('TypeScript types check in a Node project without the DOM lib (lib ES2022 + @types/node)', async () => {
+    // Many Node projects compile with lib ES2022 and @types/node only, and skipLibCheck false:
+    // the published declarations must not need DOM-only names there.
+    await writeFile(
+      join(cwd, 'tsconfig.node-nodom.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'node16',
+          moduleResolution: 'node16',
+          lib: ['ES2022'],
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files: ['consumer.ts', 'consumer.cts'],
+      }),
+    )
+    const r = await sh(join(BIN, 'tsc'), ['-p', 'tsconfig.node-nodom.json'], { cwd })
+    if (!r.ok) throw new Error(r.output)
+  })
   await check('publint', async () => {
     const r = await sh(join(BIN, 'publint'), ['run', '--strict', join(cwd, 'node_modules/@org/keyseal')])
     if (!r.ok) throw new Error(r.output)
