@@ -1,10 +1,7 @@
 // Browser launchers. Each opens one URL served by server.mjs, waits for the page to POST its
 // result, and closes the browser. Recipes and flags: ../shared/RUNTIMES.md (pitfalls 8, 9, 10).
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const FIREFOX = '/usr/bin/firefox-esr'
@@ -163,12 +160,4 @@ export async function runWebKit(url, result, { timeoutMs = 180_000 } = {}) {
     driver.kill()
     xvfb.stop()
   }
-}
-
-export async function tempDir(prefix) {
-  return mkdtemp(join(tmpdir(), prefix))
-}
-
-export async function removeDir(dir) {
-  await rm(dir, { recursive: true, force: true })
 }

@@ -10,15 +10,15 @@
 //
 // Runs against the BUILT package: `npm run build` first. Phase 1 runs the conformance suite in
 // every selected runtime, each sealing its interop envelopes; phase 2 has every runtime open every
-// runtime's envelopes. When the selection does not include node20, node20 joins as the interop
-// partner. Results go to stdout (closing line `runtimes: N passed, N failed`) and, in full, to
+// runtime's envelopes. When the selection does not include the machine's Node (node20), it joins
+// as the interop partner. Results go to stdout (closing line `runtimes: N passed, N failed`) and, in full, to
 // .tmp/runtimes/results.json. Exit code 1 when anything failed.
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { preparePacked, runPackedChecks } from '../../test/packed/check.mjs'
 import { loadNistSample } from './nist.mjs'
-import { NO_WEBCRYPTO, ROOT, RUNTIMES } from './runtimes.mjs'
+import { HOST_NODE, NO_WEBCRYPTO, ROOT, RUNTIMES } from './runtimes.mjs'
 
 const args = process.argv.slice(2)
 const flag = (name) => args.includes(name)
@@ -33,7 +33,7 @@ if (flag('--list')) {
 
 let selected = args.filter((a) => !a.startsWith('--'))
 if (selected.length === 0 || selected.includes('all')) selected = ALL
-selected = selected.flatMap((n) => (n === 'no-webcrypto' ? NO_WEBCRYPTO.map((c) => c.name) : n === 'node' ? ['node20', 'node20-cjs', 'node22', 'node24', 'node26'] : [n]))
+selected = selected.flatMap((n) => (n === 'no-webcrypto' ? NO_WEBCRYPTO.map((c) => c.name) : n === 'node' ? RUNTIMES.filter((r) => r.name.startsWith('node')).map((r) => r.name) : [n]))
 const unknown = selected.filter((n) => !ALL.includes(n))
 if (unknown.length) {
   console.error(`unknown runtime(s): ${unknown.join(', ')}\nknown: ${ALL.join(', ')}`)
@@ -58,7 +58,7 @@ if (!envelopeVectors) log('note: vectors/envelopes-v1.json not found; the envelo
 if (!nist) log(`note: ${nistMissing}; the NIST test is skipped`)
 
 const runtimeNames = selected.filter((n) => RUNTIMES.some((r) => r.name === n))
-if (runtimeNames.length > 0 && !runtimeNames.includes('node20')) runtimeNames.unshift('node20')
+if (runtimeNames.length > 0 && !runtimeNames.includes(HOST_NODE)) runtimeNames.unshift(HOST_NODE)
 const runtimes = RUNTIMES.filter((r) => runtimeNames.includes(r.name))
 const checks = NO_WEBCRYPTO.filter((c) => selected.includes(c.name))
 

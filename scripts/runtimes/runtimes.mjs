@@ -134,9 +134,12 @@ const browserVersioned = (out) => ({ ...out, version: out.browserVersion ?? out.
  * The matrix, in run order. `ctx` is shared state from the driver (for example the packed
  * consumer prepared by test/packed/check.mjs).
  */
+// The machine's own Node (20 here and in CI) runs ESM and, separately, the CJS build.
+export const HOST_NODE = `node${process.versions.node.split('.')[0]}`
+
 export const RUNTIMES = [
-  nodeRuntime('node20', process.execPath),
-  nodeRuntime('node20-cjs', process.execPath, { format: 'cjs' }),
+  nodeRuntime(HOST_NODE, process.execPath),
+  nodeRuntime(`${HOST_NODE}-cjs`, process.execPath, { format: 'cjs' }),
   // Node 22 runs the suite from the tarball installed in a temporary consumer (npm pack).
   { ...nodeRuntime('node22', join(NODE_VERSIONS, 'node22/bin/node'), { module: (ctx) => ctx.packed.esmPath }), needsPacked: true },
   nodeRuntime('node24', join(NODE_VERSIONS, 'node24/bin/node')),
@@ -181,7 +184,7 @@ export const NO_WEBCRYPTO = [
   {
     name: 'no-webcrypto-node',
     available: () => true,
-    // A Node child that deletes globalThis.crypto before importing dist/index.js.
+    // A child of the machine's Node that deletes globalThis.crypto before importing dist/index.js.
     run: () => runFileProtocol(process.execPath, ['--no-warnings', entry('node.mjs')], { phase: 'no-webcrypto', deleteCrypto: true, module: pathToFileURL(DIST_ESM).href }),
   },
   {
