@@ -516,6 +516,26 @@ describe('forms', () => {
     },
   )
 
+  test.prop([validFieldsArb, fc.oneof(keyIdArb, fc.string({ unit: 'binary', maxLength: 70 }), fc.string({ unit: 'grapheme', maxLength: 70 }))], {
+    numRuns: runs(200),
+  })(
+    'the JSON form accepts only canonical input: any key id string either is refused or comes back exactly',
+    async (r, keyId) => {
+      const json = { ...envelopeToJSON(joinEnvelope(r.fields)), keyId }
+      let out: string
+      try {
+        out = envelopeFromJSON(json)
+      } catch (e) {
+        if (!isKeysealError(e)) throw e
+        expect(e.code).toBe('MALFORMED_ENVELOPE')
+        return
+      }
+      // Accepted: decode then encode gives back exactly the input, and the key id is 1-64 printable ASCII.
+      expect(envelopeToJSON(out)).toStrictEqual(json)
+      expect(keyId).toMatch(/^[\x21-\x7e]{1,64}$/)
+    },
+  )
+
   test.prop([secretArb, contextArb, fc.constantFrom(...KINDS), materialArb], { numRuns: runs(50) })(
     'sealed envelopes: string -> JSON -> string and string -> bytes -> string give back the input; the results still open',
     async (secret, context, kind, m) => {
