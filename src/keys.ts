@@ -230,6 +230,7 @@ export async function importKey(material: string | Uint8Array, options?: ImportK
   let any = 0
   for (let i = 0; i < 32; i++) any |= raw[i]!
   if (any === 0) fail('INVALID_KEY')
+  platform() // WEBCRYPTO_UNAVAILABLE, not the CRYPTO_FAILURE that guard() would turn it into
   const base = await masterFromRaw(raw)
   wipe(raw)
   return new KeysealKey(TOKEN, 'raw', keyId, true, { type: 'raw', base })
