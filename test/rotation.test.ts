@@ -1,0 +1,310 @@
+// Keyrings, needsRotation, rotateKey and rotateMany (issue 4).
+import { fc, test as fcTest } from '@fast-check/vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  createKeyring,
+  createPolicy,
+  deriveKey,
+  envelopeToJSON,
+  generateKey,
+  importKey,
+  inspect,
+  needsRotation,
+  openKey,
+  rotateKey,
+  rotateMany,
+  sealKey,
+  type RotateItem,
+} from '../src/index.js'
+import { expectCode, runs, TEST_POLICY } from './helpers.js'
+
+const policy = TEST_POLICY
+const rawKey = async (keyId?: string) => importKey(await generateKey(), keyId === undefined ? {} : { keyId })
+
+/** Counts PBKDF2 runs (WebCrypto deriveBits with PBKDF2) while `fn` runs. */
+async function countPbkdf2<T>(fn: () => Promise<T>): Promise<{ value: T; pbkdf2: number }> {
+  const spy = vi.spyOn(globalThis.crypto.subtle, 'deriveBits')
+  try {
+    const value = await fn()
+    const pbkdf2 = spy.mock.calls.filter(([alg]) => (alg as { name: string }).name === 'PBKDF2').length
+    return { value, pbkdf2 }
+  } finally {
+    spy.mockRestore()
+  }
+}
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('keyrings', () => {
+  it('seals with the primary, records its id, and opens by id', async () => {
+    const ring = createKeyring([
+      { id: 'old', key: await rawKey() },
+      { id: 'new', key: await rawKey(), primary: true },
+    ])
+    const e = await sealKey('sk-1', ring, { context: 'c' })
+    expect(inspect(e).keyId).toBe('new')
+    expect(await openKey(e, ring, { context: 'c' })).toBe('sk-1')
+    expect(ring.primaryId).toBe('new')
+    expect(ring.ids).toEqual(['old', 'new'])
+  })
+
+  it('uses only the key named by the envelope id, never the others', async () => {
+    const x = await rawKey()
+    const e = await sealKey('sk-x', x, { keyId: 'x' })
+    // 'x' maps to a wrong key; the right key sits under another id and must not be tried.
+    const ring = createKeyring([
+      { id: 'x', key: await rawKey(), primary: true },
+      { id: 'z', key: x },
+    ])
+    await expectCode(openKey(e, ring), 'AUTH_FAILED')
+    const ring2 = createKeyring([{ id: 'x', key: x }])
+    expect(await openKey(e, ring2)).toBe('sk-x')
+  })
+
+  it('an unknown id has its own code', async () => {
+    const e = await sealKey('sk-x', await rawKey(), { keyId: 'gone' })
+    await expectCode(openKey(e, createKeyring([{ id: 'here', key: await rawKey() }])), 'UNKNOWN_KEY_ID')
+  })
+
+  it('prototype names are ordinary ids', async () => {
+    for (const id of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const k = await rawKey()
+      const e = await sealKey('sk-p', k, { keyId: id })
+      const other = createKeyring([{ id: 'a', key: await rawKey() }])
+      await expectCode(openKey(e, other), 'UNKNOWN_KEY_ID')
+      expect(other.has(id)).toBe(false)
+      expect(other.isDisabled(id)).toBe(false)
+      const ring = createKeyring([{ id: 'a', key: await rawKey(), primary: true }, { id, key: k }])
+      expect(ring.has(id)).toBe(true)
+      expect(await openKey(e, ring)).toBe('sk-p')
+      expect(needsRotation(e, ring)).toEqual(['KEY_NOT_PRIMARY'])
+    }
+  })
+
+  it('disabled keys open but never seal', async () => {
+    const k = await rawKey()
+    const e = await sealKey('sk-d', k, { keyId: 'd' })
+    const ring = createKeyring([
+      { id: 'd', key: k, disabled: true },
+      { id: 'p', key: await rawKey(), primary: true },
+    ])
+    expect(await openKey(e, ring)).toBe('sk-d')
+    expect(inspect(await sealKey('sk-n', ring)).keyId).toBe('p')
+    expect(needsRotation(e, ring)).toEqual(['KEY_NOT_PRIMARY', 'KEY_DISABLED'])
+    await expectCode(() => createKeyring([{ id: 'd', key: k, disabled: true, primary: true }]), 'INVALID_OPTIONS')
+  })
+
+  it('refuses malformed keyrings', async () => {
+    const k = await rawKey()
+    await expectCode(() => createKeyring([]), 'INVALID_OPTIONS')
+    await expectCode(() => createKeyring([{ id: 'a', key: k }, { id: 'a', key: k, primary: true }]), 'INVALID_OPTIONS')
+    await expectCode(() => createKeyring([{ id: 'a', key: k }, { id: 'b', key: k }]), 'INVALID_OPTIONS') // no primary
+    await expectCode(() => createKeyring([{ id: 'a', key: k, primary: true }, { id: 'b', key: k, primary: true }]), 'INVALID_OPTIONS')
+    await expectCode(() => createKeyring([{ id: 'has space', key: k }]), 'INVALID_OPTIONS')
+    const b = await rawKey('b')
+    await expectCode(() => createKeyring([{ id: 'a', key: b }]), 'INVALID_OPTIONS')
+    await expectCode(() => createKeyring([{ id: 'a', key: 42 as never }]), 'INVALID_KEY')
+    const openOnly = await deriveKey('pw for ring', { policy, envelope: await sealKey('s', 'pw for ring', { policy }) })
+    await expectCode(() => createKeyring([{ id: 'a', key: openOnly }]), 'INVALID_OPTIONS')
+    await expectCode(sealKey('s', createKeyring([{ id: 'a', key: k }]), { keyId: 'b' }), 'INVALID_OPTIONS')
+  })
+
+  it('prints and serializes without key material', async () => {
+    const ring = createKeyring([{ id: 'a', key: 'a ring passphrase' }, { id: 'b', key: await rawKey(), primary: true }])
+    const shown = JSON.stringify(ring) + String(ring)
+    expect(shown).not.toContain('a ring passphrase')
+    expect(JSON.parse(JSON.stringify(ring))).toEqual({ type: 'Keyring', primaryId: 'b', keys: [{ id: 'a', disabled: false }, { id: 'b', disabled: false }] })
+  })
+
+  it('envelopes without a key id are tried against compatible keys, primary first', async () => {
+    const k1 = await rawKey()
+    const k2 = await rawKey()
+    const e = await sealKey('sk-n', k2)
+    expect(await openKey(e, createKeyring([{ id: 'one', key: k1, primary: true }, { id: 'two', key: k2 }]))).toBe('sk-n')
+    await expectCode(openKey(e, createKeyring([{ id: 'one', key: k1 }])), 'AUTH_FAILED')
+    await expectCode(openKey(e, createKeyring([{ id: 'pw', key: 'only a passphrase' }])), 'KEY_MISMATCH')
+  })
+
+  fcTest.prop(
+    [
+      fc.uniqueArray(fc.constantFrom('constructor', '__proto__', 'toString', 'k1', 'k2', 'prod-2026', 'a:b/c', '~'), { minLength: 1, maxLength: 5 }),
+      fc.nat(),
+      fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.isWellFormed()),
+    ],
+    { numRuns: runs(15) },
+  )('random key sets and primaries round-trip, and opening follows the id', async (ids, pick, secret) => {
+    const keys = await Promise.all(ids.map(() => rawKey()))
+    const primary = ids[pick % ids.length]!
+    const ring = createKeyring(ids.map((id, i) => ({ id, key: keys[i]!, primary: id === primary })))
+    const e = await sealKey(secret, ring, { context: 'prop' })
+    expect(inspect(e).keyId).toBe(primary)
+    expect(await openKey(e, ring, { context: 'prop' })).toBe(secret)
+    // The sealing key alone opens it; every other key of the ring does not.
+    for (let i = 0; i < ids.length; i++) {
+      const single = createKeyring([{ id: primary, key: keys[i]! }])
+      if (ids[i] === primary) expect(await openKey(e, single, { context: 'prop' })).toBe(secret)
+      else await expectCode(openKey(e, single, { context: 'prop' }), 'AUTH_FAILED')
+    }
+    expect(needsRotation(e, ring)).toEqual([])
+  })
+})
+
+describe('needsRotation', () => {
+  it('reports KDF parameters below the policy and nothing otherwise', async () => {
+    const e = await sealKey('s', 'pw pw pw', { policy })
+    expect(needsRotation(e, policy)).toEqual([])
+    expect(needsRotation(e, createPolicy({ pbkdf2: { iterations: 2000, minIterations: 2000, openMinIterations: 1000 } }))).toEqual(['KDF_BELOW_POLICY'])
+    expect(needsRotation(e)).toEqual(['KDF_BELOW_POLICY']) // the default policy's floor is 600,000
+    expect(needsRotation(e, { policy, keyring: createKeyring([{ id: 'k', key: 'pw pw pw' }]) })).toEqual(['KEY_NOT_PRIMARY'])
+    const raw = await sealKey('s', await rawKey())
+    expect(needsRotation(raw)).toEqual([])
+  })
+
+  it('reports unknown ids and age by the caller-supplied sealing time', async () => {
+    const e = await sealKey('s', await rawKey(), { keyId: 'gone' })
+    const ring = createKeyring([{ id: 'k', key: await rawKey() }])
+    expect(needsRotation(e, ring)).toEqual(['KEY_NOT_PRIMARY', 'UNKNOWN_KEY_ID'])
+    const day = 86_400_000
+    expect(needsRotation(e, { sealedAt: new Date(0), maxAgeMs: 90 * day, now: 91 * day })).toEqual(['TOO_OLD'])
+    expect(needsRotation(e, { sealedAt: 0, maxAgeMs: 90 * day, now: 89 * day })).toEqual([])
+    await expectCode(() => needsRotation(e, { maxAgeMs: 1 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { sealedAt: Number.NaN, maxAgeMs: 1 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { polcy: policy } as never), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation('sk-proj-plain', ring), 'MALFORMED_ENVELOPE', ['sk-proj-plain'])
+  })
+})
+
+describe('rotateKey', () => {
+  it('moves an envelope to a new passphrase: same secret and context, old passphrase no longer opens', async () => {
+    const context = 'user:42/openai'
+    const e = await sealKey('sk-proj-rot', 'old pass phrase', { context, policy })
+    const r = await rotateKey(e, { from: 'old pass phrase', to: 'new pass phrase', context, policy })
+    expect(r.rotated).toBe(true)
+    expect(await openKey(r.envelope, 'new pass phrase', { context, policy })).toBe('sk-proj-rot')
+    await expectCode(openKey(r.envelope, 'old pass phrase', { context, policy }), 'AUTH_FAILED')
+    await expectCode(openKey(r.envelope, 'new pass phrase', { context: 'user:43/openai', policy }), 'AUTH_FAILED')
+    const a = envelopeToJSON(e)
+    const b = envelopeToJSON(r.envelope)
+    expect(b.nonce).not.toBe(a.nonce)
+    expect(b.salt).not.toBe(a.salt)
+  })
+
+  it('upgrades weak parameters and reports the reason; reports when nothing needed doing', async () => {
+    const strong = createPolicy({ pbkdf2: { iterations: 3000, minIterations: 3000, openMinIterations: 1000 } })
+    const k = await rawKey()
+    const ring = createKeyring([{ id: 'k', key: k }])
+    const e = await sealKey('s', ring)
+    const same = await rotateKey(e, { from: ring, to: ring })
+    expect(same).toEqual({ envelope: e, rotated: false, reasons: [] })
+    const weak = await sealKey('s', 'pw pw pw', { policy })
+    const up = await rotateKey(weak, { from: 'pw pw pw', to: 'pw pw pw', policy: strong })
+    expect(up.rotated).toBe(true)
+    expect(up.reasons).toEqual(['KDF_BELOW_POLICY'])
+    expect(inspect(up.envelope).kdf).toEqual({ kdf: 'pbkdf2-sha256', iterations: 3000 })
+    const toRing = await rotateKey(weak, { from: 'pw pw pw', to: ring, policy })
+    expect(toRing.reasons).toEqual(['KEY_NOT_PRIMARY'])
+    expect(inspect(toRing.envelope).keyId).toBe('k')
+    expect(await openKey(toRing.envelope, k)).toBe('s')
+  })
+
+  it('fails with a typed error and returns nothing when `from` cannot open it', async () => {
+    const e = await sealKey('sk-secret-zq', 'zebra-right-pass', { policy, context: 'ctx-q' })
+    await expectCode(rotateKey(e, { from: 'zebra-other-pass', to: 'zebra-new-pass', policy, context: 'ctx-q' }), 'AUTH_FAILED', ['sk-secret-zq', 'zebra-right-pass', 'zebra-other-pass', e])
+    await expectCode(rotateKey(e, { from: 'zebra-right-pass', to: 'zebra-new-pass', policy, context: 'other' }), 'AUTH_FAILED')
+    await expectCode(rotateKey(e, { from: 'zebra-right-pass' } as never), 'INVALID_OPTIONS')
+  })
+})
+
+describe('rotateMany', () => {
+  async function batch(n: number, pw = 'batch old pw') {
+    const k = await deriveKey(pw, { policy })
+    return Promise.all(
+      Array.from({ length: n }, async (_, i) => ({ id: `row-${i}`, context: `user:${i}/openai`, envelope: await sealKey(`sk-${i}`, k, { context: `user:${i}/openai`, policy }) })),
+    )
+  }
+
+  it('derives once per salt for `from` and once for `to`, preserves order, ids and contexts', async () => {
+    const rows = await batch(40)
+    const { value: results, pbkdf2 } = await countPbkdf2(() => rotateMany(rows, { from: 'batch old pw', to: 'batch new pw', policy, concurrency: 8 }))
+    expect(pbkdf2).toBe(2)
+    expect(results.map((r) => r.index)).toEqual(rows.map((_, i) => i))
+    expect(results.every((r) => r.status === 'ok')).toBe(true)
+    const newKey = await deriveKey('batch new pw', { policy, envelope: results[0]!.envelope! })
+    for (const [i, r] of results.entries()) {
+      expect(r.id).toBe(`row-${i}`)
+      expect(await openKey(r.envelope!, newKey, { context: `user:${i}/openai`, policy })).toBe(`sk-${i}`)
+    }
+  })
+
+  it('the cache never outlives the call', async () => {
+    const rows = await batch(5)
+    const first = await countPbkdf2(() => rotateMany(rows, { from: 'batch old pw', to: 'batch new pw', policy }))
+    const second = await countPbkdf2(() => rotateMany(rows, { from: 'batch old pw', to: 'batch new pw', policy }))
+    expect(first.pbkdf2).toBe(2)
+    expect(second.pbkdf2).toBe(2)
+  })
+
+  it('reports a corrupted item while the rest succeed, and accepts async iterables', async () => {
+    const rows: RotateItem[] = await batch(6)
+    const bad = rows[2] as { envelope: string; context: string; id: string }
+    rows[2] = { ...bad, envelope: bad.envelope.slice(0, -3) + (bad.envelope.endsWith('AAA') ? 'BAA' : 'AAA') }
+    rows[4] = { ...(rows[4] as object), context: 'wrong context' } as RotateItem
+    rows.push('sk-proj-not-an-envelope')
+    async function* gen() {
+      for (const r of rows) yield r
+    }
+    const seen: number[] = []
+    const results = await rotateMany(gen(), { from: 'batch old pw', to: 'batch new pw', policy, onProgress: (p) => seen.push(p.done) })
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'failed', 'ok', 'failed', 'ok', 'failed'])
+    expect(results[2]!.code === 'AUTH_FAILED' || results[2]!.code === 'MALFORMED_ENVELOPE').toBe(true)
+    expect(results[4]!.code).toBe('AUTH_FAILED')
+    expect(results[6]!.code).toBe('MALFORMED_ENVELOPE')
+    expect(results[6]!.envelope).toBeUndefined()
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7])
+  })
+
+  it('skips what needs nothing, by keyring', async () => {
+    const k = await rawKey()
+    const ring = createKeyring([{ id: 'cur', key: k }])
+    const e1 = await sealKey('a', ring)
+    const e2 = await sealKey('b', await rawKey(), { keyId: 'old' })
+    const old = createKeyring([{ id: 'old', key: (await rawKey()) }])
+    const results = await rotateMany([e1, e2], { from: createKeyring([{ id: 'cur', key: k, primary: true }, { id: 'old', key: (await rawKey()) }]), to: ring })
+    expect(results[0]).toMatchObject({ status: 'skipped', envelope: e1, reasons: [] })
+    expect(results[1]).toMatchObject({ status: 'failed', code: 'AUTH_FAILED', reasons: ['KEY_NOT_PRIMARY', 'UNKNOWN_KEY_ID'] })
+    expect(old.has('old')).toBe(true)
+  })
+
+  it('cancellation stops promptly and rejects with the signal reason', async () => {
+    const rows = await batch(60)
+    const controller = new AbortController()
+    let started = 0
+    async function* gen() {
+      for (const r of rows) {
+        started++
+        yield r
+      }
+    }
+    const p = rotateMany(gen(), {
+      from: 'batch old pw',
+      to: 'batch new pw',
+      policy,
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: (pr) => {
+        if (pr.done === 5) controller.abort(new Error('stop'))
+      },
+    })
+    await expect(p).rejects.toThrow('stop')
+    // Only the items already in flight when it was aborted may still have been pulled.
+    expect(started).toBeLessThanOrEqual(5 + 2)
+  })
+
+  it('refuses bad options before doing anything', async () => {
+    await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 0 }), 'INVALID_OPTIONS')
+    await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 1.5 }), 'INVALID_OPTIONS')
+    await expectCode(rotateMany(42 as never, { from: 'a pw', to: 'b pw' }), 'INVALID_OPTIONS')
+    await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', extra: 1 } as never), 'INVALID_OPTIONS')
+    expect(await rotateMany([], { from: 'a pw', to: 'b pw' })).toEqual([])
+  })
+})
