@@ -507,10 +507,11 @@ async function openPhase(ks, input) {
         const opts = { policy }
         const ctx = contextValue(item.context)
         if (ctx !== undefined) opts.context = ctx
+        // The expected secret is recomputed here from (runtime, id), not taken from the sealer's record.
         if (item.secretHex) {
-          bytesEqual(await ks.openKeyBytes(item.envelope, key, opts), fromHex(item.secretHex), `${from}/${item.id}`)
+          bytesEqual(await ks.openKeyBytes(item.envelope, key, opts), binarySecretFor(from), `${from}/${item.id}`)
         } else {
-          equal(await ks.openKey(item.envelope, key, opts), item.secret, `${from}/${item.id}`)
+          equal(await ks.openKey(item.envelope, key, opts), secretFor(from, item.id), `${from}/${item.id}`)
         }
         // The context is bound: the same envelope must not open under another context.
         await rejectsWithCode(ks, () => ks.openKey(item.envelope, key, { ...opts, context: 'another-context' }), 'AUTH_FAILED', `${from}/${item.id} wrong context`)
