@@ -6,6 +6,7 @@ import {
   BINARY_MAX,
   COMMITMENT_LEN,
   encodeHeader,
+  isValidKeyId,
   NONCE_LEN,
   parseBinary,
   parseString,
@@ -175,7 +176,7 @@ export function envelopeFromJSON(json: unknown): string {
   if (salt.length > 255 || nonce.length !== NONCE_LEN || commitment.length !== COMMITMENT_LEN || tag.length !== TAG_LEN) {
     fail('MALFORMED_ENVELOPE')
   }
-  if (keyId !== undefined && (keyId.length === 0 || keyId.length > 255)) fail('MALFORMED_ENVELOPE')
+  if (keyId !== undefined && !isValidKeyId(keyId)) fail('MALFORMED_ENVELOPE') // encodeHeader keeps only the low byte of each unit
   if (params.kdf === 'argon2id' && params.lanes > ARGON2_LANES_MAX) fail('MALFORMED_ENVELOPE')
   // Re-encode and run the one validator: every rule of the binary form applies unchanged.
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
