@@ -34,6 +34,7 @@ export const FIXED_MESSAGES: Readonly<Record<KeysealErrorCode, string>> = {
   PARAMS_OUT_OF_POLICY: 'The key-derivation parameters are outside the policy',
   AUTH_FAILED: 'The envelope could not be opened: wrong key, wrong context or tampered data',
   KEY_MISMATCH: 'The key cannot open this envelope',
+  UNKNOWN_KEY_ID: 'The keyring has no key with the envelope key id',
   INVALID_KEY: 'The key or passphrase is invalid',
   INVALID_SECRET: 'The secret is invalid',
   INVALID_CONTEXT: 'The context is invalid',
