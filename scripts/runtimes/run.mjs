@@ -169,7 +169,7 @@ for (const e of all) {
     if (!p) continue
     if (p.crash) console.log(`     ${phase}: CRASH ${p.crash.split('\n').slice(0, 12).join('\n       ')}`)
     for (const t of p.report?.results ?? []) {
-      if (t.status === 'fail') console.log(`     ${phase}: FAIL ${t.name}\n       ${t.error}`)
+      if (t.status === 'fail') console.log(`     ${phase}: FAIL ${t.name}\n       ${t.error.split('\n').join('\n       ')}`)
       if (t.status === 'skip') console.log(`     ${phase}: skip ${t.name} (${t.reason})`)
       if (t.note) console.log(`     ${phase}: note ${t.name}: ${t.note}`)
     }
