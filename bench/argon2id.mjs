@@ -11,7 +11,7 @@
 // - Every implementation's output is cross-checked against the others BEFORE any timing.
 // - keyseal's first call in this process (cold JIT) is reported on its own: it is what a page that
 //   derives one key pays. Then all cases run interleaved (lib/harness.mjs), one operation per sample.
-// - Responsiveness: the gaps between turns of a concurrent MessageChannel ticker while argon2idTs
+// - Responsiveness: the gaps between turns of a concurrent setImmediate ticker while argon2idTs
 //   runs are the synchronous slices a page would feel; the longest one is reported.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, existsSync } from 'node:fs'
@@ -136,23 +136,23 @@ for (const n of notes) log(`note: ${n}`)
 
 // ---- Responsiveness: longest synchronous slice while argon2idTs runs --------------------------
 async function slices(yieldEvery) {
-  const ch = new MessageChannel()
+  // A setImmediate ticker: one tick per event-loop turn. (A MessageChannel ping-pong would not do
+  // in Node, which drains up to ~1000 port messages inside one callback.)
   const gaps = []
   let last = performance.now()
   let running = true
-  ch.port1.onmessage = () => {
+  const tick = () => {
     const now = performance.now()
     gaps.push(now - last)
     last = now
-    if (running) ch.port2.postMessage(null)
+    if (running) setImmediate(tick)
   }
-  ch.port2.postMessage(null)
+  setImmediate(tick)
   const start = performance.now()
   await ours.argon2idTs(password, salt, params, yieldEvery === undefined ? undefined : { yieldEvery })
   const total = performance.now() - start
   running = false
   await new Promise((r) => setTimeout(r, 5))
-  ch.port1.close()
   gaps.sort((a, b) => a - b)
   return { yieldEvery: yieldEvery ?? 'default', turns: gaps.length, totalMs: total, maxSliceMs: gaps[gaps.length - 1], medianSliceMs: gaps[gaps.length >> 1] }
 }

@@ -56,11 +56,20 @@ const MAX_MEMORY_KIB = 0x7fffff
 const TWO_M32 = 2.3283064365386963e-10
 
 /**
- * Default number of blocks between yields. About 1024 blocks take ~3 ms on the development machine
- * (a shared 2-core x86 server), which leaves room for devices several times slower to stay under
- * 10-20 ms per slice, while the cost of the yields themselves stays well under 1%.
+ * Default number of blocks between yields. 1024 blocks take ~3 ms with optimised code on the
+ * development machine (a shared 2-core x86 server), which leaves room for devices several times
+ * slower to stay under 10-20 ms per slice, while the yields themselves cost well under 1%.
  */
 const DEFAULT_YIELD_EVERY = 1024
+/**
+ * A slice also ends after this many milliseconds. The first call in a fresh page runs in V8's
+ * slower tiers until the compression code is optimised (measured: the first 1024 blocks took
+ * 300-550 ms), so a block count alone would freeze the page at the start. The clock is read every
+ * CLOCK_EVERY blocks; where it does not advance during execution (workerd), the block count
+ * still ends the slice.
+ */
+const SLICE_MS = 8
+const CLOCK_EVERY = 16
 
 // Fixed error messages: they never contain the input (keyseal maps them to typed errors).
 const E_PARAMS = 'argon2id: params must be an object'
@@ -205,6 +214,11 @@ class Argon2Context {
    * current address block (128 pairs J1, J2).
    */
   readonly aux = new Uint32Array(3 * BLOCK_WORDS)
+  /** Which address block `aux` holds (pass, lane, slice, counter), so a resumed slice reuses it. */
+  addrPass = -1
+  addrLane = -1
+  addrSlice = -1
+  addrCounter = -1
 
   constructor(c: Checked) {
     this.lanes = c.p
@@ -304,22 +318,33 @@ const AUX_INPUT = BLOCK_WORDS
 const AUX_ADDR = 2 * BLOCK_WORDS
 
 /**
- * The next address block (RFC 9106 §3.4.1.2): the counter of the input block Z (its 64-bit word
- * 6) is set, and addresses = G(ZERO, G(ZERO, Z)). Writing the second G into the address block it
- * reads is safe: each output word is written after its own inputs are read, and columns do not
- * overlap.
+ * An address block (RFC 9106 §3.4.1.2): addresses = G(ZERO, G(ZERO, Z)) with the input block
+ * Z = (LE64(r) || LE64(l) || LE64(sl) || LE64(m') || LE64(t) || LE64(y) || LE64(i) || 0...),
+ * i being the counter. Writing the second G into the address block it reads is safe: each output
+ * word is written after its own inputs are read, and columns do not overlap.
  */
-function nextAddresses(ctx: Argon2Context, counter: number): void {
+function computeAddresses(ctx: Argon2Context, pass: number, lane: number, slice: number, counter: number): void {
   const { aux, r } = ctx
+  aux.fill(0, AUX_INPUT, AUX_INPUT + BLOCK_WORDS)
+  aux[AUX_INPUT] = pass
+  aux[AUX_INPUT + 2] = lane
+  aux[AUX_INPUT + 4] = slice
+  aux[AUX_INPUT + 6] = ctx.blocks
+  aux[AUX_INPUT + 8] = ctx.passes
+  aux[AUX_INPUT + 10] = TYPE_ARGON2ID
   aux[AUX_INPUT + 12] = counter
   fillBlock(aux, AUX_ZERO, AUX_INPUT, AUX_ADDR, false, r)
   fillBlock(aux, AUX_ZERO, AUX_ADDR, AUX_ADDR, false, r)
+  ctx.addrPass = pass
+  ctx.addrLane = lane
+  ctx.addrSlice = slice
+  ctx.addrCounter = counter
 }
 
 /**
  * Fills blocks `from` .. `to - 1` of the segment (pass, slice, lane) (RFC 9106 §3.2 step 6-7 and
- * §3.4). Stateless between calls: the address block in use is recomputed if `from` falls inside
- * one, so the async driver may cut a segment anywhere.
+ * §3.4). The async driver may cut a segment anywhere: a range that starts inside an address block
+ * uses the one in `ctx` if it is the right one, and recomputes it otherwise.
  */
 function fillRange(ctx: Argon2Context, pass: number, slice: number, lane: number, from: number, to: number): void {
   const { mem, lanes, laneLength, segmentLength, aux, r } = ctx
@@ -336,17 +361,12 @@ function fillRange(ctx: Argon2Context, pass: number, slice: number, lane: number
   // §3.4.2: blocks available in the current lane before the current index, or in other lanes
   // (only finished segments: the current slice of another lane may be in progress).
   const sliceBase = pass === 0 ? slice * segmentLength : laneLength - segmentLength
-  if (dataIndependent) {
-    // Z = (LE64(r) || LE64(l) || LE64(sl) || LE64(m') || LE64(t) || LE64(y) || LE64(i) || 0...)
-    aux.fill(0, AUX_INPUT, AUX_INPUT + BLOCK_WORDS)
-    aux[AUX_INPUT] = pass
-    aux[AUX_INPUT + 2] = lane
-    aux[AUX_INPUT + 4] = slice
-    aux[AUX_INPUT + 6] = ctx.blocks
-    aux[AUX_INPUT + 8] = ctx.passes
-    aux[AUX_INPUT + 10] = TYPE_ARGON2ID
+  if (dataIndependent && from % ADDRESSES_PER_BLOCK !== 0) {
     // Address block k (counter k + 1) serves indices 128k .. 128k + 127 of the segment.
-    if (from % ADDRESSES_PER_BLOCK !== 0) nextAddresses(ctx, Math.floor(from / ADDRESSES_PER_BLOCK) + 1)
+    const counter = Math.floor(from / ADDRESSES_PER_BLOCK) + 1
+    if (ctx.addrPass !== pass || ctx.addrLane !== lane || ctx.addrSlice !== slice || ctx.addrCounter !== counter) {
+      computeAddresses(ctx, pass, lane, slice, counter)
+    }
   }
   // Every block index below is < 2^23 and every word offset < 2^31 (MAX_MEMORY_KIB), so `| 0`
   // only tells V8 that they are int32.
@@ -358,7 +378,7 @@ function fillRange(ctx: Argon2Context, pass: number, slice: number, lane: number
     let j2: number
     if (dataIndependent) {
       const k = i % ADDRESSES_PER_BLOCK
-      if (k === 0) nextAddresses(ctx, i / ADDRESSES_PER_BLOCK + 1)
+      if (k === 0) computeAddresses(ctx, pass, lane, slice, i / ADDRESSES_PER_BLOCK + 1)
       j1 = aux[AUX_ADDR + 2 * k]!
       j2 = aux[AUX_ADDR + 2 * k + 1]!
     } else {
@@ -415,6 +435,12 @@ export function argon2idTsSync(password: Uint8Array, salt: Uint8Array, params: A
 }
 
 type Immediate = (callback: () => void) => unknown
+
+/** Milliseconds from performance.now(), or Date.now() where there is no performance object. */
+function clock(): number {
+  const perf = (globalThis as { performance?: { now?: () => number } }).performance
+  return perf !== undefined && typeof perf.now === 'function' ? perf.now() : Date.now()
+}
 
 /**
  * Hands the event loop back between slices of work, with the cheapest primitive that really lets
@@ -480,7 +506,8 @@ class Yielder {
 
 /**
  * Argon2id (RFC 9106, version 0x13) in pure TypeScript, yielding to the event loop every
- * `opts.yieldEvery` blocks (default 1024, a few milliseconds) so that a page stays responsive.
+ * `opts.yieldEvery` blocks (default 1024, a few milliseconds) or every 8 ms, whichever comes
+ * first, so that a page stays responsive.
  * Every parameter is checked before any memory is allocated.
  *
  * @example
@@ -510,18 +537,20 @@ export async function argon2idTs(
     initLanes(ctx, h0)
     const segLen = ctx.segmentLength
     let budget = yieldEvery
+    let sliceStart = clock()
     for (let pass = 0; pass < c.t; pass++) {
       for (let slice = 0; slice < SYNC_POINTS; slice++) {
         for (let lane = 0; lane < c.p; lane++) {
           let i = segmentStart(pass, slice)
           while (i < segLen) {
-            const n = Math.min(segLen - i, budget)
+            const n = Math.min(segLen - i, budget, CLOCK_EVERY)
             fillRange(ctx, pass, slice, lane, i, i + n)
             i += n
             budget -= n
-            if (budget === 0) {
+            if (budget === 0 || clock() - sliceStart >= SLICE_MS) {
               await yielder.next()
               budget = yieldEvery
+              sliceStart = clock()
             }
           }
         }
@@ -565,22 +594,23 @@ export async function argon2idTs(
  * mem[x + ...] ^ mem[y + ...]; the permuted row is stored into r.
  */
 function permuteRow(mem: Uint32Array, x: number, y: number, r: Int32Array, o: number): void {
-  let v0l = mem[x + o]! ^ mem[y + o]!, v0h = mem[x + o + 1]! ^ mem[y + o + 1]!
-  let v1l = mem[x + o + 2]! ^ mem[y + o + 2]!, v1h = mem[x + o + 3]! ^ mem[y + o + 3]!
-  let v2l = mem[x + o + 4]! ^ mem[y + o + 4]!, v2h = mem[x + o + 5]! ^ mem[y + o + 5]!
-  let v3l = mem[x + o + 6]! ^ mem[y + o + 6]!, v3h = mem[x + o + 7]! ^ mem[y + o + 7]!
-  let v4l = mem[x + o + 8]! ^ mem[y + o + 8]!, v4h = mem[x + o + 9]! ^ mem[y + o + 9]!
-  let v5l = mem[x + o + 10]! ^ mem[y + o + 10]!, v5h = mem[x + o + 11]! ^ mem[y + o + 11]!
-  let v6l = mem[x + o + 12]! ^ mem[y + o + 12]!, v6h = mem[x + o + 13]! ^ mem[y + o + 13]!
-  let v7l = mem[x + o + 14]! ^ mem[y + o + 14]!, v7h = mem[x + o + 15]! ^ mem[y + o + 15]!
-  let v8l = mem[x + o + 16]! ^ mem[y + o + 16]!, v8h = mem[x + o + 17]! ^ mem[y + o + 17]!
-  let v9l = mem[x + o + 18]! ^ mem[y + o + 18]!, v9h = mem[x + o + 19]! ^ mem[y + o + 19]!
-  let v10l = mem[x + o + 20]! ^ mem[y + o + 20]!, v10h = mem[x + o + 21]! ^ mem[y + o + 21]!
-  let v11l = mem[x + o + 22]! ^ mem[y + o + 22]!, v11h = mem[x + o + 23]! ^ mem[y + o + 23]!
-  let v12l = mem[x + o + 24]! ^ mem[y + o + 24]!, v12h = mem[x + o + 25]! ^ mem[y + o + 25]!
-  let v13l = mem[x + o + 26]! ^ mem[y + o + 26]!, v13h = mem[x + o + 27]! ^ mem[y + o + 27]!
-  let v14l = mem[x + o + 28]! ^ mem[y + o + 28]!, v14h = mem[x + o + 29]! ^ mem[y + o + 29]!
-  let v15l = mem[x + o + 30]! ^ mem[y + o + 30]!, v15h = mem[x + o + 31]! ^ mem[y + o + 31]!
+  const xo = (x + o) | 0, yo = (y + o) | 0
+  let v0l = mem[xo]! ^ mem[yo]!, v0h = mem[(xo + 1) | 0]! ^ mem[(yo + 1) | 0]!
+  let v1l = mem[(xo + 2) | 0]! ^ mem[(yo + 2) | 0]!, v1h = mem[(xo + 3) | 0]! ^ mem[(yo + 3) | 0]!
+  let v2l = mem[(xo + 4) | 0]! ^ mem[(yo + 4) | 0]!, v2h = mem[(xo + 5) | 0]! ^ mem[(yo + 5) | 0]!
+  let v3l = mem[(xo + 6) | 0]! ^ mem[(yo + 6) | 0]!, v3h = mem[(xo + 7) | 0]! ^ mem[(yo + 7) | 0]!
+  let v4l = mem[(xo + 8) | 0]! ^ mem[(yo + 8) | 0]!, v4h = mem[(xo + 9) | 0]! ^ mem[(yo + 9) | 0]!
+  let v5l = mem[(xo + 10) | 0]! ^ mem[(yo + 10) | 0]!, v5h = mem[(xo + 11) | 0]! ^ mem[(yo + 11) | 0]!
+  let v6l = mem[(xo + 12) | 0]! ^ mem[(yo + 12) | 0]!, v6h = mem[(xo + 13) | 0]! ^ mem[(yo + 13) | 0]!
+  let v7l = mem[(xo + 14) | 0]! ^ mem[(yo + 14) | 0]!, v7h = mem[(xo + 15) | 0]! ^ mem[(yo + 15) | 0]!
+  let v8l = mem[(xo + 16) | 0]! ^ mem[(yo + 16) | 0]!, v8h = mem[(xo + 17) | 0]! ^ mem[(yo + 17) | 0]!
+  let v9l = mem[(xo + 18) | 0]! ^ mem[(yo + 18) | 0]!, v9h = mem[(xo + 19) | 0]! ^ mem[(yo + 19) | 0]!
+  let v10l = mem[(xo + 20) | 0]! ^ mem[(yo + 20) | 0]!, v10h = mem[(xo + 21) | 0]! ^ mem[(yo + 21) | 0]!
+  let v11l = mem[(xo + 22) | 0]! ^ mem[(yo + 22) | 0]!, v11h = mem[(xo + 23) | 0]! ^ mem[(yo + 23) | 0]!
+  let v12l = mem[(xo + 24) | 0]! ^ mem[(yo + 24) | 0]!, v12h = mem[(xo + 25) | 0]! ^ mem[(yo + 25) | 0]!
+  let v13l = mem[(xo + 26) | 0]! ^ mem[(yo + 26) | 0]!, v13h = mem[(xo + 27) | 0]! ^ mem[(yo + 27) | 0]!
+  let v14l = mem[(xo + 28) | 0]! ^ mem[(yo + 28) | 0]!, v14h = mem[(xo + 29) | 0]! ^ mem[(yo + 29) | 0]!
+  let v15l = mem[(xo + 30) | 0]! ^ mem[(yo + 30) | 0]!, v15h = mem[(xo + 31) | 0]! ^ mem[(yo + 31) | 0]!
   let p = 0, q = 0, ua = 0, ub = 0, t = 0, lo = 0
   // GB(v0, v4, v8, v12)
   ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
@@ -718,22 +748,38 @@ function permuteRow(mem: Uint32Array, x: number, y: number, r: Int32Array, o: nu
   lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
   v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
   p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
-  r[o] = v0l; r[o + 1] = v0h
-  r[o + 2] = v1l; r[o + 3] = v1h
-  r[o + 4] = v2l; r[o + 5] = v2h
-  r[o + 6] = v3l; r[o + 7] = v3h
-  r[o + 8] = v4l; r[o + 9] = v4h
-  r[o + 10] = v5l; r[o + 11] = v5h
-  r[o + 12] = v6l; r[o + 13] = v6h
-  r[o + 14] = v7l; r[o + 15] = v7h
-  r[o + 16] = v8l; r[o + 17] = v8h
-  r[o + 18] = v9l; r[o + 19] = v9h
-  r[o + 20] = v10l; r[o + 21] = v10h
-  r[o + 22] = v11l; r[o + 23] = v11h
-  r[o + 24] = v12l; r[o + 25] = v12h
-  r[o + 26] = v13l; r[o + 27] = v13h
-  r[o + 28] = v14l; r[o + 29] = v14h
-  r[o + 30] = v15l; r[o + 31] = v15h
+  r[o] = v0l
+  r[(o + 1) | 0] = v0h
+  r[(o + 2) | 0] = v1l
+  r[(o + 3) | 0] = v1h
+  r[(o + 4) | 0] = v2l
+  r[(o + 5) | 0] = v2h
+  r[(o + 6) | 0] = v3l
+  r[(o + 7) | 0] = v3h
+  r[(o + 8) | 0] = v4l
+  r[(o + 9) | 0] = v4h
+  r[(o + 10) | 0] = v5l
+  r[(o + 11) | 0] = v5h
+  r[(o + 12) | 0] = v6l
+  r[(o + 13) | 0] = v6h
+  r[(o + 14) | 0] = v7l
+  r[(o + 15) | 0] = v7h
+  r[(o + 16) | 0] = v8l
+  r[(o + 17) | 0] = v8h
+  r[(o + 18) | 0] = v9l
+  r[(o + 19) | 0] = v9h
+  r[(o + 20) | 0] = v10l
+  r[(o + 21) | 0] = v10h
+  r[(o + 22) | 0] = v11l
+  r[(o + 23) | 0] = v11h
+  r[(o + 24) | 0] = v12l
+  r[(o + 25) | 0] = v12h
+  r[(o + 26) | 0] = v13l
+  r[(o + 27) | 0] = v13h
+  r[(o + 28) | 0] = v14l
+  r[(o + 29) | 0] = v14h
+  r[(o + 30) | 0] = v15l
+  r[(o + 31) | 0] = v15h
 }
 
 /**
@@ -742,22 +788,23 @@ function permuteRow(mem: Uint32Array, x: number, y: number, r: Int32Array, o: nu
  * recomputing R = mem[x] ^ mem[y].
  */
 function permuteColumn(r: Int32Array, o: number, mem: Uint32Array, x: number, y: number, z: number): void {
-  let v0l = r[o]!, v0h = r[o + 1]!
-  let v1l = r[o + 2]!, v1h = r[o + 3]!
-  let v2l = r[o + 32]!, v2h = r[o + 33]!
-  let v3l = r[o + 34]!, v3h = r[o + 35]!
-  let v4l = r[o + 64]!, v4h = r[o + 65]!
-  let v5l = r[o + 66]!, v5h = r[o + 67]!
-  let v6l = r[o + 96]!, v6h = r[o + 97]!
-  let v7l = r[o + 98]!, v7h = r[o + 99]!
-  let v8l = r[o + 128]!, v8h = r[o + 129]!
-  let v9l = r[o + 130]!, v9h = r[o + 131]!
-  let v10l = r[o + 160]!, v10h = r[o + 161]!
-  let v11l = r[o + 162]!, v11h = r[o + 163]!
-  let v12l = r[o + 192]!, v12h = r[o + 193]!
-  let v13l = r[o + 194]!, v13h = r[o + 195]!
-  let v14l = r[o + 224]!, v14h = r[o + 225]!
-  let v15l = r[o + 226]!, v15h = r[o + 227]!
+  const xo = (x + o) | 0, yo = (y + o) | 0, zo = (z + o) | 0
+  let v0l = r[o]!, v0h = r[(o + 1) | 0]!
+  let v1l = r[(o + 2) | 0]!, v1h = r[(o + 3) | 0]!
+  let v2l = r[(o + 32) | 0]!, v2h = r[(o + 33) | 0]!
+  let v3l = r[(o + 34) | 0]!, v3h = r[(o + 35) | 0]!
+  let v4l = r[(o + 64) | 0]!, v4h = r[(o + 65) | 0]!
+  let v5l = r[(o + 66) | 0]!, v5h = r[(o + 67) | 0]!
+  let v6l = r[(o + 96) | 0]!, v6h = r[(o + 97) | 0]!
+  let v7l = r[(o + 98) | 0]!, v7h = r[(o + 99) | 0]!
+  let v8l = r[(o + 128) | 0]!, v8h = r[(o + 129) | 0]!
+  let v9l = r[(o + 130) | 0]!, v9h = r[(o + 131) | 0]!
+  let v10l = r[(o + 160) | 0]!, v10h = r[(o + 161) | 0]!
+  let v11l = r[(o + 162) | 0]!, v11h = r[(o + 163) | 0]!
+  let v12l = r[(o + 192) | 0]!, v12h = r[(o + 193) | 0]!
+  let v13l = r[(o + 194) | 0]!, v13h = r[(o + 195) | 0]!
+  let v14l = r[(o + 224) | 0]!, v14h = r[(o + 225) | 0]!
+  let v15l = r[(o + 226) | 0]!, v15h = r[(o + 227) | 0]!
   let p = 0, q = 0, ua = 0, ub = 0, t = 0, lo = 0
   // GB(v0, v4, v8, v12)
   ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
@@ -895,58 +942,59 @@ function permuteColumn(r: Int32Array, o: number, mem: Uint32Array, x: number, y:
   lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
   v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
   p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
-  mem[z + o] = v0l ^ mem[x + o]! ^ mem[y + o]!
-  mem[z + o + 1] = v0h ^ mem[x + o + 1]! ^ mem[y + o + 1]!
-  mem[z + o + 2] = v1l ^ mem[x + o + 2]! ^ mem[y + o + 2]!
-  mem[z + o + 3] = v1h ^ mem[x + o + 3]! ^ mem[y + o + 3]!
-  mem[z + o + 32] = v2l ^ mem[x + o + 32]! ^ mem[y + o + 32]!
-  mem[z + o + 33] = v2h ^ mem[x + o + 33]! ^ mem[y + o + 33]!
-  mem[z + o + 34] = v3l ^ mem[x + o + 34]! ^ mem[y + o + 34]!
-  mem[z + o + 35] = v3h ^ mem[x + o + 35]! ^ mem[y + o + 35]!
-  mem[z + o + 64] = v4l ^ mem[x + o + 64]! ^ mem[y + o + 64]!
-  mem[z + o + 65] = v4h ^ mem[x + o + 65]! ^ mem[y + o + 65]!
-  mem[z + o + 66] = v5l ^ mem[x + o + 66]! ^ mem[y + o + 66]!
-  mem[z + o + 67] = v5h ^ mem[x + o + 67]! ^ mem[y + o + 67]!
-  mem[z + o + 96] = v6l ^ mem[x + o + 96]! ^ mem[y + o + 96]!
-  mem[z + o + 97] = v6h ^ mem[x + o + 97]! ^ mem[y + o + 97]!
-  mem[z + o + 98] = v7l ^ mem[x + o + 98]! ^ mem[y + o + 98]!
-  mem[z + o + 99] = v7h ^ mem[x + o + 99]! ^ mem[y + o + 99]!
-  mem[z + o + 128] = v8l ^ mem[x + o + 128]! ^ mem[y + o + 128]!
-  mem[z + o + 129] = v8h ^ mem[x + o + 129]! ^ mem[y + o + 129]!
-  mem[z + o + 130] = v9l ^ mem[x + o + 130]! ^ mem[y + o + 130]!
-  mem[z + o + 131] = v9h ^ mem[x + o + 131]! ^ mem[y + o + 131]!
-  mem[z + o + 160] = v10l ^ mem[x + o + 160]! ^ mem[y + o + 160]!
-  mem[z + o + 161] = v10h ^ mem[x + o + 161]! ^ mem[y + o + 161]!
-  mem[z + o + 162] = v11l ^ mem[x + o + 162]! ^ mem[y + o + 162]!
-  mem[z + o + 163] = v11h ^ mem[x + o + 163]! ^ mem[y + o + 163]!
-  mem[z + o + 192] = v12l ^ mem[x + o + 192]! ^ mem[y + o + 192]!
-  mem[z + o + 193] = v12h ^ mem[x + o + 193]! ^ mem[y + o + 193]!
-  mem[z + o + 194] = v13l ^ mem[x + o + 194]! ^ mem[y + o + 194]!
-  mem[z + o + 195] = v13h ^ mem[x + o + 195]! ^ mem[y + o + 195]!
-  mem[z + o + 224] = v14l ^ mem[x + o + 224]! ^ mem[y + o + 224]!
-  mem[z + o + 225] = v14h ^ mem[x + o + 225]! ^ mem[y + o + 225]!
-  mem[z + o + 226] = v15l ^ mem[x + o + 226]! ^ mem[y + o + 226]!
-  mem[z + o + 227] = v15h ^ mem[x + o + 227]! ^ mem[y + o + 227]!
+  mem[zo] = v0l ^ mem[xo]! ^ mem[yo]!
+  mem[(zo + 1) | 0] = v0h ^ mem[(xo + 1) | 0]! ^ mem[(yo + 1) | 0]!
+  mem[(zo + 2) | 0] = v1l ^ mem[(xo + 2) | 0]! ^ mem[(yo + 2) | 0]!
+  mem[(zo + 3) | 0] = v1h ^ mem[(xo + 3) | 0]! ^ mem[(yo + 3) | 0]!
+  mem[(zo + 32) | 0] = v2l ^ mem[(xo + 32) | 0]! ^ mem[(yo + 32) | 0]!
+  mem[(zo + 33) | 0] = v2h ^ mem[(xo + 33) | 0]! ^ mem[(yo + 33) | 0]!
+  mem[(zo + 34) | 0] = v3l ^ mem[(xo + 34) | 0]! ^ mem[(yo + 34) | 0]!
+  mem[(zo + 35) | 0] = v3h ^ mem[(xo + 35) | 0]! ^ mem[(yo + 35) | 0]!
+  mem[(zo + 64) | 0] = v4l ^ mem[(xo + 64) | 0]! ^ mem[(yo + 64) | 0]!
+  mem[(zo + 65) | 0] = v4h ^ mem[(xo + 65) | 0]! ^ mem[(yo + 65) | 0]!
+  mem[(zo + 66) | 0] = v5l ^ mem[(xo + 66) | 0]! ^ mem[(yo + 66) | 0]!
+  mem[(zo + 67) | 0] = v5h ^ mem[(xo + 67) | 0]! ^ mem[(yo + 67) | 0]!
+  mem[(zo + 96) | 0] = v6l ^ mem[(xo + 96) | 0]! ^ mem[(yo + 96) | 0]!
+  mem[(zo + 97) | 0] = v6h ^ mem[(xo + 97) | 0]! ^ mem[(yo + 97) | 0]!
+  mem[(zo + 98) | 0] = v7l ^ mem[(xo + 98) | 0]! ^ mem[(yo + 98) | 0]!
+  mem[(zo + 99) | 0] = v7h ^ mem[(xo + 99) | 0]! ^ mem[(yo + 99) | 0]!
+  mem[(zo + 128) | 0] = v8l ^ mem[(xo + 128) | 0]! ^ mem[(yo + 128) | 0]!
+  mem[(zo + 129) | 0] = v8h ^ mem[(xo + 129) | 0]! ^ mem[(yo + 129) | 0]!
+  mem[(zo + 130) | 0] = v9l ^ mem[(xo + 130) | 0]! ^ mem[(yo + 130) | 0]!
+  mem[(zo + 131) | 0] = v9h ^ mem[(xo + 131) | 0]! ^ mem[(yo + 131) | 0]!
+  mem[(zo + 160) | 0] = v10l ^ mem[(xo + 160) | 0]! ^ mem[(yo + 160) | 0]!
+  mem[(zo + 161) | 0] = v10h ^ mem[(xo + 161) | 0]! ^ mem[(yo + 161) | 0]!
+  mem[(zo + 162) | 0] = v11l ^ mem[(xo + 162) | 0]! ^ mem[(yo + 162) | 0]!
+  mem[(zo + 163) | 0] = v11h ^ mem[(xo + 163) | 0]! ^ mem[(yo + 163) | 0]!
+  mem[(zo + 192) | 0] = v12l ^ mem[(xo + 192) | 0]! ^ mem[(yo + 192) | 0]!
+  mem[(zo + 193) | 0] = v12h ^ mem[(xo + 193) | 0]! ^ mem[(yo + 193) | 0]!
+  mem[(zo + 194) | 0] = v13l ^ mem[(xo + 194) | 0]! ^ mem[(yo + 194) | 0]!
+  mem[(zo + 195) | 0] = v13h ^ mem[(xo + 195) | 0]! ^ mem[(yo + 195) | 0]!
+  mem[(zo + 224) | 0] = v14l ^ mem[(xo + 224) | 0]! ^ mem[(yo + 224) | 0]!
+  mem[(zo + 225) | 0] = v14h ^ mem[(xo + 225) | 0]! ^ mem[(yo + 225) | 0]!
+  mem[(zo + 226) | 0] = v15l ^ mem[(xo + 226) | 0]! ^ mem[(yo + 226) | 0]!
+  mem[(zo + 227) | 0] = v15h ^ mem[(xo + 227) | 0]! ^ mem[(yo + 227) | 0]!
 }
 
 /** As {@link permuteColumn}, and XORs the result into the old block z (version 0x13, pass > 0). */
 function permuteColumnXor(r: Int32Array, o: number, mem: Uint32Array, x: number, y: number, z: number): void {
-  let v0l = r[o]!, v0h = r[o + 1]!
-  let v1l = r[o + 2]!, v1h = r[o + 3]!
-  let v2l = r[o + 32]!, v2h = r[o + 33]!
-  let v3l = r[o + 34]!, v3h = r[o + 35]!
-  let v4l = r[o + 64]!, v4h = r[o + 65]!
-  let v5l = r[o + 66]!, v5h = r[o + 67]!
-  let v6l = r[o + 96]!, v6h = r[o + 97]!
-  let v7l = r[o + 98]!, v7h = r[o + 99]!
-  let v8l = r[o + 128]!, v8h = r[o + 129]!
-  let v9l = r[o + 130]!, v9h = r[o + 131]!
-  let v10l = r[o + 160]!, v10h = r[o + 161]!
-  let v11l = r[o + 162]!, v11h = r[o + 163]!
-  let v12l = r[o + 192]!, v12h = r[o + 193]!
-  let v13l = r[o + 194]!, v13h = r[o + 195]!
-  let v14l = r[o + 224]!, v14h = r[o + 225]!
-  let v15l = r[o + 226]!, v15h = r[o + 227]!
+  const xo = (x + o) | 0, yo = (y + o) | 0, zo = (z + o) | 0
+  let v0l = r[o]!, v0h = r[(o + 1) | 0]!
+  let v1l = r[(o + 2) | 0]!, v1h = r[(o + 3) | 0]!
+  let v2l = r[(o + 32) | 0]!, v2h = r[(o + 33) | 0]!
+  let v3l = r[(o + 34) | 0]!, v3h = r[(o + 35) | 0]!
+  let v4l = r[(o + 64) | 0]!, v4h = r[(o + 65) | 0]!
+  let v5l = r[(o + 66) | 0]!, v5h = r[(o + 67) | 0]!
+  let v6l = r[(o + 96) | 0]!, v6h = r[(o + 97) | 0]!
+  let v7l = r[(o + 98) | 0]!, v7h = r[(o + 99) | 0]!
+  let v8l = r[(o + 128) | 0]!, v8h = r[(o + 129) | 0]!
+  let v9l = r[(o + 130) | 0]!, v9h = r[(o + 131) | 0]!
+  let v10l = r[(o + 160) | 0]!, v10h = r[(o + 161) | 0]!
+  let v11l = r[(o + 162) | 0]!, v11h = r[(o + 163) | 0]!
+  let v12l = r[(o + 192) | 0]!, v12h = r[(o + 193) | 0]!
+  let v13l = r[(o + 194) | 0]!, v13h = r[(o + 195) | 0]!
+  let v14l = r[(o + 224) | 0]!, v14h = r[(o + 225) | 0]!
+  let v15l = r[(o + 226) | 0]!, v15h = r[(o + 227) | 0]!
   let p = 0, q = 0, ua = 0, ub = 0, t = 0, lo = 0
   // GB(v0, v4, v8, v12)
   ua = v0l >>> 0; ub = v4l >>> 0; t = ua + ub + 2 * ua * ub
@@ -1084,36 +1132,36 @@ function permuteColumnXor(r: Int32Array, o: number, mem: Uint32Array, x: number,
   lo = (v9l + v14l + (Math.imul(v9l, v14l) << 1)) | 0
   v9h = (v9h + v14h + (((t - (lo >>> 0)) * TWO_M32 + 0.5) | 0)) | 0; v9l = lo
   p = v4l ^ v9l; q = v4h ^ v9h; v4l = (p << 1) | (q >>> 31); v4h = (q << 1) | (p >>> 31)
-  mem[z + o] = v0l ^ mem[x + o]! ^ mem[y + o]! ^ mem[z + o]!
-  mem[z + o + 1] = v0h ^ mem[x + o + 1]! ^ mem[y + o + 1]! ^ mem[z + o + 1]!
-  mem[z + o + 2] = v1l ^ mem[x + o + 2]! ^ mem[y + o + 2]! ^ mem[z + o + 2]!
-  mem[z + o + 3] = v1h ^ mem[x + o + 3]! ^ mem[y + o + 3]! ^ mem[z + o + 3]!
-  mem[z + o + 32] = v2l ^ mem[x + o + 32]! ^ mem[y + o + 32]! ^ mem[z + o + 32]!
-  mem[z + o + 33] = v2h ^ mem[x + o + 33]! ^ mem[y + o + 33]! ^ mem[z + o + 33]!
-  mem[z + o + 34] = v3l ^ mem[x + o + 34]! ^ mem[y + o + 34]! ^ mem[z + o + 34]!
-  mem[z + o + 35] = v3h ^ mem[x + o + 35]! ^ mem[y + o + 35]! ^ mem[z + o + 35]!
-  mem[z + o + 64] = v4l ^ mem[x + o + 64]! ^ mem[y + o + 64]! ^ mem[z + o + 64]!
-  mem[z + o + 65] = v4h ^ mem[x + o + 65]! ^ mem[y + o + 65]! ^ mem[z + o + 65]!
-  mem[z + o + 66] = v5l ^ mem[x + o + 66]! ^ mem[y + o + 66]! ^ mem[z + o + 66]!
-  mem[z + o + 67] = v5h ^ mem[x + o + 67]! ^ mem[y + o + 67]! ^ mem[z + o + 67]!
-  mem[z + o + 96] = v6l ^ mem[x + o + 96]! ^ mem[y + o + 96]! ^ mem[z + o + 96]!
-  mem[z + o + 97] = v6h ^ mem[x + o + 97]! ^ mem[y + o + 97]! ^ mem[z + o + 97]!
-  mem[z + o + 98] = v7l ^ mem[x + o + 98]! ^ mem[y + o + 98]! ^ mem[z + o + 98]!
-  mem[z + o + 99] = v7h ^ mem[x + o + 99]! ^ mem[y + o + 99]! ^ mem[z + o + 99]!
-  mem[z + o + 128] = v8l ^ mem[x + o + 128]! ^ mem[y + o + 128]! ^ mem[z + o + 128]!
-  mem[z + o + 129] = v8h ^ mem[x + o + 129]! ^ mem[y + o + 129]! ^ mem[z + o + 129]!
-  mem[z + o + 130] = v9l ^ mem[x + o + 130]! ^ mem[y + o + 130]! ^ mem[z + o + 130]!
-  mem[z + o + 131] = v9h ^ mem[x + o + 131]! ^ mem[y + o + 131]! ^ mem[z + o + 131]!
-  mem[z + o + 160] = v10l ^ mem[x + o + 160]! ^ mem[y + o + 160]! ^ mem[z + o + 160]!
-  mem[z + o + 161] = v10h ^ mem[x + o + 161]! ^ mem[y + o + 161]! ^ mem[z + o + 161]!
-  mem[z + o + 162] = v11l ^ mem[x + o + 162]! ^ mem[y + o + 162]! ^ mem[z + o + 162]!
-  mem[z + o + 163] = v11h ^ mem[x + o + 163]! ^ mem[y + o + 163]! ^ mem[z + o + 163]!
-  mem[z + o + 192] = v12l ^ mem[x + o + 192]! ^ mem[y + o + 192]! ^ mem[z + o + 192]!
-  mem[z + o + 193] = v12h ^ mem[x + o + 193]! ^ mem[y + o + 193]! ^ mem[z + o + 193]!
-  mem[z + o + 194] = v13l ^ mem[x + o + 194]! ^ mem[y + o + 194]! ^ mem[z + o + 194]!
-  mem[z + o + 195] = v13h ^ mem[x + o + 195]! ^ mem[y + o + 195]! ^ mem[z + o + 195]!
-  mem[z + o + 224] = v14l ^ mem[x + o + 224]! ^ mem[y + o + 224]! ^ mem[z + o + 224]!
-  mem[z + o + 225] = v14h ^ mem[x + o + 225]! ^ mem[y + o + 225]! ^ mem[z + o + 225]!
-  mem[z + o + 226] = v15l ^ mem[x + o + 226]! ^ mem[y + o + 226]! ^ mem[z + o + 226]!
-  mem[z + o + 227] = v15h ^ mem[x + o + 227]! ^ mem[y + o + 227]! ^ mem[z + o + 227]!
+  mem[zo] = v0l ^ mem[xo]! ^ mem[yo]! ^ mem[zo]!
+  mem[(zo + 1) | 0] = v0h ^ mem[(xo + 1) | 0]! ^ mem[(yo + 1) | 0]! ^ mem[(zo + 1) | 0]!
+  mem[(zo + 2) | 0] = v1l ^ mem[(xo + 2) | 0]! ^ mem[(yo + 2) | 0]! ^ mem[(zo + 2) | 0]!
+  mem[(zo + 3) | 0] = v1h ^ mem[(xo + 3) | 0]! ^ mem[(yo + 3) | 0]! ^ mem[(zo + 3) | 0]!
+  mem[(zo + 32) | 0] = v2l ^ mem[(xo + 32) | 0]! ^ mem[(yo + 32) | 0]! ^ mem[(zo + 32) | 0]!
+  mem[(zo + 33) | 0] = v2h ^ mem[(xo + 33) | 0]! ^ mem[(yo + 33) | 0]! ^ mem[(zo + 33) | 0]!
+  mem[(zo + 34) | 0] = v3l ^ mem[(xo + 34) | 0]! ^ mem[(yo + 34) | 0]! ^ mem[(zo + 34) | 0]!
+  mem[(zo + 35) | 0] = v3h ^ mem[(xo + 35) | 0]! ^ mem[(yo + 35) | 0]! ^ mem[(zo + 35) | 0]!
+  mem[(zo + 64) | 0] = v4l ^ mem[(xo + 64) | 0]! ^ mem[(yo + 64) | 0]! ^ mem[(zo + 64) | 0]!
+  mem[(zo + 65) | 0] = v4h ^ mem[(xo + 65) | 0]! ^ mem[(yo + 65) | 0]! ^ mem[(zo + 65) | 0]!
+  mem[(zo + 66) | 0] = v5l ^ mem[(xo + 66) | 0]! ^ mem[(yo + 66) | 0]! ^ mem[(zo + 66) | 0]!
+  mem[(zo + 67) | 0] = v5h ^ mem[(xo + 67) | 0]! ^ mem[(yo + 67) | 0]! ^ mem[(zo + 67) | 0]!
+  mem[(zo + 96) | 0] = v6l ^ mem[(xo + 96) | 0]! ^ mem[(yo + 96) | 0]! ^ mem[(zo + 96) | 0]!
+  mem[(zo + 97) | 0] = v6h ^ mem[(xo + 97) | 0]! ^ mem[(yo + 97) | 0]! ^ mem[(zo + 97) | 0]!
+  mem[(zo + 98) | 0] = v7l ^ mem[(xo + 98) | 0]! ^ mem[(yo + 98) | 0]! ^ mem[(zo + 98) | 0]!
+  mem[(zo + 99) | 0] = v7h ^ mem[(xo + 99) | 0]! ^ mem[(yo + 99) | 0]! ^ mem[(zo + 99) | 0]!
+  mem[(zo + 128) | 0] = v8l ^ mem[(xo + 128) | 0]! ^ mem[(yo + 128) | 0]! ^ mem[(zo + 128) | 0]!
+  mem[(zo + 129) | 0] = v8h ^ mem[(xo + 129) | 0]! ^ mem[(yo + 129) | 0]! ^ mem[(zo + 129) | 0]!
+  mem[(zo + 130) | 0] = v9l ^ mem[(xo + 130) | 0]! ^ mem[(yo + 130) | 0]! ^ mem[(zo + 130) | 0]!
+  mem[(zo + 131) | 0] = v9h ^ mem[(xo + 131) | 0]! ^ mem[(yo + 131) | 0]! ^ mem[(zo + 131) | 0]!
+  mem[(zo + 160) | 0] = v10l ^ mem[(xo + 160) | 0]! ^ mem[(yo + 160) | 0]! ^ mem[(zo + 160) | 0]!
+  mem[(zo + 161) | 0] = v10h ^ mem[(xo + 161) | 0]! ^ mem[(yo + 161) | 0]! ^ mem[(zo + 161) | 0]!
+  mem[(zo + 162) | 0] = v11l ^ mem[(xo + 162) | 0]! ^ mem[(yo + 162) | 0]! ^ mem[(zo + 162) | 0]!
+  mem[(zo + 163) | 0] = v11h ^ mem[(xo + 163) | 0]! ^ mem[(yo + 163) | 0]! ^ mem[(zo + 163) | 0]!
+  mem[(zo + 192) | 0] = v12l ^ mem[(xo + 192) | 0]! ^ mem[(yo + 192) | 0]! ^ mem[(zo + 192) | 0]!
+  mem[(zo + 193) | 0] = v12h ^ mem[(xo + 193) | 0]! ^ mem[(yo + 193) | 0]! ^ mem[(zo + 193) | 0]!
+  mem[(zo + 194) | 0] = v13l ^ mem[(xo + 194) | 0]! ^ mem[(yo + 194) | 0]! ^ mem[(zo + 194) | 0]!
+  mem[(zo + 195) | 0] = v13h ^ mem[(xo + 195) | 0]! ^ mem[(yo + 195) | 0]! ^ mem[(zo + 195) | 0]!
+  mem[(zo + 224) | 0] = v14l ^ mem[(xo + 224) | 0]! ^ mem[(yo + 224) | 0]! ^ mem[(zo + 224) | 0]!
+  mem[(zo + 225) | 0] = v14h ^ mem[(xo + 225) | 0]! ^ mem[(yo + 225) | 0]! ^ mem[(zo + 225) | 0]!
+  mem[(zo + 226) | 0] = v15l ^ mem[(xo + 226) | 0]! ^ mem[(yo + 226) | 0]! ^ mem[(zo + 226) | 0]!
+  mem[(zo + 227) | 0] = v15h ^ mem[(xo + 227) | 0]! ^ mem[(yo + 227) | 0]! ^ mem[(zo + 227) | 0]!
 }
