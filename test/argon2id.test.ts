@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { _argon2idH0, argon2idTs, argon2idTsSync, type Argon2idParams } from '../src/kdf/argon2id.js'
+import { _argon2idH0, _compress, _mulHi, argon2idTs, argon2idTsSync, type Argon2idParams } from '../src/kdf/argon2id.js'
 import { Blake2b, blake2b, blake2bLong, le32 } from '../src/kdf/blake2b.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -91,6 +91,99 @@ describe('BLAKE2b (RFC 7693)', () => {
       const out = new Uint8Array(t)
       blake2bLong(out, a)
       expect(hex(out)).toBe(Buffer.concat(parts).toString('hex'))
+    }
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// The compression function G against a BigInt transcription of RFC 9106 §3.5-3.6. The unrolled
+// code computes 2 * lo32(a) * lo32(b) from an imul and a rounded double; edge operands (0, 2^31,
+// 2^32 - 1) and carries that land next to a 2^32 boundary are where such a trick would slip.
+// ---------------------------------------------------------------------------------------------
+
+const M64 = (1n << 64n) - 1n
+const L32 = 0xffffffffn
+const rotr = (x: bigint, n: bigint): bigint => ((x >> n) | (x << (64n - n))) & M64
+const fBlaMka = (a: bigint, b: bigint): bigint => (a + b + 2n * (a & L32) * (b & L32)) & M64
+
+function refGB(v: bigint[], a: number, b: number, c: number, d: number): void {
+  v[a] = fBlaMka(v[a]!, v[b]!)
+  v[d] = rotr(v[d]! ^ v[a]!, 32n)
+  v[c] = fBlaMka(v[c]!, v[d]!)
+  v[b] = rotr(v[b]! ^ v[c]!, 24n)
+  v[a] = fBlaMka(v[a]!, v[b]!)
+  v[d] = rotr(v[d]! ^ v[a]!, 16n)
+  v[c] = fBlaMka(v[c]!, v[d]!)
+  v[b] = rotr(v[b]! ^ v[c]!, 63n)
+}
+
+function refP(words: bigint[], idx: number[]): void {
+  const v = idx.map((i) => words[i]!)
+  refGB(v, 0, 4, 8, 12)
+  refGB(v, 1, 5, 9, 13)
+  refGB(v, 2, 6, 10, 14)
+  refGB(v, 3, 7, 11, 15)
+  refGB(v, 0, 5, 10, 15)
+  refGB(v, 1, 6, 11, 12)
+  refGB(v, 2, 7, 8, 13)
+  refGB(v, 3, 4, 9, 14)
+  idx.forEach((i, k) => (words[i] = v[k]!))
+}
+
+/** G(X, Y) (§3.5): R = X ^ Y, P on the 8 rows, then on the 8 columns, result Z ^ R (^ old). */
+function refG(x: Uint32Array, y: Uint32Array, old?: Uint32Array): Uint32Array {
+  const word = (b: Uint32Array, k: number): bigint => BigInt(b[2 * k]!) | (BigInt(b[2 * k + 1]!) << 32n)
+  const r = Array.from({ length: 128 }, (_, k) => word(x, k) ^ word(y, k))
+  const q = r.slice()
+  for (let i = 0; i < 8; i++) refP(q, Array.from({ length: 16 }, (_, k) => 16 * i + k))
+  // Column i: registers Q_i, Q_{i+8}, ..., Q_{i+56}, i.e. 64-bit words 2i + 16j and 2i + 16j + 1.
+  for (let i = 0; i < 8; i++) refP(q, Array.from({ length: 16 }, (_, k) => 2 * i + 16 * (k >> 1) + (k & 1)))
+  const out = new Uint32Array(256)
+  for (let k = 0; k < 128; k++) {
+    let w = q[k]! ^ r[k]!
+    if (old !== undefined) w ^= word(old, k)
+    out[2 * k] = Number(w & L32)
+    out[2 * k + 1] = Number(w >> 32n)
+  }
+  return out
+}
+
+describe('compression function G (RFC 9106 §3.5-3.6) against a BigInt reference', () => {
+  const rnd = prng(0x6b1a)
+  const edges = [0, 1, 2, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff, 0xffff, 0x10000]
+  const block = (f: (i: number) => number): Uint32Array => Uint32Array.from({ length: 256 }, (_, i) => f(i) >>> 0)
+  const inputs: Array<[string, Uint32Array, Uint32Array]> = [
+    ['zero, zero', block(() => 0), block(() => 0)],
+    ['all ones, zero', block(() => 0xffffffff), block(() => 0)],
+    ['0x80000000 everywhere, zero', block(() => 0x80000000), block(() => 0)],
+    ['edge values, edge values', block((i) => edges[i % edges.length]!), block((i) => edges[(i * 7 + 3) % edges.length]!)],
+    ['random, random', block(() => rnd() * 2 ** 32), block(() => rnd() * 2 ** 32)],
+    ['random edges, random', block(() => edges[(rnd() * edges.length) | 0]!), block(() => rnd() * 2 ** 32)],
+  ]
+  for (const [name, x, y] of inputs) {
+    it(`G(${name})`, () => {
+      expect(Array.from(_compress(x, y))).toEqual(Array.from(refG(x, y)))
+      const old = block(() => rnd() * 2 ** 32)
+      expect(Array.from(_compress(x, y, old))).toEqual(Array.from(refG(x, y, old)))
+    })
+  }
+
+  it('G on 40 more random block pairs', () => {
+    for (let n = 0; n < 40; n++) {
+      const x = block(() => rnd() * 2 ** 32)
+      const y = block(() => (rnd() < 0.2 ? edges[(rnd() * edges.length) | 0]! : rnd() * 2 ** 32))
+      expect(Array.from(_compress(x, y))).toEqual(Array.from(refG(x, y)))
+    }
+  })
+
+  it('mulHi is the exact high half of a 32x32-bit product', () => {
+    const vals = [...edges, 0x55555555, 0xaaaaaaaa, 0xdeadbeef, 12345]
+    for (let n = 0; n < 2000; n++) vals.push((rnd() * 2 ** 32) >>> 0)
+    for (let i = 0; i < vals.length; i++) {
+      const a = vals[i]!
+      const b = vals[(i * 31 + 7) % vals.length]!
+      expect(_mulHi(a, b)).toBe(Number((BigInt(a) * BigInt(b)) >> 32n))
+      expect(_mulHi(a, a)).toBe(Number((BigInt(a) * BigInt(a)) >> 32n))
     }
   })
 })

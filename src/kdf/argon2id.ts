@@ -312,6 +312,22 @@ function fillBlock(mem: Uint32Array, prev: number, ref: number, cur: number, wit
   else for (let o = 0; o < 32; o += 4) permuteColumn(r, o, mem, prev, ref, cur)
 }
 
+/**
+ * G on two single blocks (and the old block, XORed in as from the second pass on), through the same
+ * code the computation uses. Exposed for tests against a BigInt transcription of RFC 9106 §3.5.
+ */
+export function _compress(x: Uint32Array, y: Uint32Array, old?: Uint32Array): Uint32Array<ArrayBuffer> {
+  const mem = new Uint32Array(3 * BLOCK_WORDS)
+  mem.set(x.subarray(0, BLOCK_WORDS), 0)
+  mem.set(y.subarray(0, BLOCK_WORDS), BLOCK_WORDS)
+  if (old !== undefined) mem.set(old.subarray(0, BLOCK_WORDS), 2 * BLOCK_WORDS)
+  fillBlock(mem, 0, BLOCK_WORDS, 2 * BLOCK_WORDS, old !== undefined, new Int32Array(BLOCK_WORDS))
+  return mem.slice(2 * BLOCK_WORDS)
+}
+
+/** {@link mulHi}, exposed for tests. */
+export const _mulHi: (a: number, b: number) => number = mulHi
+
 /** Word offsets of the zero, input and address blocks in `Argon2Context.aux`. */
 const AUX_ZERO = 0
 const AUX_INPUT = BLOCK_WORDS
