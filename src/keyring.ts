@@ -59,8 +59,9 @@ export class Keyring {
   readonly ids: readonly string[]
 
   /** @internal Keyrings come only from {@link createKeyring}. */
-  constructor(token: symbol, entries: Map<string, ResolvedEntry>, primary: ResolvedEntry) {
+  constructor(token: symbol, state: unknown) {
     if (token !== TOKEN) fail('INVALID_OPTIONS')
+    const { entries, primary } = state as { entries: Map<string, ResolvedEntry>; primary: ResolvedEntry }
     this.primaryId = primary.id
     this.ids = Object.freeze([...entries.keys()])
     rings.set(this, { entries, primary })
@@ -147,5 +148,5 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
     }
   }
   if (primary === undefined) return fail('INVALID_OPTIONS')
-  return new Keyring(TOKEN, map, primary)
+  return new Keyring(TOKEN, { entries: map, primary })
 }

@@ -72,12 +72,14 @@ export class KeysealKey {
   readonly canSeal: boolean
 
   /** @internal Key objects come only from {@link importKey} and {@link deriveKey}. */
-  constructor(token: symbol, kind: KeysealKeyKind, keyId: string | undefined, canSeal: boolean, state: RawState | DerivedState) {
+  // `state` is typed `unknown` here so that no platform type (CryptoKey) reaches the published
+  // declarations: a Node project without the DOM lib must be able to type-check against them.
+  constructor(token: symbol, kind: KeysealKeyKind, keyId: string | undefined, canSeal: boolean, state: unknown) {
     if (token !== TOKEN) fail('INVALID_OPTIONS')
     this.kind = kind
     this.keyId = keyId
     this.canSeal = canSeal
-    states.set(this, state)
+    states.set(this, state as RawState | DerivedState)
     Object.freeze(this)
   }
 

@@ -73,7 +73,7 @@ export const defaultPolicy: KeysealPolicy = Object.freeze({ pbkdf2: DEFAULT_PBKD
  * Lowering the floors is your decision and is never the default; raising `iterations` is how you
  * strengthen new envelopes.
  *
- * @throws {KeysealError} `INVALID_OPTIONS` when a value is not an integer in 1..2^32-1 or the order
+ * @throws {KeysealError} `INVALID_OPTIONS` for an unknown key, a value that is not an integer in 1..2^32-1, or the order
  * `openMinIterations <= minIterations <= iterations <= maxIterations` does not hold.
  * @example
  * ```ts
@@ -83,16 +83,25 @@ export const defaultPolicy: KeysealPolicy = Object.freeze({ pbkdf2: DEFAULT_PBKD
  * ```
  */
 export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy {
-  if (typeof options !== 'object' || options === null) fail('INVALID_OPTIONS')
+  // Unknown keys are refused, not ignored: a typo such as `minIteration` would otherwise silently
+  // keep the default.
+  onlyKeys(options, ['pbkdf2'])
   const o = options.pbkdf2
-  if (o !== undefined && (typeof o !== 'object' || o === null)) fail('INVALID_OPTIONS')
+  if (o !== undefined) onlyKeys(o, PBKDF2_KEYS)
   const pbkdf2 = checkPbkdf2({ ...DEFAULT_PBKDF2, ...pickDefined(o ?? {}) })
   return Object.freeze({ pbkdf2: Object.freeze(pbkdf2) })
 }
 
+const PBKDF2_KEYS = ['iterations', 'minIterations', 'openMinIterations', 'maxIterations'] as const
+
+function onlyKeys(o: unknown, allowed: readonly string[]): void {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('INVALID_OPTIONS')
+  for (const k of Reflect.ownKeys(o)) if (typeof k !== 'string' || !allowed.includes(k)) fail('INVALID_OPTIONS')
+}
+
 function pickDefined(o: Partial<Pbkdf2Policy>): Partial<Pbkdf2Policy> {
   const out: Record<string, unknown> = {}
-  for (const k of ['iterations', 'minIterations', 'openMinIterations', 'maxIterations'] as const) {
+  for (const k of PBKDF2_KEYS) {
     if (Object.hasOwn(o, k) && o[k] !== undefined) out[k] = o[k]
   }
   return out as Partial<Pbkdf2Policy>

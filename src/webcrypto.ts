@@ -2,7 +2,7 @@
 // It is read at call time, never at import time, so importing keyseal never throws, even where
 // WebCrypto is missing (an insecure browser context, Node < 19 without the flag); the first call
 // then fails with WEBCRYPTO_UNAVAILABLE. No runtime sniffing, no `node:` imports, no fallback.
-import { fail } from './errors.js'
+import { fail, KeysealError } from './errors.js'
 
 interface Platform {
   readonly subtle: SubtleCrypto
@@ -38,7 +38,9 @@ export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
 export async function guard<T>(op: () => Promise<T>, code: 'CRYPTO_FAILURE' | 'AUTH_FAILED' = 'CRYPTO_FAILURE'): Promise<T> {
   try {
     return await op()
-  } catch {
+  } catch (error) {
+    // Our own typed errors (WEBCRYPTO_UNAVAILABLE from subtle()) pass through unchanged.
+    if (error instanceof KeysealError) throw error
     return fail(code)
   }
 }
