@@ -96,48 +96,59 @@ const report = { calls: {}, split: null, profile: null, primitives: [] }
 }
 
 // ---- 3. CPU profile ---------------------------------------------------------------------------------
-{
-  log('\n3. V8 CPU profile of seal+open (derived key), self time by function')
+async function cpuProfile(fn, N) {
   const session = new Session()
   session.connect()
   await session.post('Profiler.enable')
   await session.post('Profiler.setSamplingInterval', { interval: 50 })
+  for (let i = 0; i < 500; i++) await fn() // warm, outside the profile
+  globalThis.gc?.()
   await session.post('Profiler.start')
-  const N = 4000
   const t0 = performance.now()
-  for (let i = 0; i < N; i++) await ks.openKey(await ks.sealKey(SECRET_64, derived, { policy }), derived, { policy })
+  for (let i = 0; i < N; i++) await fn()
   const wall = performance.now() - t0
   const { profile } = await session.post('Profiler.stop')
   session.disconnect()
-  const self = new Map()
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const dt = new Map()
   for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + profile.timeDeltas[i])
-  let total = 0
-  for (const [id, us] of dt) {
-    const n = byId.get(id)
-    const cf = n.callFrame
-    const where = cf.url.includes('/dist/index.js') ? 'keyseal' : cf.url.startsWith('node:') ? 'node' : cf.url ? 'other' : 'vm'
-    const key = `${where}: ${cf.functionName || '(anonymous)'}${cf.url.includes('/dist/index.js') ? `:${cf.lineNumber + 1}` : ''}`
-    self.set(key, (self.get(key) ?? 0) + us)
-    total += us
-  }
-  const rows = [...self].sort((a, b) => b[1] - a[1])
+  const self = new Map()
   const groups = new Map()
-  for (const [k, us] of rows) {
-    const g = k.split(':')[0]
+  for (const [id, us] of dt) {
+    const cf = byId.get(id).callFrame
+    const inKs = cf.url.includes('/index.js') && cf.url.includes('dist')
+    const where = inKs ? 'keyseal JS' : cf.url.startsWith('node:') ? 'node internals (WebCrypto JS plumbing, promises)' : cf.functionName === '(garbage collector)' ? 'garbage collector' : cf.functionName === '(idle)' ? 'idle (waiting for the thread pool)' : cf.url ? 'bench harness' : `native: ${cf.functionName || '(anonymous)'}`
+    const key = `${inKs ? 'keyseal' : cf.url.startsWith('node:') ? 'node' : 'vm'}: ${cf.functionName || '(anonymous)'}${inKs ? `:${cf.lineNumber + 1}` : ''}`
+    self.set(key, (self.get(key) ?? 0) + us)
+    const g = where.startsWith('native: ') ? 'other native (V8 run loop, crypto jobs, (program))' : where
     groups.set(g, (groups.get(g) ?? 0) + us)
   }
-  log(`  ${N} seal+open pairs, ${fmtMs(wall / N)} per pair wall time`)
-  for (const [g, us] of groups) log(`  ${g.padEnd(8)} ${(us / N).toFixed(1).padStart(7)} µs/pair  ${((100 * us) / total).toFixed(1)}%`)
-  log('  top functions (self time):')
-  for (const [k, us] of rows.slice(0, 25)) log(`    ${(us / N).toFixed(2).padStart(7)} µs/pair  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
-  report.profile = {
+  return {
     pairs: N,
-    wallMsPerPair: wall / N,
-    groupsUsPerPair: Object.fromEntries([...groups].map(([g, us]) => [g, us / N])),
-    top: rows.slice(0, 40).map(([k, us]) => ({ fn: k, usPerPair: us / N, share: us / total })),
+    wallUsPerPair: (wall * 1000) / N,
+    groupsUsPerPair: Object.fromEntries([...groups].sort((a, b) => b[1] - a[1]).map(([g, us]) => [g, us / N])),
+    top: [...self].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, us]) => ({ fn: k, usPerPair: us / N })),
   }
+}
+{
+  log('\n3. V8 CPU profile (sampling every 50 µs): seal+open, keyseal derived key vs raw WebCrypto')
+  const N = 4000
+  const raw = await cpuProfile(async () => {
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    await subtle.decrypt({ name: 'AES-GCM', iv }, aesKey, await subtle.encrypt({ name: 'AES-GCM', iv }, aesKey, pt))
+  }, N)
+  const kp = await cpuProfile(async () => ks.openKey(await ks.sealKey(SECRET_64, derived, { policy }), derived, { policy }), N)
+  const gs = new Set([...Object.keys(raw.groupsUsPerPair), ...Object.keys(kp.groupsUsPerPair)])
+  log(`  ${'µs per seal+open pair'.padEnd(52)} ${'raw'.padStart(8)} ${'keyseal'.padStart(8)} ${'diff'.padStart(8)}`)
+  log(`  ${'wall time (profiler on)'.padEnd(52)} ${raw.wallUsPerPair.toFixed(1).padStart(8)} ${kp.wallUsPerPair.toFixed(1).padStart(8)} ${(kp.wallUsPerPair - raw.wallUsPerPair).toFixed(1).padStart(8)}`)
+  for (const g of gs) {
+    const a = raw.groupsUsPerPair[g] ?? 0
+    const b = kp.groupsUsPerPair[g] ?? 0
+    log(`  ${g.padEnd(52)} ${a.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(8)} ${(b - a).toFixed(1).padStart(8)}`)
+  }
+  log('  keyseal top functions by self time (µs per pair):')
+  for (const t of kp.top.filter((t) => t.fn.startsWith('keyseal')).slice(0, 15)) log(`    ${t.usPerPair.toFixed(2).padStart(6)}  ${t.fn}`)
+  report.profile = { raw, keyseal: kp }
 }
 
 // ---- 4. primitives at the sizes keyseal uses -----------------------------------------------------

@@ -28,6 +28,8 @@ const SCENARIOS = {
   size: { script: 'size.mjs', needsDeps: true, args: (out) => ['--json', out] },
   argon2id: { script: 'argon2id.mjs', hook: 'Argon2id issue: bench/argon2id.mjs', needsDeps: true },
   rotation: { script: 'rotation.mjs', hook: 'bulk rotation issue: bench/rotation.mjs', needsDeps: true },
+  // Not in the default set (needs valgrind, takes minutes): `node bench/run.mjs instructions`.
+  instructions: { script: 'instructions.mjs', needsDeps: false, optional: true },
 }
 
 const argv = process.argv.slice(2)
@@ -68,7 +70,7 @@ for (const w of wanted) {
     process.exit(2)
   }
 }
-const names = wanted.length ? wanted : Object.keys(SCENARIOS)
+const names = wanted.length ? wanted : Object.keys(SCENARIOS).filter((n) => !SCENARIOS[n].optional)
 
 if (!existsSync(join(ROOT_DIST_DIR, 'index.js'))) {
   console.error(`bench: ${join(ROOT_DIST_DIR, 'index.js')} is missing. Run \`npm run bench\` (it builds first) or \`npm run build\`.`)
