@@ -7,7 +7,7 @@
 //   4. publint and `attw --pack` pass (accepted exceptions: test/packed/README.md).
 //   5. An esbuild browser bundle of the consumer seals and opens in Chromium.
 // The consumer is also where the Node 22 runtime loads the package from (scripts/runtimes/runtimes.mjs).
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -77,6 +77,18 @@ export async function runPackedChecks(packed) {
   })
   await check('import (ESM) from the installed tarball', async () => expectRoundTrip(await sh(process.execPath, ['esm.mjs'], { cwd }), 'esm.mjs'))
   await check('require (CJS) from the installed tarball', async () => expectRoundTrip(await sh(process.execPath, ['cjs.cjs'], { cwd }), 'cjs.cjs'))
+  // Issue 2's acceptance test: the README quick start, pasted as is into a fresh folder that
+  // installed the tarball, runs and prints what its comment says.
+  await check('README quick start, pasted into the consumer, runs', async () => {
+    const md = await readFile(join(ROOT, 'README.md'), 'utf8')
+    const block = /## Quick start\n+```js\n([\s\S]*?)\n```/.exec(md)
+    if (block === null) throw new Error('README.md has no ```js block under "## Quick start"')
+    await writeFile(join(cwd, 'quickstart.mjs'), block[1] + '\n')
+    const r = await sh(process.execPath, ['quickstart.mjs'], { cwd })
+    if (!r.ok) throw new Error(`quickstart.mjs exited ${r.code}:\n${r.output}`)
+    const want = /console\.log\(apiKey\) \/\/ (.+)/.exec(block[1])?.[1]
+    if (want === undefined || r.stdout.trim() !== want) throw new Error(`quickstart printed ${JSON.stringify(r.stdout.trim())}, README says ${JSON.stringify(want)}`)
+  })
   for (const mode of ['node16', 'bundler']) {
     await check(`TypeScript types resolve and check (moduleResolution ${mode})`, async () => {
       const r = await sh(join(BIN, 'tsc'), ['-p', `tsconfig.${mode}.json`], { cwd })
