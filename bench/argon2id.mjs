@@ -168,10 +168,35 @@ for (const ye of [undefined, 256, 4096]) {
 }
 
 // ---- Timing ------------------------------------------------------------------------------------
+// CPU time per call as well (process-wide, so the native addon's libuv thread counts): on a shared
+// machine wall time swings with the load, CPU time much less. The last ROUNDS calls of each case
+// are the timed rounds (the warm-up calls come first).
+const cpuSamples = new Map()
+for (const c of cases) {
+  const run = c.fn
+  const samples = []
+  cpuSamples.set(c.id, samples)
+  c.fn = async () => {
+    const c0 = process.cpuUsage()
+    await run()
+    const d = process.cpuUsage(c0)
+    samples.push((d.user + d.system) / 1000)
+  }
+}
 const baseline = cases.some((c) => c.id === 'native') ? 'native' : 'keyseal'
 log(`\ntiming ${cases.length} cases, ${ROUNDS} interleaved rounds, 1 op per sample, baseline ${baseline} (loadavg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`)
 const result = await interleave(cases, { rounds: ROUNDS, targetMs: 1, warmupMs: 600, baseline, log })
 printTable(result, { title: `Argon2id m=${M} KiB, t=${T}, p=${P}, ${TAG}-byte tag (ms per derivation; ratio = median / ${baseline} median)` })
+const cpu = {}
+for (const c of cases) {
+  const s = cpuSamples.get(c.id).slice(-ROUNDS).sort((a, b) => a - b)
+  cpu[c.id] = { min: s[0], median: s[s.length >> 1], max: s[s.length - 1] }
+}
+log(`\nCPU time per derivation (process-wide; ratio = min / ${baseline} min):`)
+for (const c of cases) {
+  const x = cpu[c.id]
+  log(`  ${c.label.padEnd(48)} min ${fmtMs(x.min).padStart(9)}  median ${fmtMs(x.median).padStart(9)}  ratio ${(x.min / cpu[baseline].min).toFixed(2)}x`)
+}
 const ks = result.cases.find((c) => c.id === 'keyseal')
 for (const c of result.cases) {
   if (c.id !== 'keyseal' && ks) log(`keyseal vs ${c.label}: ${(ks.median / c.median).toFixed(2)}x the time`)
@@ -184,5 +209,7 @@ writeScenario({
   result,
   budgets: ks && baseline === 'native' ? [{ case: 'keyseal', label: ks.label, baseline, max: 3, ratio: ks.ratio, ratioMin: ks.ratioMin, ratioMax: ks.ratioMax, met: ks.ratio <= 3 }] : [],
   checks,
-  notes: [`keyseal first call (cold JIT) ${coldMs.toFixed(1)} ms`, ...responsiveness.map((r) => `yieldEvery ${r.yieldEvery}: longest synchronous slice ${r.maxSliceMs.toFixed(1)} ms, median ${r.medianSliceMs.toFixed(2)} ms, ${r.turns} turns`), ...notes],
+  cpu,
+  notes: [`keyseal first call (cold JIT) ${coldMs.toFixed(1)} ms`,
+    ...cases.map((c) => `CPU ${c.id}: min ${cpu[c.id].min.toFixed(1)} ms, median ${cpu[c.id].median.toFixed(1)} ms, ${(cpu[c.id].min / cpu[baseline].min).toFixed(2)}x ${baseline} (min/min)`), ...responsiveness.map((r) => `yieldEvery ${r.yieldEvery}: longest synchronous slice ${r.maxSliceMs.toFixed(1)} ms, median ${r.medianSliceMs.toFixed(2)} ms, ${r.turns} turns`), ...notes],
 })
