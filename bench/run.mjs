@@ -60,10 +60,11 @@ if (argv.includes('--report')) {
 
 const wanted = argv.filter((a) => !a.startsWith('-'))
 // --wait-quiet[=seconds]: before each scenario, wait (up to the limit, default 600 s) until the
-// machine is at least 85% idle over 2 s, so other work on a shared machine does not land in the
-// samples. The idle share actually seen is recorded with the scenario.
+// machine is at least --idle=<share> idle over 2 s (default 0.85), so other work on a shared machine
+// does not land in the samples. The idle share actually seen is recorded with the scenario.
 const waitArg = argv.find((a) => a.startsWith('--wait-quiet'))
 const WAIT_QUIET_S = waitArg ? Number(waitArg.split('=')[1] ?? 600) : 0
+const IDLE_MIN = Number(argv.find((a) => a.startsWith('--idle='))?.split('=')[1] ?? 0.85)
 for (const w of wanted) {
   if (!(w in SCENARIOS)) {
     console.error(`unknown scenario "${w}"; known: ${Object.keys(SCENARIOS).join(', ')}`)
@@ -112,7 +113,7 @@ async function idleShare(ms = 2000) {
 async function waitQuiet(limitS) {
   const until = performance.now() + limitS * 1000
   let idle = await idleShare()
-  while (idle < 0.85 && performance.now() < until) {
+  while (idle < IDLE_MIN && performance.now() < until) {
     console.log(`bench: machine ${(100 * (1 - idle)).toFixed(0)}% busy; waiting for quiet ...`)
     await new Promise((r) => setTimeout(r, 3000))
     idle = await idleShare()
