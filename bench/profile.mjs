@@ -151,6 +151,22 @@ async function cpuProfile(fn, N) {
   report.profile = { raw, keyseal: kp }
 }
 
+// ---- 3b. CPU profile of a 1 MiB seal+open (the throughput scenario) -----------------------------------
+{
+  log('\n3b. V8 CPU profile: seal+open of 1 MiB with a raw key, keyseal vs raw WebCrypto')
+  const big = new Uint8Array(1024 * 1024).fill(97)
+  const N = 30
+  const raw = await cpuProfile(async () => {
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    await subtle.decrypt({ name: 'AES-GCM', iv }, aesKey, await subtle.encrypt({ name: 'AES-GCM', iv }, aesKey, big))
+  }, N)
+  const kp = await cpuProfile(async () => ks.openKeyBytes(await ks.sealKey(big, rawKs), rawKs), N)
+  log(`  wall per 1 MiB seal+open: raw ${fmtMs(raw.wallUsPerPair / 1000)}, keyseal ${fmtMs(kp.wallUsPerPair / 1000)}`)
+  log('  keyseal top functions by self time (ms per 1 MiB seal+open):')
+  for (const t of kp.top.slice(0, 12)) log(`    ${(t.usPerPair / 1000).toFixed(2).padStart(7)}  ${t.fn}`)
+  report.profile1MiB = { raw, keyseal: kp }
+}
+
 // ---- 4. primitives at the sizes keyseal uses -----------------------------------------------------
 {
   log('\n4. Primitives (synchronous, per call)')
