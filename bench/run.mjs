@@ -34,7 +34,7 @@ const SCENARIOS = {
 
 const argv = process.argv.slice(2)
 if (argv.includes('--help') || argv.includes('-h')) {
-  console.log(`usage: node bench/run.mjs [${Object.keys(SCENARIOS).join('|')} ...]\n       node bench/run.mjs --report   (regenerate latest.md from latest.json only)`)
+  console.log(`usage: node bench/run.mjs [${Object.keys(SCENARIOS).join('|')} ...] [--wait-quiet[=s]] [--idle=0.85] [--readme]\n       node bench/run.mjs --report [--readme]   (regenerate latest.md, and README.md between its bench markers, from latest.json only)`)
   process.exit(0)
 }
 const LATEST_JSON = join(RESULTS_DIR, 'latest.json')
@@ -53,8 +53,28 @@ function writeReport(latest) {
   console.log(`wrote ${LATEST_MD}`)
 }
 
+// --readme: also replace the part of README.md between <!-- bench:start --> and <!-- bench:end -->
+// with the compact tables (README.md is not touched when the markers are absent).
+function writeReadme(latest) {
+  const readme = join(ROOT_DIR, 'README.md')
+  const START = '<!-- bench:start -->'
+  const END = '<!-- bench:end -->'
+  const text = existsSync(readme) ? readFileSync(readme, 'utf8') : ''
+  const a = text.indexOf(START)
+  const b = text.indexOf(END)
+  if (a < 0 || b < a) {
+    console.error(`bench: README.md has no ${START} ... ${END} markers; not touched`)
+    return false
+  }
+  writeFileSync(readme, text.slice(0, a + START.length) + '\n' + renderMarkdown(latest, { compact: true }) + text.slice(b))
+  console.log('updated README.md between the bench markers')
+  return true
+}
+
 if (argv.includes('--report')) {
-  writeReport(readLatest())
+  const latest = readLatest()
+  writeReport(latest)
+  if (argv.includes('--readme') && !writeReadme(latest)) process.exit(1)
   process.exit(0)
 }
 
@@ -179,6 +199,7 @@ latest.generatedBy = 'node bench/run.mjs'
 writeFileSync(LATEST_JSON, JSON.stringify(latest, null, 2) + '\n')
 console.log(`\nwrote ${LATEST_JSON} (${names.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 writeReport(latest)
+if (argv.includes('--readme')) writeReadme(latest)
 if (failures.length) {
   console.error(`bench: failed: ${failures.join(', ')}`)
   process.exit(1)

@@ -70,6 +70,15 @@ async function timeBatch(fn, batch) {
  */
 export async function interleave(cases, opts) {
   const { rounds = 30, targetMs = 10, warmupMs = 100, baseline, seed = 42, log = () => {} } = opts
+  // BENCH_ONLY=id,id,...: time only these cases (and every baseline they need), for a focused,
+  // longer run of a pair: `BENCH_ONLY=keyseal-derived BENCH_ROUNDS=400 node --expose-gc bench/scenarios/cached.mjs`.
+  if (process.env.BENCH_ONLY) {
+    const only = new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim()))
+    for (const c of cases) if (only.has(c.id) && c.baseline) only.add(c.baseline)
+    if (baseline) only.add(baseline)
+    cases = cases.filter((c) => only.has(c.id))
+    log(`  BENCH_ONLY: timing ${cases.map((c) => c.id).join(', ')}`)
+  }
   const ids = new Set()
   for (const c of cases) {
     if (ids.has(c.id)) throw new Error(`duplicate case id ${c.id}`)

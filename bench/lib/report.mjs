@@ -75,7 +75,7 @@ function timingTable(s, { mibps = false } = {}) {
   return rows
 }
 
-function section(name, s) {
+function section(name, s, { compact = false } = {}) {
   const out = []
   if (!s) return out
   if (s.status === 'pending') {
@@ -87,7 +87,7 @@ function section(name, s) {
     return out
   }
   out.push(`### ${s.title ?? name}`, '')
-  if (s.description) out.push(s.description, '')
+  if (s.description && !compact) out.push(s.description, '')
   const noise = [
     Number.isFinite(s.idleBefore) ? `machine ${(100 * s.idleBefore).toFixed(0)}% idle just before` : '',
     s.env?.loadavg ? `load average ${s.env.loadavg[0]} at start, ${s.env.loadavgEnd?.[0] ?? '?'} at end` : '',
@@ -123,11 +123,13 @@ function section(name, s) {
   }
   const bl = budgetLines(s.budgets)
   if (bl.length) out.push('', ...bl)
-  out.push(...extras(s), '')
+  if (!compact) out.push(...extras(s))
+  out.push('')
   return out
 }
 
-export function renderMarkdown(latest) {
+/** compact: tables, run lines and budgets only (for README.md); the full file adds checks and notes. */
+export function renderMarkdown(latest, { compact = false } = {}) {
   const order = ['cached', 'instructions', 'passphrase', 'throughput', 'import', 'size', 'argon2id', 'rotation']
   const names = [...order.filter((n) => latest.scenarios?.[n]), ...Object.keys(latest.scenarios ?? {}).filter((n) => !order.includes(n))]
   const out = [
@@ -138,6 +140,7 @@ export function renderMarkdown(latest) {
     `Last run: ${envLine(latest.env)}. Every speed table comes from one process per scenario in which keyseal, raw WebCrypto and the other libraries ran interleaved, round by round in shuffled order; each row's ratio is its median over the median of the scenario's baseline (raw WebCrypto unless the section names another) from the same rounds, and "per-round ratio min–max" is the spread of the ratios paired round by round. Outputs were cross-checked before timing.`,
     '',
   ]
-  for (const n of names) out.push(...section(n, latest.scenarios[n]))
+  for (const n of names) out.push(...section(n, latest.scenarios[n], { compact }))
+  if (compact) out.push('Cross-checks, notes and every sample: `bench/results/latest.md` and `bench/results/latest.json`.', '')
   return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n'
 }
