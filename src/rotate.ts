@@ -191,13 +191,22 @@ export async function rotateKey(envelope: string, options: RotateOptions): Promi
   const context = contextBytes(o.context)
   const from = resolveKeyInput(o.from)
   const to = resolveKeyInput(o.to)
-  const p = parseString(envelope)
-  checkOpenParams(p.header.params, policy)
-  const reasons = Object.freeze(reasonsFor(p, 'ring' in to ? { keyring: o.to as Keyring } : {}, policy))
-  if (reasons.length === 0 && alreadySealedBy(p, to)) return Object.freeze({ envelope, rotated: false, reasons })
-  const sealer = await sealingKey(to, policy)
-  const next = await rotateParsed(p, context, from, sealer, policy, undefined)
-  return Object.freeze({ envelope: next, rotated: true, reasons })
+  try {
+    const p = parseString(envelope)
+    checkOpenParams(p.header.params, policy)
+    const reasons = Object.freeze(reasonsFor(p, 'ring' in to ? { keyring: o.to as Keyring } : {}, policy))
+    if (reasons.length === 0 && alreadySealedBy(p, to)) return Object.freeze({ envelope, rotated: false, reasons })
+    const sealer = await sealingKey(to, policy)
+    const next = await rotateParsed(p, context, from, sealer, policy, undefined)
+    return Object.freeze({ envelope: next, rotated: true, reasons })
+  } finally {
+    wipePassphrases(from, to)
+  }
+}
+
+/** @internal Wipe the passphrase copies made by resolveKeyInput (keyring bytes are not copies: kept). */
+function wipePassphrases(...keys: Resolved[]): void {
+  for (const k of keys) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
 }
 
 /** One input of {@link rotateMany}: an envelope, or an envelope with its context and your own id. */
@@ -362,9 +371,13 @@ export async function rotateMany(
     }
   }
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker))
+    // allSettled, not all: if one worker throws, the others must finish before the passphrase
+    // copies are wiped below.
+    const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker))
+    for (const r of settled) if (r.status === 'rejected') throw r.reason
   } finally {
     cache.clear()
+    wipePassphrases(from, to)
   }
   if (aborted()) {
     await iterator.return?.()
