@@ -324,23 +324,24 @@ export async function rotateMany(
 
   const runOne = async (i: number, item: RotateItem): Promise<RotateItemResult> => {
     let envelope: unknown
-    let context = defaultContext
+    let itemContext: unknown
     let id: unknown
     let hasId = false
     if (typeof item === 'object' && item !== null) {
       envelope = (item as { envelope?: unknown }).envelope
+      itemContext = (item as { context?: unknown }).context
       if (Object.hasOwn(item, 'id')) {
         hasId = true
         id = (item as { id?: unknown }).id
       }
-      const c = (item as { context?: unknown }).context
-      if (c !== undefined) context = contextBytes(c)
     } else {
       envelope = item
     }
     const base = hasId ? { index: i, id } : { index: i }
     let reasons: readonly RotationReason[] | undefined
     try {
+      // Inside the try: a bad context is this item's failure, never the batch's.
+      const context = itemContext === undefined ? defaultContext : contextBytes(itemContext)
       const p = parseString(envelope)
       checkOpenParams(p.header.params, policy)
       reasons = Object.freeze(reasonsFor(p, toRing !== undefined ? { keyring: toRing } : {}, policy))

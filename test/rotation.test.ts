@@ -300,6 +300,23 @@ describe('rotateMany', () => {
     expect(started).toBeLessThanOrEqual(5 + 2)
   })
 
+  it('an error thrown by the source itself propagates (after in-flight items finish); odd items fail alone', async () => {
+    const rows = await batch(3)
+    async function* broken() {
+      yield rows[0]!
+      yield 42 as unknown as RotateItem
+      yield { envelope: rows[1]!.envelope, context: 7 as unknown as string }
+      throw new Error('cursor lost')
+    }
+    await expect(rotateMany(broken(), { from: 'batch old pw', to: 'batch new pw', policy, concurrency: 1 })).rejects.toThrow('cursor lost')
+    const results = await rotateMany([rows[0]!, 42 as unknown as RotateItem, { envelope: rows[1]!.envelope, context: 7 as unknown as string }], {
+      from: 'batch old pw',
+      to: 'batch new pw',
+      policy,
+    })
+    expect(results.map((r) => [r.status, r.code])).toEqual([['ok', undefined], ['failed', 'MALFORMED_ENVELOPE'], ['failed', 'INVALID_CONTEXT']])
+  })
+
   it('refuses bad options before doing anything', async () => {
     await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 0 }), 'INVALID_OPTIONS')
     await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 1.5 }), 'INVALID_OPTIONS')
