@@ -120,9 +120,11 @@ export async function interleave(cases, opts) {
   for (const c of cases) {
     // A case may name its own baseline (for example an `open` case against the raw open).
     const baseId = c.baseline ?? baseline
-    const base = baseId ? samples.get(baseId) : undefined
-    const baseSummary = base ? summarize(base) : undefined
     const s = samples.get(c.id)
+    // A case sampled only every n-th round is compared with the baseline in those same rounds, so a
+    // busy spell in the other rounds cannot tilt its ratio.
+    const base = baseId ? samples.get(baseId).map((b, r) => (Number.isFinite(s[r]) ? b : NaN)) : undefined
+    const baseSummary = base ? summarize(base) : undefined
     const sum = summarize(s)
     const entry = {
       id: c.id,
