@@ -3,6 +3,7 @@
 // (SECURITY-NOTES: prototype traps).
 import { isBytes } from './bytes.js'
 import { isValidKeyId } from './envelope.js'
+import { redactInspectors } from './inspect.js'
 import { fail } from './errors.js'
 import { passphraseBytes } from './inputs.js'
 import { keyState, type KeysealKey } from './keys.js'
@@ -65,6 +66,7 @@ export class Keyring {
     this.primaryId = primary.id
     this.ids = Object.freeze([...entries.keys()])
     rings.set(this, { entries, primary })
+    redactInspectors(this)
     Object.freeze(this)
   }
 
@@ -89,15 +91,6 @@ export class Keyring {
     return `Keyring(${this.ids.length} keys, primary ${this.primaryId})`
   }
 
-  /** @internal Node's util.inspect. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString()
-  }
-
-  /** @internal Deno's console.log. */
-  [Symbol.for('Deno.customInspect')](): string {
-    return this.toString()
-  }
 }
 
 /**

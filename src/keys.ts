@@ -3,6 +3,7 @@
 // secret and redact themselves when printed or serialized.
 import { fromBase64url, isBytes, toBase64url, wipe } from './bytes.js'
 import { aesGcmKeyAndCommitment, masterFromPassphrase, masterFromRaw } from './derive.js'
+import { redactInspectors } from './inspect.js'
 import { fail } from './errors.js'
 import { parseString, SALT_MIN, type KdfParams } from './envelope.js'
 import { checkOptions, optionalKeyId, passphraseBytes, RAW_KEY_PREFIX } from './inputs.js'
@@ -80,6 +81,7 @@ export class KeysealKey {
     this.keyId = keyId
     this.canSeal = canSeal
     states.set(this, state as RawState | DerivedState)
+    redactInspectors(this)
     Object.freeze(this)
   }
 
@@ -95,15 +97,6 @@ export class KeysealKey {
     return `KeysealKey(${this.kind}${this.keyId === undefined ? '' : `, ${this.keyId}`})`
   }
 
-  /** @internal Node's util.inspect / console.log. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString()
-  }
-
-  /** @internal Deno's console.log. */
-  [Symbol.for('Deno.customInspect')](): string {
-    return this.toString()
-  }
 }
 
 /** Options for {@link deriveKey}. */
