@@ -445,13 +445,30 @@ describe('key objects never expose key material', () => {
     ]
   }
 
+  // Own properties: exactly kind, keyId and canSeal, plus the two inspector hooks (symbol keys,
+  // non-enumerable) whose values are functions printing the redacted String(key).
+  const INSPECTORS = [Symbol.for('nodejs.util.inspect.custom'), Symbol.for('Deno.customInspect')]
+  function expectOnlyPublicOwnProps(key: object) {
+    const own = Reflect.ownKeys(key)
+    expect(own.filter((k) => typeof k === 'string').sort()).toEqual(['canSeal', 'keyId', 'kind'])
+    const symbols = own.filter((k) => typeof k === 'symbol')
+    expect(symbols.length).toBe(2)
+    for (const sym of INSPECTORS) {
+      expect(symbols).toContain(sym)
+      const d = Object.getOwnPropertyDescriptor(key, sym)!
+      expect(d.enumerable).toBe(false)
+      expect(typeof d.value).toBe('function')
+      expect(d.value()).toBe(String(key))
+    }
+  }
+
   it('raw key: JSON, String, util.inspect and own keys show only kind, id and canSeal', async () => {
     const key = await importKey(RAW, { keyId: 'prod' })
     expect(JSON.stringify(key)).toBe('{"type":"KeysealKey","kind":"raw","keyId":"prod","canSeal":true}')
     expect(String(key)).toBe('KeysealKey(raw, prod)')
     expect(utilInspect(key)).toBe('KeysealKey(raw, prod)')
     expect(Object.keys(key).sort()).toEqual(['canSeal', 'keyId', 'kind'])
-    expect(Reflect.ownKeys(key).sort()).toEqual(['canSeal', 'keyId', 'kind'])
+    expectOnlyPublicOwnProps(key)
     expect(Object.isFrozen(key)).toBe(true)
     for (const out of printed(key)) {
       expect(out).not.toContain(hexRaw.slice(0, 16))
@@ -468,7 +485,7 @@ describe('key objects never expose key material', () => {
     const key = await deriveKey(PW, P)
     expect(JSON.stringify(key)).toBe('{"type":"KeysealKey","kind":"pbkdf2-sha256","canSeal":true}')
     expect(String(key)).toBe('KeysealKey(pbkdf2-sha256)')
-    expect(Reflect.ownKeys(key).sort()).toEqual(['canSeal', 'keyId', 'kind'])
+    expectOnlyPublicOwnProps(key)
     for (const out of printed(key)) {
       expect(out).not.toContain('horse')
       expect(out).not.toMatch(/CryptoKey|Uint8Array|ArrayBuffer|salt|commitment/)
