@@ -1,14 +1,19 @@
 // The only AES-GCM calls (STYLE.md). One fixed suite: AES-256-GCM, 96-bit nonce, 128-bit tag.
 // Nonce and tag lengths are constants, never taken from input: Node's WebCrypto accepts a 4-byte tag
 // when asked for `tagLength: 32` (SECURITY-NOTES), so nothing here lets anyone ask.
-import { fail } from './errors.js'
+import { fail, KeysealError } from './errors.js'
 import { guard, subtle } from './webcrypto.js'
 
 /** @internal AES-256 key length in bytes. */
 export const KEY_LENGTH = 32
 /** @internal GCM nonce length in bytes (NIST SP 800-38D §5.2.1.1: 96-bit IVs are the recommended length). */
 export const NONCE_LENGTH = 12
-/** @internal GCM tag length in bytes: always the full 128 bits (SP 800-38D §5.2.1.2). */
+/**
+ * @internal GCM tag length in bytes: always the full 128 bits (SP 800-38D §5.2.1.2). The calls
+ * below leave `tagLength` out: WebCrypto's AES-GCM defaults it to 128 (WebCrypto §AES-GCM, "If the
+ * tagLength member is not present, let tagLength be 128"), and naming it costs a dictionary
+ * conversion per call on the cached-key path. Nothing here ever lets input choose it.
+ */
 export const TAG_LENGTH = 16
 
 /** @internal Import 32 bytes as a non-extractable AES-256-GCM key. */
@@ -17,19 +22,19 @@ export async function importAesGcmKey(raw: Uint8Array<ArrayBuffer>): Promise<Cry
   return guard(() => subtle().importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']))
 }
 
+const bytes = (b: ArrayBuffer): Uint8Array<ArrayBuffer> => new Uint8Array(b)
+
 /** @internal AES-GCM encrypt: returns ciphertext || 128-bit tag. */
-export async function aesGcmSeal(
+export function aesGcmSeal(
   key: CryptoKey,
   nonce: Uint8Array<ArrayBuffer>,
   plaintext: Uint8Array<ArrayBuffer>,
   aad: Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if (nonce.length !== NONCE_LENGTH) fail('CRYPTO_FAILURE')
-  const s = subtle()
-  const out = await guard(() =>
-    s.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: TAG_LENGTH * 8 }, key, plaintext),
-  )
-  return new Uint8Array(out)
+  return guard(() => {
+    if (nonce.length !== NONCE_LENGTH) fail('CRYPTO_FAILURE')
+    return subtle().encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad }, key, plaintext)
+  }).then(bytes)
 }
 
 /**
@@ -37,18 +42,16 @@ export async function aesGcmSeal(
  * AUTH_FAILED; no plaintext is ever released before the tag has been verified (WebCrypto's decrypt
  * verifies before returning anything).
  */
-export async function aesGcmOpen(
+export function aesGcmOpen(
   key: CryptoKey,
   nonce: Uint8Array<ArrayBuffer>,
   sealed: Uint8Array<ArrayBuffer>,
   aad: Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array<ArrayBuffer>> {
   // A body shorter than the tag cannot be an AES-GCM output: malformed, not an authentication failure.
-  if (nonce.length !== NONCE_LENGTH || sealed.length < TAG_LENGTH) fail('MALFORMED_ENVELOPE')
-  const s = subtle()
-  const out = await guard(
-    () => s.decrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: TAG_LENGTH * 8 }, key, sealed),
+  if (nonce.length !== NONCE_LENGTH || sealed.length < TAG_LENGTH) return Promise.reject(new KeysealError('MALFORMED_ENVELOPE'))
+  return guard(
+    () => subtle().decrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad }, key, sealed),
     'AUTH_FAILED',
-  )
-  return new Uint8Array(out)
+  ).then(bytes)
 }

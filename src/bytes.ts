@@ -39,8 +39,12 @@ export function fromUtf8(b: Uint8Array, code: KeysealErrorCode): string {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-const LOOKUP = new Int16Array(128).fill(-1)
+// Decoding table for the 128 ASCII codes: the 6-bit value, or 0x80 for "not in the alphabet".
+const LOOKUP = new Uint8Array(128).fill(0x80)
 for (let i = 0; i < 64; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i
+// Encoding table for 12-bit groups: two characters at a time.
+const PAIRS: string[] = []
+for (let i = 0; i < 4096; i++) PAIRS.push(ALPHABET[i >> 6]! + ALPHABET[i & 63]!)
 
 /** @internal Unpadded base64url (RFC 4648 §5, no `=`). */
 export function toBase64url(b: Uint8Array): string {
@@ -49,15 +53,10 @@ export function toBase64url(b: Uint8Array): string {
   const n = b.length
   for (; i + 2 < n; i += 3) {
     const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
-    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]! + ALPHABET[(v >>> 6) & 63]! + ALPHABET[v & 63]!
+    out += PAIRS[v >>> 12]! + PAIRS[v & 4095]!
   }
-  if (n - i === 1) {
-    const v = b[i]! << 16
-    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]!
-  } else if (n - i === 2) {
-    const v = (b[i]! << 16) | (b[i + 1]! << 8)
-    out += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]! + ALPHABET[(v >>> 6) & 63]!
-  }
+  if (n - i === 1) out += PAIRS[b[i]! << 4]!
+  else if (n - i === 2) out += PAIRS[(b[i]! << 4) | (b[i + 1]! >>> 4)]! + ALPHABET[(b[i + 1]! & 15) << 2]!
   return out
 }
 
@@ -77,33 +76,38 @@ export function fromBase64url(s: string, code: KeysealErrorCode): Uint8Array<Arr
   const rem = n % 4
   if (rem === 1) fail(code)
   const out = new Uint8Array(((n - rem) / 4) * 3 + (rem === 0 ? 0 : rem - 1))
+  // Branch-free over the input: `bad` collects the invalid-character flag (0x80) of every lookup
+  // and `wide` every code unit above 0x7F; both are checked once at the end.
+  let bad = 0
+  let wide = 0
   let o = 0
   let i = 0
-  const val = (k: number): number => {
-    const c = s.charCodeAt(k)
-    const v = c < 128 ? LOOKUP[c]! : -1
-    if (v < 0) fail(code)
-    return v
-  }
   for (; i + 4 <= n; i += 4) {
-    const v = (val(i) << 18) | (val(i + 1) << 12) | (val(i + 2) << 6) | val(i + 3)
-    out[o++] = v >>> 16
-    out[o++] = (v >>> 8) & 255
-    out[o++] = v & 255
-  }
-  if (rem === 2) {
-    const a = val(i)
-    const b = val(i + 1)
-    if ((b & 15) !== 0) fail(code) // 4 unused bits must be zero (canonical)
-    out[o++] = (a << 2) | (b >>> 4)
-  } else if (rem === 3) {
-    const a = val(i)
-    const b = val(i + 1)
-    const c = val(i + 2)
-    if ((c & 3) !== 0) fail(code) // 2 unused bits must be zero (canonical)
+    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1), c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3)
+    wide |= c0 | c1 | c2 | c3
+    const a = LOOKUP[c0 & 127]!, b = LOOKUP[c1 & 127]!, c = LOOKUP[c2 & 127]!, d = LOOKUP[c3 & 127]!
+    bad |= a | b | c | d
     out[o++] = (a << 2) | (b >>> 4)
     out[o++] = ((b & 15) << 4) | (c >>> 2)
+    out[o++] = ((c & 3) << 6) | d
   }
+  if (rem >= 2) {
+    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1)
+    wide |= c0 | c1
+    const a = LOOKUP[c0 & 127]!, b = LOOKUP[c1 & 127]!
+    bad |= a | b
+    out[o++] = (a << 2) | (b >>> 4)
+    if (rem === 2) {
+      bad |= b & 15 ? 0x80 : 0 // the 4 unused bits must be zero (canonical)
+    } else {
+      const c2 = s.charCodeAt(i + 2)
+      wide |= c2
+      const c = LOOKUP[c2 & 127]!
+      bad |= c | (c & 3 ? 0x80 : 0) // the 2 unused bits must be zero (canonical)
+      out[o++] = ((b & 15) << 4) | (c >>> 2)
+    }
+  }
+  if ((bad & 0x80) !== 0 || wide > 127) fail(code)
   return out
 }
 

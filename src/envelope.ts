@@ -1,7 +1,7 @@
 // The versioned envelope format (docs/format.md): types, encode/decode, canonical checks, size caps.
 // This module never touches crypto (STYLE.md habit 2). Every parse path ends in `parseBinary`, so
 // the rules live in one place; every accepted input re-encodes to exactly itself.
-import { base64urlLength, concat, fromBase64url, toBase64url } from './bytes.js'
+import { base64urlLength, fromBase64url, toBase64url } from './bytes.js'
 import { fail } from './errors.js'
 
 /** @internal Format version byte (docs/format.md §3). */
@@ -128,13 +128,13 @@ export function encodeHeader(h: Header): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * @internal Parse the binary form: header || ciphertext || tag. The single validator for untrusted
- * envelopes. Checks, in order, with the code for each: size caps (MALFORMED_ENVELOPE), version
- * (UNSUPPORTED_VERSION), KDF id (UNSUPPORTED_KDF), then every field's length and range
- * (MALFORMED_ENVELOPE). Policy bounds are not checked here (see policy.ts).
+ * @internal Parse one header from the front of `b` (docs/format.md §3–§4). Checks, in order, with
+ * the code for each: version (UNSUPPORTED_VERSION), KDF id (UNSUPPORTED_KDF), then every field's
+ * length and range (MALFORMED_ENVELOPE). Policy bounds are not checked here (see policy.ts).
+ * Fields are views into `b`: callers pass a buffer they own (a fresh decode or a copy).
  */
-export function parseBinary(b: Uint8Array): Parsed {
-  if (b.length < 2 || b.length > BINARY_MAX) fail('MALFORMED_ENVELOPE')
+function parseHeader(b: Uint8Array<ArrayBuffer>): { header: Header; length: number } {
+  if (b.length < 2) fail('MALFORMED_ENVELOPE')
   if (b[0] !== VERSION) fail('UNSUPPORTED_VERSION')
   const id = b[1]
   let o = 2
@@ -167,7 +167,7 @@ export function parseBinary(b: Uint8Array): Parsed {
   const saltLen = b[o++]!
   if (saltLen < SALT_MIN || saltLen > SALT_MAX) fail('MALFORMED_ENVELOPE')
   need(saltLen)
-  const salt = b.slice(o, o + saltLen)
+  const salt = b.subarray(o, o + saltLen)
   o += saltLen
   need(1)
   const kidLen = b[o++]!
@@ -185,17 +185,28 @@ export function parseBinary(b: Uint8Array): Parsed {
   }
   o += kidLen
   need(NONCE_LEN + COMMITMENT_LEN)
-  const nonce = b.slice(o, o + NONCE_LEN)
+  const nonce = b.subarray(o, o + NONCE_LEN)
   o += NONCE_LEN
-  const commitment = b.slice(o, o + COMMITMENT_LEN)
+  const commitment = b.subarray(o, o + COMMITMENT_LEN)
   o += COMMITMENT_LEN
-  const headerBytes = b.slice(0, o)
-  const bodyLen = b.length - o
-  // The body is ciphertext || 128-bit tag; the secret is 1 byte to 1 MiB (a shorter body would be a
-  // truncated tag or an empty secret, both refused).
-  if (bodyLen < TAG_LEN + 1 || bodyLen > BODY_MAX) fail('MALFORMED_ENVELOPE')
-  const body = b.slice(o)
-  return { header: { params, salt, keyId, nonce, commitment }, headerBytes, body }
+  return { header: { params, salt, keyId, nonce, commitment }, length: o }
+}
+
+/** @internal The body is ciphertext || 128-bit tag; the secret is 1 byte to 1 MiB (a shorter body would be a truncated tag or an empty secret, both refused). */
+function checkBody(length: number): void {
+  if (length < TAG_LEN + 1 || length > BODY_MAX) fail('MALFORMED_ENVELOPE')
+}
+
+/**
+ * @internal Parse the binary form: header || ciphertext || tag. The input is copied first, so the
+ * result never aliases the caller's memory.
+ */
+export function parseBinary(input: Uint8Array): Parsed {
+  if (input.length > BINARY_MAX) fail('MALFORMED_ENVELOPE')
+  const b = new Uint8Array(input)
+  const { header, length } = parseHeader(b)
+  checkBody(b.length - length)
+  return { header, headerBytes: b.subarray(0, length), body: b.subarray(length) }
 }
 
 /** @internal Parse the string form `ks1.<base64url header>.<base64url body>`. */
@@ -211,14 +222,15 @@ export function parseString(s: unknown): Parsed {
   const dot = s.indexOf('.', PREFIX.length)
   if (dot < 0 || s.indexOf('.', dot + 1) >= 0) fail('MALFORMED_ENVELOPE')
   const head = fromBase64url(s.slice(PREFIX.length, dot), 'MALFORMED_ENVELOPE')
-  const body = fromBase64url(s.slice(dot + 1), 'MALFORMED_ENVELOPE')
   // The prefix names the version: a `ks1.` string whose header claims another version is not a
   // v1 envelope at all.
   if (head[0] !== VERSION) fail('MALFORMED_ENVELOPE')
-  const parsed = parseBinary(concat(head, body))
-  // The first field must be exactly the header: no bytes of the body may sit in it, or vice versa.
-  if (parsed.headerBytes.length !== head.length) fail('MALFORMED_ENVELOPE')
-  return parsed
+  const { header, length } = parseHeader(head)
+  // The first field must be exactly one header: no trailing bytes, no body bytes inside it.
+  if (length !== head.length) fail('MALFORMED_ENVELOPE')
+  const body = fromBase64url(s.slice(dot + 1), 'MALFORMED_ENVELOPE')
+  checkBody(body.length)
+  return { header, headerBytes: head, body }
 }
 
 /** @internal Encode the string form. */

@@ -149,7 +149,7 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
     if (h.params.kdf === 'raw') fail('KEY_MISMATCH')
     checkOpenParams(h.params, policy)
     params = h.params
-    salt = h.salt
+    salt = h.salt.slice() // an own copy: the key outlives the parsed envelope
     keyId ??= h.keyId
     canSeal = false
   } else {

@@ -93,7 +93,7 @@ export async function sealWithKey(
   const nonce = randomBytes(NONCE_LENGTH)
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
   // AAD = the whole encoded header || context (docs/format.md §6).
-  const body = await aesGcmSeal(aes, nonce, plaintext, concat(header, context))
+  const body = await aesGcmSeal(aes, nonce, plaintext, aad(header, context))
   return toEnvelopeString(header, body)
 }
 
@@ -138,7 +138,7 @@ export async function openWithKey(
   }
   // Key commitment first (docs/format.md §6): an envelope opens under at most one key.
   if (!equalConstantTime(commitment, h.commitment)) fail('AUTH_FAILED')
-  return aesGcmOpen(aes, h.nonce, p.body, concat(p.headerBytes, context))
+  return aesGcmOpen(aes, h.nonce, p.body, aad(p.headerBytes, context))
 }
 
 /**
@@ -274,6 +274,11 @@ export async function openKey(envelope: string, key: KeyInput, options?: OpenOpt
   } finally {
     wipe(bytes)
   }
+}
+
+/** AAD = the whole encoded header || context (docs/format.md §6); no copy when there is no context. */
+function aad(header: Uint8Array<ArrayBuffer>, context: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  return context.length === 0 ? header : concat(header, context)
 }
 
 /** @internal Same KDF and parameters (salt compared separately). */
