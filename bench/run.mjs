@@ -29,7 +29,7 @@ const SCENARIOS = {
   argon2id: { script: 'argon2id.mjs', hook: 'Argon2id issue: bench/argon2id.mjs', needsDeps: true },
   rotation: { script: 'rotation.mjs', hook: 'bulk rotation issue: bench/rotation.mjs', needsDeps: true },
   // Not in the default set (needs valgrind, takes minutes): `node bench/run.mjs instructions`.
-  instructions: { script: 'instructions.mjs', needsDeps: false, optional: true },
+  instructions: { script: 'instructions.mjs', needsDeps: false, optional: true, args: () => ['--breakdown'] },
 }
 
 const argv = process.argv.slice(2)

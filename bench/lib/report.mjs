@@ -101,6 +101,10 @@ function section(name, s, { compact = false } = {}) {
   } else if (s.scenario === 'instructions') {
     out.push('| case | instructions per seal+open | ratio vs raw WebCrypto |', '|---|---:|---:|')
     for (const r of s.result.rows) out.push(`| ${esc(r.mode)} | ${Math.round(r.instructionsPerOp).toLocaleString('en-US')} | ${x(r.ratio)} |`)
+    for (const [mode, b] of Object.entries(s.result.breakdown ?? {})) {
+      out.push('', `Where ${esc(mode)}'s extra instructions go (${esc(mode)} minus raw, per seal+open, from callgrind_annotate):`, '', '| kind | instructions |', '|---|---:|')
+      for (const [k, v] of Object.entries(b.byKind)) out.push(`| ${esc(k)} | ${Math.round(v).toLocaleString('en-US')} |`)
+    }
   } else if (s.scenario === 'size') {
     out.push('| bundle | minified | gzip -9 | brotli 11 | budget (gzip) |', '|---|---:|---:|---:|---|')
     for (const e of s.result.keyseal) {
