@@ -9,7 +9,8 @@
 // Measures the built dist/index.js; never edits or stubs src/.
 import { Session } from 'node:inspector/promises'
 import { performance } from 'node:perf_hooks'
-import { SECRET_64, PASSPHRASE, TEST_POLICY_OVERRIDES, loadKeyseal, writeScenario, log } from './lib/common.mjs'
+import { join } from 'node:path'
+import { SECRET_64, PASSPHRASE, TEST_POLICY_OVERRIDES, ROOT_DIR, loadKeyseal, writeScenario, log } from './lib/common.mjs'
 import { interleave, printTable, fmtMs } from './lib/harness.mjs'
 
 const ks = await loadKeyseal()
@@ -93,6 +94,44 @@ const report = { calls: {}, split: null, profile: null, primitives: [] }
   const r = await interleave(cases, { rounds: Number(process.env.BENCH_ROUNDS) || 40, targetMs: 10, baseline: 'raw-enc' })
   printTable(r)
   report.split = r
+}
+
+// ---- 2b. what async layering and synchronous JS cost around the same two WebCrypto calls ----------
+{
+  log('\n2b. Synthetic: raw encrypt+decrypt behind 4 nested async layers with a try/await guard, and raw plus 14 µs of synchronous JS (keyseal\'s measured self time)')
+  async function guard(op) {
+    try {
+      return await op()
+    } catch {
+      throw new Error('failed')
+    }
+  }
+  const l1 = async (f) => await guard(f)
+  const l2 = async (f) => await l1(f)
+  const l3 = async (f) => await l2(f)
+  const spin = (us) => {
+    const t = performance.now() + us / 1000
+    while (performance.now() < t);
+  }
+  const rawPair = async () => {
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    await subtle.decrypt({ name: 'AES-GCM', iv }, aesKey, await subtle.encrypt({ name: 'AES-GCM', iv }, aesKey, pt))
+  }
+  const r = await interleave([
+    { id: 'raw', label: 'raw encrypt+decrypt', group: 'baseline', fn: rawPair },
+    { id: 'layers', label: 'the same behind 4 async layers + try/await guard', group: 'reference', fn: async () => {
+      const iv = crypto.getRandomValues(new Uint8Array(12))
+      const ct = await l3(() => subtle.encrypt({ name: 'AES-GCM', iv }, aesKey, pt))
+      await l3(() => subtle.decrypt({ name: 'AES-GCM', iv }, aesKey, ct))
+    } },
+    { id: 'js14', label: 'the same + 2 x 7 µs synchronous JS', group: 'reference', fn: async () => {
+      spin(7)
+      await rawPair()
+      spin(7)
+    } },
+  ], { rounds: Number(process.env.BENCH_ROUNDS) || 200, targetMs: 5, baseline: 'raw' })
+  printTable(r)
+  report.synthetic = r
 }
 
 // ---- 3. CPU profile ---------------------------------------------------------------------------------
@@ -195,6 +234,69 @@ async function cpuProfile(fn, N) {
     log(`  ${us.toFixed(3).padStart(8)} µs  ${label}`)
   }
   log(`  (envelope for a 64-byte secret: ${env.length} characters)`)
+}
+
+// ---- 5. keyseal's base64url helpers (src/bytes.ts, bundled with esbuild) vs alternatives ------------
+{
+  log('\n5. base64url: keyseal src/bytes.ts vs alternatives (synchronous, per call)')
+  const esbuild = await import('esbuild')
+  const r = await esbuild.build({ entryPoints: [join(ROOT_DIR, 'src/bytes.ts')], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', write: false, logLevel: 'silent' })
+  const mod = await import('data:text/javascript;base64,' + Buffer.from(r.outputFiles[0].text).toString('base64'))
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const codes = Uint8Array.from(A, (c) => c.charCodeAt(0))
+  const ascii = new TextDecoder()
+  // Alternative: write ASCII codes into one buffer, then one native decode (no string concatenation).
+  const encodeViaBytes = (b) => {
+    const n = b.length
+    const out = new Uint8Array(Math.ceil((n * 4) / 3))
+    let o = 0
+    let i = 0
+    for (; i + 2 < n; i += 3) {
+      const v = (b[i] << 16) | (b[i + 1] << 8) | b[i + 2]
+      out[o++] = codes[v >>> 18]
+      out[o++] = codes[(v >>> 12) & 63]
+      out[o++] = codes[(v >>> 6) & 63]
+      out[o++] = codes[v & 63]
+    }
+    if (n - i === 1) {
+      out[o++] = codes[b[i] >>> 2]
+      out[o++] = codes[(b[i] & 3) << 4]
+    } else if (n - i === 2) {
+      out[o++] = codes[b[i] >>> 2]
+      out[o++] = codes[((b[i] & 3) << 4) | (b[i + 1] >>> 4)]
+      out[o++] = codes[(b[i + 1] & 15) << 2]
+    }
+    return ascii.decode(out.subarray(0, o))
+  }
+  const time = (f, n) => {
+    for (let i = 0; i < Math.min(n, 2000); i++) f()
+    let best = Infinity
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now()
+      for (let i = 0; i < n; i++) f()
+      best = Math.min(best, (performance.now() - t0) / n)
+    }
+    return best
+  }
+  const rows = []
+  for (const [label, size, n] of [['148 bytes (a 64-byte secret\'s body)', 148, 100000], ['1 MiB', 1024 * 1024, 8]]) {
+    const b = crypto.getRandomValues(new Uint8Array(Math.min(size, 65536)))
+    const big = size > 65536 ? new Uint8Array(size).map((_, i) => b[i % b.length]) : b
+    const enc1 = mod.toBase64url(big)
+    if (enc1 !== Buffer.from(big).toString('base64url') || encodeViaBytes(big) !== enc1) throw new Error('base64url implementations disagree')
+    const flat = Buffer.from(big).toString('base64url') // a flat string, as read from a database
+    const t = {
+      'keyseal toBase64url': time(() => mod.toBase64url(big), n),
+      'alternative: ASCII bytes + one TextDecoder.decode': time(() => encodeViaBytes(big), n),
+      'node Buffer.toString(base64url) (reference, not portable)': time(() => Buffer.from(big.buffer, big.byteOffset, big.length).toString('base64url'), n),
+      'keyseal fromBase64url (flat input)': time(() => mod.fromBase64url(flat, 'MALFORMED_ENVELOPE'), n),
+      'node Buffer.from(s, base64url) (reference, lax, not portable)': time(() => Buffer.from(flat, 'base64url'), n),
+    }
+    log(`  ${label}:`)
+    for (const [k, v] of Object.entries(t)) log(`    ${fmtMs(v).padStart(10)}  ${k}`)
+    rows.push({ size, perCallMs: t })
+  }
+  report.base64url = rows
 }
 
 writeScenario({ scenario: 'profile', title: 'Where the cached-key time goes', result: report, budgets: [], checks: [], notes: [] })
