@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib'
 import os from 'node:os'
+import { execFileSync } from 'node:child_process'
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
 const ROOT_DIR = join(BENCH_DIR, '..')
@@ -176,6 +177,17 @@ function pkgVersion(name) {
   }
 }
 
+function gitHead() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    // The checkout is shared: say so when src/ differs from the commit (the build may include it).
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'package.json', 'tsup.config.ts'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return dirty ? `${head}+uncommitted src` : head
+  } catch {
+    return undefined
+  }
+}
+
 function kb(n) {
   return `${(n / 1024).toFixed(2)} KB`
 }
@@ -252,7 +264,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (JSON_OUT && !CHECK) {
     const cpus = os.cpus()
     const out = {
-      env: { date: new Date().toISOString(), node: process.version, esbuild: esbuild.version, cpu: cpus[0]?.model?.trim(), cores: cpus.length, keyseal: ROOT_PKG.version },
+      env: { date: new Date().toISOString(), node: process.version, esbuild: esbuild.version, cpu: cpus[0]?.model?.trim(), cores: cpus.length, keyseal: ROOT_PKG.version, gitHead: gitHead() },
       scenario: 'size',
       title: 'Bundle size (esbuild, minified, browser, ESM)',
       description: 'esbuild browser bundles (minify, format esm) of an entry that re-exports what a consumer imports; gzip is zlib level 9, brotli is quality 11. Budgets apply to keyseal, in gzip bytes (1 KB = 1024 bytes).',

@@ -59,7 +59,10 @@ export function libVersion(name) {
 
 function gitHead() {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    // The checkout is shared: say so when src/ differs from the commit (the build may include it).
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'package.json', 'tsup.config.ts'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return dirty ? `${head}+uncommitted src` : head
   } catch {
     return undefined
   }
