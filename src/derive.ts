@@ -13,6 +13,8 @@ import type { KdfParams } from './envelope.js'
 import { fail } from './errors.js'
 import { hkdfSha256, importHkdfKey } from './kdf/hkdf.js'
 import { pbkdf2Sha256 } from './kdf/pbkdf2.js'
+import type { KeysealPolicy } from './policy.js'
+import { guard, subtle } from './webcrypto.js'
 
 /** @internal HKDF info for v1: ASCII, fixed, domain-separates keyseal from any other HKDF use of M. */
 export const HKDF_INFO = utf8('keyseal v1 aes-256-gcm key and commitment', 'CRYPTO_FAILURE')
@@ -22,14 +24,36 @@ export function masterFromRaw(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> 
   return importHkdfKey(raw)
 }
 
-/** @internal Run the passphrase KDF and import its 32-byte output as the HKDF input key; wipes M. */
+/**
+ * @internal Run the passphrase KDF (PBKDF2, or Argon2id through the policy's implementation) and
+ * import its 32-byte output as the HKDF input key; wipes M. Parameters are already checked
+ * against the policy by the caller.
+ */
 export async function masterFromPassphrase(
   pw: Uint8Array<ArrayBuffer>,
   params: KdfParams,
   salt: Uint8Array<ArrayBuffer>,
+  policy: KeysealPolicy,
 ): Promise<CryptoKey> {
-  if (params.kdf !== 'pbkdf2-sha256') return fail('UNSUPPORTED_KDF')
-  const m = await pbkdf2Sha256(pw, salt, params.iterations, 32)
+  let m: Uint8Array<ArrayBuffer>
+  if (params.kdf === 'pbkdf2-sha256') {
+    m = await pbkdf2Sha256(pw, salt, params.iterations, 32)
+  } else if (params.kdf === 'argon2id' && policy.argon2id !== undefined) {
+    const impl = policy.argon2id.implementation
+    const { memoryKiB, passes, lanes } = params
+    const s = subtle()
+    const out = await guard(() => impl.derive(pw, salt, { memoryKiB, passes, lanes }, s))
+    if (!(out instanceof Uint8Array) || out.length !== 32) return fail('CRYPTO_FAILURE')
+    m = new Uint8Array(out)
+    wipe(out)
+    // An all-zero output is what some Argon2 bindings return when allocation fails (SECURITY-NOTES:
+    // memory-hard KDF DoS). It is never a key.
+    let any = 0
+    for (let i = 0; i < 32; i++) any |= m[i]!
+    if (any === 0) return fail('CRYPTO_FAILURE')
+  } else {
+    return fail('UNSUPPORTED_KDF')
+  }
   try {
     return await importHkdfKey(m)
   } finally {

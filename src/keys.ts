@@ -7,11 +7,11 @@ import { redactInspectors } from './inspect.js'
 import { fail } from './errors.js'
 import { parseString, SALT_MIN, type KdfParams } from './envelope.js'
 import { checkOptions, optionalKeyId, passphraseBytes, RAW_KEY_PREFIX } from './inputs.js'
-import { checkOpenParams, checkSealParams, resolvePolicy, type KeysealPolicy } from './policy.js'
+import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
 import { platform, randomBytes } from './webcrypto.js'
 
 /** The kind of a {@link KeysealKey}. */
-export type KeysealKeyKind = 'raw' | 'pbkdf2-sha256'
+export type KeysealKeyKind = 'raw' | 'pbkdf2-sha256' | 'argon2id'
 
 /**
  * How many envelopes one derived key may seal: 2^32. NIST SP 800-38D §8.3 allows at most 2^32
@@ -65,7 +65,7 @@ export function keyState(k: unknown): RawState | DerivedState | undefined {
  * ```
  */
 export class KeysealKey {
-  /** `raw` for a 256-bit key, `pbkdf2-sha256` for a passphrase-derived key. */
+  /** `raw` for a 256-bit key; `pbkdf2-sha256` or `argon2id` for a passphrase-derived key. */
   readonly kind: KeysealKeyKind
   /** The key id written into envelopes this key seals, if any. */
   readonly keyId: string | undefined
@@ -153,20 +153,20 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
     keyId ??= h.keyId
     canSeal = false
   } else {
-    params = { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
+    params = sealParams(policy)
     checkSealParams(params, policy)
     salt = randomBytes(SALT_MIN)
     canSeal = true
   }
   let master: CryptoKey
   try {
-    master = await masterFromPassphrase(pw, params, salt)
+    master = await masterFromPassphrase(pw, params, salt, policy)
   } finally {
     wipe(pw)
   }
   const { aes, commitment } = await aesGcmKeyAndCommitment(master, salt)
   const state: DerivedState = { type: 'derived', params, salt, aes, commitment, seals: 0 }
-  return new KeysealKey(TOKEN, 'pbkdf2-sha256', keyId, canSeal, state)
+  return new KeysealKey(TOKEN, params.kdf as 'pbkdf2-sha256' | 'argon2id', keyId, canSeal, state)
 }
 
 /**

@@ -1,6 +1,7 @@
 // One policy object, used by sealing (minimums) and opening (bounds). Bounds are checked as
-// integers before any KDF work, so an envelope asking for 2^31 iterations is refused in
-// microseconds (jose CVE-2022-36083 was exactly this bug for PBES2).
+// integers before any KDF work or allocation, so an envelope asking for 2^31 PBKDF2 iterations or
+// 4 GiB of Argon2id memory is refused in microseconds (jose CVE-2022-36083 was exactly this bug for
+// PBES2; SECURITY-NOTES: memory-hard KDF DoS).
 import { fail } from './errors.js'
 import type { KdfParams } from './envelope.js'
 
@@ -17,18 +18,64 @@ export interface Pbkdf2Policy {
 }
 
 /**
- * Which KDF parameters keyseal seals with, and which it agrees to open.
+ * An Argon2id implementation, as exported by `@org/keyseal/argon2id`. Kept out of the main entry
+ * so that apps that only use PBKDF2 or raw keys never bundle it.
+ */
+export interface Argon2idImplementation {
+  readonly name: 'argon2id'
+  /**
+   * Argon2id v0x13 (RFC 9106), 32-byte tag, no secret, no associated data. `subtle` is keyseal's
+   * SubtleCrypto (typed `unknown` so no DOM type reaches the declarations).
+   */
+  derive(password: Uint8Array, salt: Uint8Array, params: { memoryKiB: number; passes: number; lanes: number }, subtle: unknown): Promise<Uint8Array>
+}
+
+/** Argon2id settings. Memory in KiB; passes and lanes are counts. */
+export interface Argon2idPolicy {
+  /** The implementation: `argon2id` from `@org/keyseal/argon2id`. */
+  readonly implementation: Argon2idImplementation
+  /** Sealing: memory in KiB. Default 19,456 (19 MiB, OWASP). */
+  readonly memoryKiB: number
+  /** Sealing: passes. Default 2 (OWASP). */
+  readonly passes: number
+  /** Sealing: lanes. Default 1 (OWASP). */
+  readonly lanes: number
+  /** Sealing refuses less memory; rotation flags envelopes below it. Default 19,456. */
+  readonly minMemoryKiB: number
+  /** Sealing refuses fewer passes; rotation flags envelopes below it. Default 2. */
+  readonly minPasses: number
+  /** Opening refuses less memory. Default 4,096. */
+  readonly openMinMemoryKiB: number
+  /** Opening refuses fewer passes. Default 1. */
+  readonly openMinPasses: number
+  /** Opening and sealing refuse more memory. Default 65,536 (64 MiB: what a phone browser can open). */
+  readonly maxMemoryKiB: number
+  /** Opening and sealing refuse more passes. Default 10. */
+  readonly maxPasses: number
+  /** Opening and sealing refuse more lanes. Default 4. */
+  readonly maxLanes: number
+}
+
+/**
+ * Which KDF and parameters keyseal seals with, and which it agrees to open.
  *
  * Create one with {@link createPolicy}; the default is {@link defaultPolicy}. Rules:
- * `1 <= openMinIterations <= minIterations <= iterations <= maxIterations <= 4294967295`.
+ * `1 <= openMinIterations <= minIterations <= iterations <= maxIterations <= 4294967295`, and the
+ * same order for Argon2id memory and passes; `1 <= lanes <= maxLanes`.
  */
 export interface KeysealPolicy {
+  /** The passphrase KDF used for sealing. Default `pbkdf2-sha256`; `argon2id` when an implementation is given. */
+  readonly kdf?: 'pbkdf2-sha256' | 'argon2id'
   readonly pbkdf2: Pbkdf2Policy
+  /** Present when Argon2id is enabled (an implementation was given). */
+  readonly argon2id?: Argon2idPolicy
 }
 
 /** Partial settings accepted by {@link createPolicy}. */
 export interface KeysealPolicyOptions {
+  readonly kdf?: 'pbkdf2-sha256' | 'argon2id'
   readonly pbkdf2?: Partial<Pbkdf2Policy>
+  readonly argon2id?: Partial<Argon2idPolicy> & { readonly implementation: Argon2idImplementation }
 }
 
 const U32_MAX = 0xffffffff
@@ -38,6 +85,19 @@ const DEFAULT_PBKDF2: Pbkdf2Policy = Object.freeze({
   minIterations: 600_000,
   openMinIterations: 100_000,
   maxIterations: 10_000_000,
+})
+
+const DEFAULT_ARGON2ID = Object.freeze({
+  memoryKiB: 19_456,
+  passes: 2,
+  lanes: 1,
+  minMemoryKiB: 19_456,
+  minPasses: 2,
+  openMinMemoryKiB: 4_096,
+  openMinPasses: 1,
+  maxMemoryKiB: 65_536,
+  maxPasses: 10,
+  maxLanes: 4,
 })
 
 function isCount(v: unknown): v is number {
@@ -56,25 +116,66 @@ function checkPbkdf2(p: unknown): Pbkdf2Policy {
   return { iterations, minIterations, openMinIterations, maxIterations }
 }
 
+function checkArgon2id(p: unknown): Argon2idPolicy {
+  if (typeof p !== 'object' || p === null) return fail('INVALID_OPTIONS')
+  const a = p as Record<string, unknown>
+  const impl = a['implementation'] as Argon2idImplementation | undefined
+  if (typeof impl !== 'object' || impl === null || impl.name !== 'argon2id' || typeof impl.derive !== 'function') fail('INVALID_OPTIONS')
+  const n: Record<string, number> = {}
+  for (const k of ARGON2ID_KEYS) {
+    const v = a[k]
+    if (!isCount(v)) return fail('INVALID_OPTIONS')
+    n[k] = v
+  }
+  const ordered =
+    n['openMinMemoryKiB']! <= n['minMemoryKiB']! && n['minMemoryKiB']! <= n['memoryKiB']! && n['memoryKiB']! <= n['maxMemoryKiB']! &&
+    n['openMinPasses']! <= n['minPasses']! && n['minPasses']! <= n['passes']! && n['passes']! <= n['maxPasses']! &&
+    n['lanes']! <= n['maxLanes']! && n['maxLanes']! <= 0xffffff &&
+    // RFC 9106 §3.1: at least 8 KiB per lane, for what we seal and for every opening bound.
+    n['memoryKiB']! >= 8 * n['lanes']! && n['openMinMemoryKiB']! >= 8
+  if (!ordered) fail('INVALID_OPTIONS')
+  return Object.freeze({ implementation: impl, ...n }) as Argon2idPolicy
+}
+
 /**
  * The default policy: seal with PBKDF2-SHA256 at 600,000 iterations; open 100,000 to 10,000,000.
+ * Argon2id is not enabled (its implementation lives in `@org/keyseal/argon2id`).
  *
  * @example
  * ```ts
  * import { defaultPolicy } from '@org/keyseal'
- * console.log(defaultPolicy.pbkdf2.iterations) // 600000
+ * console.log(defaultPolicy.pbkdf2.iterations, defaultPolicy.kdf) // 600000 pbkdf2-sha256
  * ```
  */
-export const defaultPolicy: KeysealPolicy = Object.freeze({ pbkdf2: DEFAULT_PBKDF2 })
+export const defaultPolicy: KeysealPolicy = Object.freeze({ kdf: 'pbkdf2-sha256', pbkdf2: DEFAULT_PBKDF2 })
+
+const PBKDF2_KEYS = ['iterations', 'minIterations', 'openMinIterations', 'maxIterations'] as const
+const ARGON2ID_KEYS = ['memoryKiB', 'passes', 'lanes', 'minMemoryKiB', 'minPasses', 'openMinMemoryKiB', 'openMinPasses', 'maxMemoryKiB', 'maxPasses', 'maxLanes'] as const
+
+function onlyKeys(o: unknown, allowed: readonly string[]): void {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('INVALID_OPTIONS')
+  for (const k of Reflect.ownKeys(o)) if (typeof k !== 'string' || !allowed.includes(k)) fail('INVALID_OPTIONS')
+}
+
+function defined(o: object, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k of keys) {
+    const v = (o as Record<string, unknown>)[k]
+    if (Object.hasOwn(o, k) && v !== undefined) out[k] = v
+  }
+  return out
+}
 
 /**
  * Build a validated, frozen policy from the defaults and your overrides.
  *
- * Lowering the floors is your decision and is never the default; raising `iterations` is how you
- * strengthen new envelopes.
+ * Lowering the floors is your decision and is never the default; raising `iterations` (or Argon2id
+ * memory and passes) is how you strengthen new envelopes. Passing `argon2id` with the
+ * implementation from `@org/keyseal/argon2id` enables Argon2id and makes it the sealing KDF
+ * (OWASP: m = 19 MiB, t = 2, p = 1) unless `kdf: 'pbkdf2-sha256'` says otherwise.
  *
- * @throws {KeysealError} `INVALID_OPTIONS` for an unknown key, a value that is not an integer in 1..2^32-1, or the order
- * `openMinIterations <= minIterations <= iterations <= maxIterations` does not hold.
+ * @throws {KeysealError} `INVALID_OPTIONS` for an unknown key, a value that is not an integer in
+ * 1..2^32-1, bounds out of order, or `kdf: 'argon2id'` without an implementation.
  * @example
  * ```ts
  * import { createPolicy } from '@org/keyseal'
@@ -85,43 +186,54 @@ export const defaultPolicy: KeysealPolicy = Object.freeze({ pbkdf2: DEFAULT_PBKD
 export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy {
   // Unknown keys are refused, not ignored: a typo such as `minIteration` would otherwise silently
   // keep the default.
-  onlyKeys(options, ['pbkdf2'])
+  onlyKeys(options, ['kdf', 'pbkdf2', 'argon2id'])
   const o = options.pbkdf2
   if (o !== undefined) onlyKeys(o, PBKDF2_KEYS)
-  const pbkdf2 = checkPbkdf2({ ...DEFAULT_PBKDF2, ...pickDefined(o ?? {}) })
-  return Object.freeze({ pbkdf2: Object.freeze(pbkdf2) })
-}
-
-const PBKDF2_KEYS = ['iterations', 'minIterations', 'openMinIterations', 'maxIterations'] as const
-
-function onlyKeys(o: unknown, allowed: readonly string[]): void {
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('INVALID_OPTIONS')
-  for (const k of Reflect.ownKeys(o)) if (typeof k !== 'string' || !allowed.includes(k)) fail('INVALID_OPTIONS')
-}
-
-function pickDefined(o: Partial<Pbkdf2Policy>): Partial<Pbkdf2Policy> {
-  const out: Record<string, unknown> = {}
-  for (const k of PBKDF2_KEYS) {
-    if (Object.hasOwn(o, k) && o[k] !== undefined) out[k] = o[k]
+  const pbkdf2 = Object.freeze(checkPbkdf2({ ...DEFAULT_PBKDF2, ...defined(o ?? {}, PBKDF2_KEYS) }))
+  const a = options.argon2id
+  let argon2id: Argon2idPolicy | undefined
+  if (a !== undefined) {
+    onlyKeys(a, ['implementation', ...ARGON2ID_KEYS])
+    argon2id = checkArgon2id({ ...DEFAULT_ARGON2ID, ...defined(a, ARGON2ID_KEYS), implementation: a.implementation })
   }
-  return out as Partial<Pbkdf2Policy>
+  const kdf = options.kdf ?? (argon2id !== undefined ? 'argon2id' : 'pbkdf2-sha256')
+  if ((kdf !== 'pbkdf2-sha256' && kdf !== 'argon2id') || (kdf === 'argon2id' && argon2id === undefined)) fail('INVALID_OPTIONS')
+  return Object.freeze(argon2id === undefined ? { kdf, pbkdf2 } : { kdf, pbkdf2, argon2id })
 }
 
 /** @internal The policy to use: the default, or a caller's policy re-validated (it may be a plain object). */
 export function resolvePolicy(p: unknown): KeysealPolicy {
-  if (p === undefined) return defaultPolicy
-  if (p === defaultPolicy) return defaultPolicy
+  if (p === undefined || p === defaultPolicy) return defaultPolicy
   if (typeof p !== 'object' || p === null) return fail('INVALID_OPTIONS')
-  return { pbkdf2: checkPbkdf2((p as { pbkdf2?: unknown }).pbkdf2) }
+  const q = p as { kdf?: unknown; pbkdf2?: unknown; argon2id?: unknown }
+  const pbkdf2 = checkPbkdf2(q.pbkdf2)
+  const argon2id = q.argon2id === undefined ? undefined : checkArgon2id(q.argon2id)
+  const kdf = q.kdf ?? 'pbkdf2-sha256'
+  if ((kdf !== 'pbkdf2-sha256' && kdf !== 'argon2id') || (kdf === 'argon2id' && argon2id === undefined)) fail('INVALID_OPTIONS')
+  return argon2id === undefined ? { kdf, pbkdf2 } : { kdf, pbkdf2, argon2id }
 }
 
-/** @internal Opening: parameters from an untrusted envelope must lie inside the policy's bounds. */
+/** @internal The parameters a passphrase seal uses under this policy. */
+export function sealParams(policy: KeysealPolicy): KdfParams {
+  const a = policy.argon2id
+  if (policy.kdf === 'argon2id' && a !== undefined) return { kdf: 'argon2id', memoryKiB: a.memoryKiB, passes: a.passes, lanes: a.lanes }
+  return { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
+}
+
+/**
+ * @internal Opening: parameters from an untrusted envelope must lie inside the policy's bounds,
+ * checked as integers before any KDF work or allocation. Argon2id envelopes need a policy with
+ * Argon2id enabled (UNSUPPORTED_KDF otherwise).
+ */
 export function checkOpenParams(params: KdfParams, policy: KeysealPolicy): void {
   if (params.kdf === 'pbkdf2-sha256') {
     const it = params.iterations
     if (it < policy.pbkdf2.openMinIterations || it > policy.pbkdf2.maxIterations) fail('PARAMS_OUT_OF_POLICY')
   } else if (params.kdf === 'argon2id') {
-    fail('UNSUPPORTED_KDF')
+    const a = policy.argon2id
+    if (a === undefined) return fail('UNSUPPORTED_KDF')
+    const { memoryKiB: m, passes: t, lanes: p } = params
+    if (m < a.openMinMemoryKiB || m > a.maxMemoryKiB || t < a.openMinPasses || t > a.maxPasses || p > a.maxLanes) fail('PARAMS_OUT_OF_POLICY')
   }
 }
 
@@ -131,6 +243,19 @@ export function checkSealParams(params: KdfParams, policy: KeysealPolicy): void 
     const it = params.iterations
     if (it < policy.pbkdf2.minIterations || it > policy.pbkdf2.maxIterations) fail('PARAMS_OUT_OF_POLICY')
   } else if (params.kdf === 'argon2id') {
-    fail('UNSUPPORTED_KDF')
+    const a = policy.argon2id
+    if (a === undefined) return fail('UNSUPPORTED_KDF')
+    const { memoryKiB: m, passes: t, lanes: p } = params
+    if (m < a.minMemoryKiB || m > a.maxMemoryKiB || t < a.minPasses || t > a.maxPasses || p > a.maxLanes) fail('PARAMS_OUT_OF_POLICY')
   }
+}
+
+/** @internal True when the parameters are below the policy's sealing floor (rotation). */
+export function belowSealFloor(params: KdfParams, policy: KeysealPolicy): boolean {
+  if (params.kdf === 'pbkdf2-sha256') return params.iterations < policy.pbkdf2.minIterations
+  if (params.kdf === 'argon2id') {
+    const a = policy.argon2id
+    return a !== undefined && (params.memoryKiB < a.minMemoryKiB || params.passes < a.minPasses)
+  }
+  return false
 }

@@ -6,7 +6,7 @@ import { fail, isKeysealError, type KeysealErrorCode } from './errors.js'
 import { checkOptions, contextBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
 import { deriveKey, keyState, type KeysealKey } from './keys.js'
-import { checkOpenParams, resolvePolicy, type KeysealPolicy } from './policy.js'
+import { belowSealFloor, checkOpenParams, resolvePolicy, type KeysealPolicy } from './policy.js'
 import { compatible, openResolved, resolveKeyInput, sealWithKey, type KeyInput, type SingleKey } from './seal.js'
 
 /**
@@ -14,14 +14,16 @@ import { compatible, openResolved, resolveKeyInput, sealWithKey, type KeyInput, 
  *
  * - `FORMAT_VERSION`: sealed with an older format version (reserved: v1 is the only version so far).
  * - `KDF_BELOW_POLICY`: KDF parameters below the policy's sealing minimum (for example fewer PBKDF2
- *   iterations than `minIterations`).
+ *   iterations than `minIterations`, or less Argon2id memory or passes than the minimums).
+ * - `KDF_CHANGED`: a passphrase envelope whose KDF is not the one the policy seals with (for
+ *   example PBKDF2 when the policy has moved to Argon2id).
  * - `KEY_NOT_PRIMARY`: the keyring's primary key did not seal it (another id, or no key id).
  * - `KEY_DISABLED`: the key that sealed it is disabled in the keyring.
  * - `UNKNOWN_KEY_ID`: the keyring has no key with the envelope's id.
  * - `TOO_OLD`: older than `maxAgeMs`, by the `sealedAt` time you pass (the format does not record
  *   when an envelope was sealed; your row's timestamp does).
  */
-export type RotationReason = 'FORMAT_VERSION' | 'KDF_BELOW_POLICY' | 'KEY_NOT_PRIMARY' | 'KEY_DISABLED' | 'UNKNOWN_KEY_ID' | 'TOO_OLD'
+export type RotationReason = 'FORMAT_VERSION' | 'KDF_BELOW_POLICY' | 'KDF_CHANGED' | 'KEY_NOT_PRIMARY' | 'KEY_DISABLED' | 'UNKNOWN_KEY_ID' | 'TOO_OLD'
 
 /** What {@link needsRotation} checks against. */
 export interface RotationCheck {
@@ -52,7 +54,9 @@ function checkArg(against: unknown): RotationCheck {
 function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): RotationReason[] {
   const reasons: RotationReason[] = []
   const params = p.header.params
-  if (params.kdf === 'pbkdf2-sha256' && params.iterations < policy.pbkdf2.minIterations) reasons.push('KDF_BELOW_POLICY')
+  if (belowSealFloor(params, policy)) reasons.push('KDF_BELOW_POLICY')
+  // The policy now seals with another passphrase KDF (for example PBKDF2 -> Argon2id).
+  if (params.kdf !== 'raw' && params.kdf !== (policy.kdf ?? 'pbkdf2-sha256')) reasons.push('KDF_CHANGED')
   if (c.keyring !== undefined) {
     const ring = keyringState(c.keyring)
     if (ring === undefined) fail('INVALID_OPTIONS')
@@ -147,11 +151,11 @@ async function rotateParsed(
   policy: KeysealPolicy,
   derive: Deriver | undefined,
 ): Promise<string> {
-  const secret = await openResolved(p, from, context, derive)
+  const secret = await openResolved(p, from, context, policy, derive)
   try {
     const next = await sealWithKey(secret, sealer.key, context, policy, sealer.keyId)
     // Verify before returning: the new envelope must open under `to` to the same secret.
-    const check = await openResolved(parseString(next), { single: sealer.key }, context)
+    const check = await openResolved(parseString(next), { single: sealer.key }, context, policy)
     let same = check.length === secret.length
     for (let i = 0; same && i < secret.length; i++) same = check[i] === secret[i]
     wipe(check)

@@ -7,7 +7,7 @@ import { fail, isKeysealError } from './errors.js'
 import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
 import { DERIVED_KEY_SEAL_LIMIT, keyState, type KeysealKey } from './keys.js'
-import { checkOpenParams, checkSealParams, resolvePolicy, type KeysealPolicy } from './policy.js'
+import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
 import { platform, randomBytes } from './webcrypto.js'
 
 /** A passphrase (string, NFC-normalized; or bytes, used as given), a {@link KeysealKey} or a {@link Keyring}. */
@@ -66,10 +66,10 @@ export async function sealWithKey(
   let keyId = keyIdOption
   const state = keyState(key)
   if (state === undefined) {
-    params = { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
+    params = sealParams(policy)
     checkSealParams(params, policy)
     salt = randomBytes(SALT_MIN)
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt), salt))
+    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt, policy), salt))
   } else {
     const k = key as KeysealKey
     keyId ??= k.keyId
@@ -101,7 +101,7 @@ export async function sealWithKey(
 export function compatible(key: SingleKey, p: Parsed): boolean {
   const h = p.header
   const state = keyState(key)
-  if (state === undefined) return h.params.kdf === 'pbkdf2-sha256'
+  if (state === undefined) return h.params.kdf !== 'raw' // a passphrase opens passphrase KDFs
   const k = key as KeysealKey
   if (k.keyId !== undefined && h.keyId !== undefined && k.keyId !== h.keyId) return false
   if (state.type === 'raw') return h.params.kdf === 'raw'
@@ -116,6 +116,7 @@ export async function openWithKey(
   p: Parsed,
   key: SingleKey,
   context: Uint8Array<ArrayBuffer>,
+  policy: KeysealPolicy,
   derive?: (pw: Uint8Array<ArrayBuffer>, p: Parsed) => Promise<KeysealKey>,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!compatible(key, p)) fail('KEY_MISMATCH')
@@ -129,7 +130,7 @@ export async function openWithKey(
     state = keyState(key)
   }
   if (state === undefined) {
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, h.params, h.salt), h.salt))
+    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, h.params, h.salt, policy), h.salt))
   } else if (state.type === 'raw') {
     ;({ aes, commitment } = await aesGcmKeyAndCommitment(state.base, h.salt))
   } else {
@@ -150,22 +151,23 @@ export async function openResolved(
   p: Parsed,
   key: ReturnType<typeof resolveKeyInput>,
   context: Uint8Array<ArrayBuffer>,
+  policy: KeysealPolicy,
   derive?: (pw: Uint8Array<ArrayBuffer>, p: Parsed, entry: ResolvedEntry | undefined) => Promise<KeysealKey>,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if ('single' in key) return openWithKey(p, key.single, context, derive && ((pw, q) => derive(pw, q, undefined)))
+  if ('single' in key) return openWithKey(p, key.single, context, policy, derive && ((pw, q) => derive(pw, q, undefined)))
   const { entries, primary } = key.ring
   const id = p.header.keyId
   const bound = (e: ResolvedEntry) => derive && ((pw: Uint8Array<ArrayBuffer>, q: Parsed) => derive(pw, q, e))
   if (id !== undefined) {
     const entry = entries.get(id)
     if (entry === undefined) return fail('UNKNOWN_KEY_ID')
-    return openWithKey(p, entry.key, context, bound(entry))
+    return openWithKey(p, entry.key, context, policy, bound(entry))
   }
   const candidates = [primary, ...[...entries.values()].filter((e) => e !== primary)].filter((e) => compatible(e.key, p))
   if (candidates.length === 0) return fail('KEY_MISMATCH')
   for (const e of candidates) {
     try {
-      return await openWithKey(p, e.key, context, bound(e))
+      return await openWithKey(p, e.key, context, policy, bound(e))
     } catch (error) {
       if (!isKeysealError(error, 'AUTH_FAILED')) throw error
     }
@@ -240,7 +242,7 @@ export async function openKeyBytes(envelope: string, key: KeyInput, options?: Op
     const p = parseString(envelope)
     // Parameter bounds before any KDF work (SECURITY-NOTES: attacker-chosen KDF cost).
     checkOpenParams(p.header.params, policy)
-    return await openResolved(p, k, context)
+    return await openResolved(p, k, context, policy)
   } finally {
     if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
   }

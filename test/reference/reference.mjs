@@ -1,6 +1,7 @@
 // A second, independent implementation of docs/format.md on node:crypto (OpenSSL), written from the
 // spec and sharing no code with src/ (which uses WebCrypto). The frozen vectors are checked against
 // both, so the spec is shown to be implementable on its own. Node-only: tests and scripts use it.
+import * as crypto from 'node:crypto'
 import { createCipheriv, createDecipheriv, hkdfSync, pbkdf2Sync, timingSafeEqual } from 'node:crypto'
 
 export const INFO = Buffer.from('keyseal v1 aes-256-gcm key and commitment', 'ascii')
@@ -118,6 +119,12 @@ export function passphraseBytes(p) {
 export function masterKey(params, key, salt) {
   if (params.kdf === 'raw') return Buffer.from(key.raw)
   if (params.kdf === 'pbkdf2-sha256') return pbkdf2Sync(passphraseBytes(key.passphrase), salt, params.iterations, 32, 'sha256')
+  if (params.kdf === 'argon2id') {
+    // node:crypto has Argon2 from Node 24 on; callers on older Node pass M in precomputed.
+    if (typeof crypto.argon2Sync !== 'function') no('UNSUPPORTED_KDF')
+    const { memoryKiB: memory, passes, lanes: parallelism } = params
+    return Buffer.from(crypto.argon2Sync('argon2id', { message: passphraseBytes(key.passphrase), nonce: salt, memory, passes, parallelism, tagLength: 32 }))
+  }
   no('UNSUPPORTED_KDF')
 }
 
@@ -130,8 +137,8 @@ export function schedule(M, salt) {
 const ctxBytes = (c) => (c === undefined || c === null ? Buffer.alloc(0) : typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c))
 
 /** Spec §6 sealing, with caller-chosen salt and nonce (for reproducing vectors). */
-export function sealWith({ params, key, salt, nonce, keyId, context, secret }) {
-  const M = masterKey(params, key, salt)
+export function sealWith({ params, key, salt, nonce, keyId, context, secret, master }) {
+  const M = master ?? masterKey(params, key, salt)
   const { K, C } = schedule(M, salt)
   const header = encodeHeader({ params, salt, keyId, nonce, commitment: C })
   const c = createCipheriv('aes-256-gcm', K, nonce)
@@ -141,10 +148,10 @@ export function sealWith({ params, key, salt, nonce, keyId, context, secret }) {
 }
 
 /** Spec §6 opening (no policy: callers check it). Returns the secret bytes. */
-export function open(envelope, key, context) {
+export function open(envelope, key, context, master) {
   const e = parseString(envelope)
   if ((e.params.kdf === 'raw') !== ('raw' in key)) no('KEY_MISMATCH')
-  const M = masterKey(e.params, key, e.salt)
+  const M = master ?? masterKey(e.params, key, e.salt)
   const { K, C } = schedule(M, e.salt)
   if (!timingSafeEqual(C, e.commitment)) no('AUTH_FAILED')
   const d = createDecipheriv('aes-256-gcm', K, e.nonce)

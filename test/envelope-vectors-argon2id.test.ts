@@ -1,0 +1,77 @@
+// Frozen Argon2id envelope vectors (vectors/envelopes-v1-argon2id.json): the library opens them
+// with the TypeScript Argon2id (Node 20 has no native one); Node 24's node:crypto.argon2Sync
+// recomputes every master key M independently; the node:crypto reference reproduces each envelope.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { argon2id } from '../src/argon2id.js'
+import * as ks from '../src/index.js'
+import * as ref from './reference/reference.mjs'
+
+const text = readFileSync(new URL('../vectors/envelopes-v1-argon2id.json', import.meta.url), 'utf8')
+const doc = JSON.parse(text)
+const FROZEN_SHA256 = '13bd8b9d0a4c869cc9aaf6b92527f05ceabec4da05ee0a4c35591f611250783f'
+const NODE24 = fileURLToPath(new URL('./runtimes/node-versions/node_modules/node24/bin/node', import.meta.url))
+
+// The implementation, wrapped to count how often it runs (parameter bombs must never reach it).
+let derives = 0
+const counted: ks.Argon2idImplementation = {
+  name: 'argon2id',
+  derive: (...a) => {
+    derives++
+    return argon2id.derive(...a)
+  },
+}
+function policy(name: string) {
+  const p = doc.policies[name]
+  return ks.createPolicy({ kdf: p.kdf, pbkdf2: p.pbkdf2, ...(p.argon2id ? { argon2id: { ...p.argon2id, implementation: counted } } : {}) })
+}
+const data = (d: { type: string; value: string } | null) => (d === null ? undefined : d.type === 'utf8' ? d.value : new Uint8Array(Buffer.from(d.value, 'hex')))
+
+describe('frozen Argon2id envelope vectors v1', () => {
+  let nodeMasters: string[] = []
+  beforeAll(() => {
+    if (!existsSync(NODE24)) throw new Error(`Node 24 is missing at ${NODE24}: npm test installs it (scripts/ensure-node-versions.mjs)`)
+    const jobs = doc.positive.map((v: any) => {
+      const e = ref.parseString(v.envelope)
+      return { pw: v.intermediate.passphraseBytes, salt: Buffer.from(e.salt).toString('hex'), m: e.params.memoryKiB, t: e.params.passes, p: e.params.lanes }
+    })
+    const script = `const c=require('crypto');const jobs=JSON.parse(require('fs').readFileSync(0,'utf8'));
+console.log(JSON.stringify(jobs.map(j=>c.argon2Sync('argon2id',{message:Buffer.from(j.pw,'hex'),nonce:Buffer.from(j.salt,'hex'),memory:j.m,passes:j.t,parallelism:j.p,tagLength:32}).toString('hex'))))`
+    nodeMasters = JSON.parse(execFileSync(NODE24, ['--no-warnings', '-e', script], { input: JSON.stringify(jobs), encoding: 'utf8' }))
+  })
+
+  it('the vector file is unchanged', () => {
+    expect(createHash('sha256').update(text).digest('hex')).toBe(FROZEN_SHA256)
+    expect(doc.positive.length).toBe(5)
+    expect(doc.negative.length).toBe(12)
+  })
+
+  it.each(doc.positive.map((v: any, i: number) => [v.id, v, i]))('positive %s', async (_id, v: any, i: number) => {
+    // Node 24's native Argon2id agrees with the recorded M.
+    expect(nodeMasters[i]).toBe(v.intermediate.master)
+    const e = ref.parseString(v.envelope)
+    const { K, C } = ref.schedule(Buffer.from(v.intermediate.master, 'hex'), e.salt)
+    expect(Buffer.from(K).toString('hex')).toBe(v.intermediate.aesKey)
+    expect(Buffer.from(C).toString('hex')).toBe(v.intermediate.commitment)
+    const master = Buffer.from(v.intermediate.master, 'hex')
+    const sealed = ref.sealWith({ params: e.params, key: {}, master, salt: e.salt, nonce: e.nonce, keyId: v.keyId, context: data(v.context), secret: Buffer.from(data(v.secret) as string) })
+    expect(sealed).toBe(v.envelope)
+    // The library, with the TypeScript Argon2id on this Node, opens it.
+    const opts = { policy: policy(v.policy), ...(v.context ? { context: data(v.context) } : {}) }
+    expect(await ks.openKey(v.envelope, v.key.value, opts)).toBe(v.secret.value)
+    expect(ks.inspect(v.envelope).kdf).toEqual(e.params)
+  })
+
+  it.each(doc.negative.map((v: any) => [v.id, v]))('negative %s', async (_id, v: any) => {
+    derives = 0
+    const opts = { policy: policy(v.policy), ...(v.context ? { context: data(v.context) } : {}) }
+    const err = await ks.openKey(v.envelope, v.key.value, opts).then(() => null, (x: unknown) => x)
+    expect(ks.isKeysealError(err)).toBe(true)
+    expect((err as ks.KeysealError).code).toBe(v.code)
+    if (v.code !== 'AUTH_FAILED') expect(derives).toBe(0)
+    else expect(derives).toBe(1)
+  })
+})
