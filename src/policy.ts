@@ -221,33 +221,34 @@ export function sealParams(policy: KeysealPolicy): KdfParams {
 }
 
 /**
- * @internal Opening: parameters from an untrusted envelope must lie inside the policy's bounds,
- * checked as integers before any KDF work or allocation. Argon2id envelopes need a policy with
- * Argon2id enabled (UNSUPPORTED_KDF otherwise).
+ * @internal Parameters must lie inside the policy's bounds, checked as integers before any KDF work
+ * or allocation. Opening (untrusted envelopes) uses the opening floors; sealing the sealing
+ * minimums; both the same maximums. Argon2id needs a policy with Argon2id enabled (UNSUPPORTED_KDF
+ * otherwise).
  */
-export function checkOpenParams(params: KdfParams, policy: KeysealPolicy): void {
+function checkParams(params: KdfParams, policy: KeysealPolicy, opening: boolean): void {
   if (params.kdf === 'pbkdf2-sha256') {
+    const p = policy.pbkdf2
     const it = params.iterations
-    if (it < policy.pbkdf2.openMinIterations || it > policy.pbkdf2.maxIterations) fail('PARAMS_OUT_OF_POLICY')
+    if (it < (opening ? p.openMinIterations : p.minIterations) || it > p.maxIterations) fail('PARAMS_OUT_OF_POLICY')
   } else if (params.kdf === 'argon2id') {
     const a = policy.argon2id
     if (a === undefined) return fail('UNSUPPORTED_KDF')
-    const { memoryKiB: m, passes: t, lanes: p } = params
-    if (m < a.openMinMemoryKiB || m > a.maxMemoryKiB || t < a.openMinPasses || t > a.maxPasses || p > a.maxLanes) fail('PARAMS_OUT_OF_POLICY')
+    const { memoryKiB: m, passes: t, lanes } = params
+    const minM = opening ? a.openMinMemoryKiB : a.minMemoryKiB
+    const minT = opening ? a.openMinPasses : a.minPasses
+    if (m < minM || m > a.maxMemoryKiB || t < minT || t > a.maxPasses || lanes > a.maxLanes) fail('PARAMS_OUT_OF_POLICY')
   }
 }
 
-/** @internal Sealing: parameters must meet the policy's minimum and stay under its maximum. */
+/** @internal Opening: an untrusted envelope's parameters against the policy's opening bounds. */
+export function checkOpenParams(params: KdfParams, policy: KeysealPolicy): void {
+  checkParams(params, policy, true)
+}
+
+/** @internal Sealing: parameters must meet the policy's minimums and stay under its maximums. */
 export function checkSealParams(params: KdfParams, policy: KeysealPolicy): void {
-  if (params.kdf === 'pbkdf2-sha256') {
-    const it = params.iterations
-    if (it < policy.pbkdf2.minIterations || it > policy.pbkdf2.maxIterations) fail('PARAMS_OUT_OF_POLICY')
-  } else if (params.kdf === 'argon2id') {
-    const a = policy.argon2id
-    if (a === undefined) return fail('UNSUPPORTED_KDF')
-    const { memoryKiB: m, passes: t, lanes: p } = params
-    if (m < a.minMemoryKiB || m > a.maxMemoryKiB || t < a.minPasses || t > a.maxPasses || p > a.maxLanes) fail('PARAMS_OUT_OF_POLICY')
-  }
+  checkParams(params, policy, false)
 }
 
 /** @internal True when the parameters are below the policy's sealing floor (rotation). */
