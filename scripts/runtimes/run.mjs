@@ -40,7 +40,7 @@ if (unknown.length) {
   process.exit(2)
 }
 
-for (const f of ['dist/index.js', 'dist/index.cjs']) {
+for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/argon2id.js', 'dist/argon2id.cjs']) {
   if (!existsSync(join(ROOT, f))) {
     console.error(`${f} is missing: run \`npm run build\` first (the matrix tests the built package, never src/).`)
     process.exit(2)
@@ -53,6 +53,9 @@ const log = (msg) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).
 // ---- inputs ------------------------------------------------------------------------------------
 const vectorsPath = join(ROOT, 'vectors/envelopes-v1.json')
 const envelopeVectors = existsSync(vectorsPath) ? JSON.parse(readFileSync(vectorsPath, 'utf8')) : null
+const argon2idVectorsPath = join(ROOT, 'vectors/envelopes-v1-argon2id.json')
+// Missing Argon2id vectors fail the Argon2id vector test in every runtime (they are not optional).
+const argon2idVectors = existsSync(argon2idVectorsPath) ? JSON.parse(readFileSync(argon2idVectorsPath, 'utf8')) : null
 const { nist, reason: nistMissing } = loadNistSample(ROOT)
 if (!envelopeVectors) log('note: vectors/envelopes-v1.json not found; the envelope-vector test is skipped')
 if (!nist) log(`note: ${nistMissing}; the NIST test is skipped`)
@@ -116,9 +119,10 @@ await pool(runtimes, CONCURRENCY, async (r) => {
     entry.conformance = { crash: `needs the packed tarball: ${ctx.packedError}` }
   } else {
     log(`${r.name}: conformance`)
-    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, nist }, ctx))
+    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, argon2idVectors, nist }, ctx))
   }
   entry.version = entry.conformance.version
+  entry.argon2id = entry.conformance.argon2idPath
   log(`${r.name}: conformance ${counts(entry.conformance)} (${(entry.conformance.ms / 1000).toFixed(1)} s)`)
 })
 
@@ -176,6 +180,8 @@ for (const e of all) {
   }
   if (e.note) console.log(`     ${e.note}`)
 }
+const paths = all.filter((e) => e.argon2id).map((e) => `${e.name}: ${e.argon2id.startsWith('native') ? 'native' : 'TypeScript'}`)
+if (paths.length) console.log(`\nArgon2id path per runtime: ${paths.join(', ')}`)
 const passed = all.filter((e) => e.ok).length
 const failed = all.length - passed
 await mkdir(join(ROOT, '.tmp/runtimes'), { recursive: true })

@@ -13,6 +13,9 @@ import { startServer } from './server.mjs'
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const DIST_ESM = join(ROOT, 'dist/index.js')
 const DIST_CJS = join(ROOT, 'dist/index.cjs')
+// `@org/keyseal/argon2id`, loaded beside the main entry by every runtime.
+const DIST_A2_ESM = join(ROOT, 'dist/argon2id.js')
+const DIST_A2_CJS = join(ROOT, 'dist/argon2id.cjs')
 const NODE_VERSIONS = join(ROOT, 'test/runtimes/node-versions/node_modules')
 const BIN = join(ROOT, 'node_modules/.bin')
 const entry = (name) => join(ROOT, 'test/runtimes', name)
@@ -56,7 +59,7 @@ export function spawnCollect(command, args, timeoutMs, options = {}) {
   })
 }
 
-function nodeRuntime(name, nodeBin, { format = 'esm', module } = {}) {
+function nodeRuntime(name, nodeBin, { format = 'esm', module, argon2idModule } = {}) {
   return {
     name,
     available: () => existsSync(nodeBin) || `${nodeBin} missing (npm ci --prefix test/runtimes/node-versions)`,
@@ -65,6 +68,7 @@ function nodeRuntime(name, nodeBin, { format = 'esm', module } = {}) {
         ...input,
         format,
         module: pathToFileURL(module?.(ctx) ?? (format === 'cjs' ? DIST_CJS : DIST_ESM)).href,
+        argon2idModule: pathToFileURL(argon2idModule?.(ctx) ?? (format === 'cjs' ? DIST_A2_CJS : DIST_A2_ESM)).href,
       }),
   }
 }
@@ -72,7 +76,7 @@ function nodeRuntime(name, nodeBin, { format = 'esm', module } = {}) {
 async function runWorkerd(input) {
   const { Miniflare } = await import('miniflare')
   // Pitfall 4: Miniflare's module walker refuses dynamic import(x): list every module explicitly.
-  const files = ['test/runtimes/workerd.mjs', 'dist/index.js', 'test/conformance/suite.mjs', 'test/conformance/harness.mjs']
+  const files = ['test/runtimes/workerd.mjs', 'dist/index.js', 'dist/argon2id.js', 'test/conformance/suite.mjs', 'test/conformance/harness.mjs']
   const mf = new Miniflare({
     compatibilityDate: '2026-04-01',
     compatibilityFlags: ['nodejs_compat'],
@@ -92,7 +96,8 @@ let edgeBundle = null
 async function runEdge(input) {
   if (!edgeBundle) {
     const esbuild = await import('esbuild')
-    // Unminified bundle of the entry, the built dist/index.js and the suite: EdgeVM runs scripts.
+    // Unminified bundle of the entry, the built dist/index.js and dist/argon2id.js and the suite:
+    // EdgeVM runs scripts.
     const built = await esbuild.build({
       entryPoints: [entry('edge.mjs')],
       bundle: true,
@@ -115,11 +120,18 @@ async function runEdge(input) {
 export async function runInBrowser(
   launch,
   input,
-  { origin = 'http://localhost', path = '/test/runtimes/browser.html', extraMounts = {}, moduleUrl = '/dist/index.js', ...opts } = {},
+  {
+    origin = 'http://localhost',
+    path = '/test/runtimes/browser.html',
+    extraMounts = {},
+    moduleUrl = '/dist/index.js',
+    argon2idModuleUrl = '/dist/argon2id.js',
+    ...opts
+  } = {},
 ) {
   const server = await startServer({
     mounts: { '/dist/': join(ROOT, 'dist'), '/test/conformance/': join(ROOT, 'test/conformance'), '/test/runtimes/': join(ROOT, 'test/runtimes'), ...extraMounts },
-    input: { ...input, module: moduleUrl },
+    input: { ...input, module: moduleUrl, argon2idModule: argon2idModuleUrl },
   })
   try {
     return await launch(`${origin}:${server.port}${path}`, server.result, opts)
@@ -141,7 +153,10 @@ export const RUNTIMES = [
   nodeRuntime(HOST_NODE, process.execPath),
   nodeRuntime(`${HOST_NODE}-cjs`, process.execPath, { format: 'cjs' }),
   // Node 22 runs the suite from the tarball installed in a temporary consumer (npm pack).
-  { ...nodeRuntime('node22', join(NODE_VERSIONS, 'node22/bin/node'), { module: (ctx) => ctx.packed.esmPath }), needsPacked: true },
+  {
+    ...nodeRuntime('node22', join(NODE_VERSIONS, 'node22/bin/node'), { module: (ctx) => ctx.packed.esmPath, argon2idModule: (ctx) => ctx.packed.argon2idEsmPath }),
+    needsPacked: true,
+  },
   nodeRuntime('node24', join(NODE_VERSIONS, 'node24/bin/node')),
   nodeRuntime('node26', join(NODE_VERSIONS, 'node26/bin/node')),
   {
@@ -151,13 +166,14 @@ export const RUNTIMES = [
       runFileProtocol(
         join(BIN, 'deno'),
         (out) => ['run', '--no-lock', '--no-prompt', '--allow-read', `--allow-write=${out}`, entry('deno.mjs')],
-        { ...input, module: pathToFileURL(DIST_ESM).href },
+        { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href },
       ),
   },
   {
     name: 'bun',
     available: () => existsSync(join(BIN, 'bun')) || 'node_modules/.bin/bun missing',
-    run: (input) => runFileProtocol(join(BIN, 'bun'), [entry('bun.mjs')], { ...input, module: pathToFileURL(DIST_ESM).href }),
+    run: (input) =>
+      runFileProtocol(join(BIN, 'bun'), [entry('bun.mjs')], { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href }),
   },
   { name: 'workerd', available: () => true, run: runWorkerd },
   { name: 'edge-runtime', available: () => true, run: runEdge },
@@ -184,8 +200,15 @@ export const NO_WEBCRYPTO = [
   {
     name: 'no-webcrypto-node',
     available: () => true,
-    // A child of the machine's Node that deletes globalThis.crypto before importing dist/index.js.
-    run: () => runFileProtocol(process.execPath, ['--no-warnings', entry('node.mjs')], { phase: 'no-webcrypto', deleteCrypto: true, module: pathToFileURL(DIST_ESM).href }),
+    // A child of the machine's Node that deletes globalThis.crypto before importing dist/index.js
+    // and dist/argon2id.js.
+    run: () =>
+      runFileProtocol(process.execPath, ['--no-warnings', entry('node.mjs')], {
+        phase: 'no-webcrypto',
+        deleteCrypto: true,
+        module: pathToFileURL(DIST_ESM).href,
+        argon2idModule: pathToFileURL(DIST_A2_ESM).href,
+      }),
   },
   {
     name: 'no-webcrypto-chromium',

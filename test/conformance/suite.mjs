@@ -3,9 +3,14 @@
 // (test/runtimes/*) loads the BUILT keyseal module, loads the input the driver prepared
 // (scripts/runtimes/run.mjs) and calls `runPhase(ks, input)`. The returned object is plain JSON.
 //
+// The entry point also loads the built `@org/keyseal/argon2id` module and passes it as the third
+// argument (`a2`): the Argon2id tests use its `argon2id` implementation, never one of their own.
+//
 // Phases:
-//   'conformance'  envelope vectors, NIST AES-GCM vectors via WebCrypto, round trips, context
-//                  binding, tampering, bad inputs; also seals this runtime's interop envelopes.
+//   'conformance'  envelope vectors (PBKDF2/raw and Argon2id), NIST AES-GCM vectors via WebCrypto,
+//                  round trips, Argon2id round trips (small parameters, and one at the OWASP
+//                  default), context binding, tampering, bad inputs; also seals this runtime's
+//                  interop envelopes (Argon2id ones included). Reports which Argon2id path ran.
 //   'open'         opens every runtime's interop envelopes (cross-runtime interop, phase 2).
 //   'no-webcrypto' run where globalThis.crypto.subtle is missing: calls must reject with
 //                  WEBCRYPTO_UNAVAILABLE (the entry point has already proven that import did not throw).
@@ -15,10 +20,70 @@ export { toHex, fromHex }
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now())
 
 /** The cheap policy from docs/api-contract.md: explicit, never the default. */
 function testPolicy(ks) {
   return ks.createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000 } })
+}
+
+/** Argon2id at small parameters (m = 64 KiB, t = 1, p = 1): an explicit test policy, never the default. */
+function argon2idTestPolicy(ks, a2, lanes = 1) {
+  return ks.createPolicy({
+    argon2id: { implementation: a2.argon2id, memoryKiB: 64, passes: 1, lanes, minMemoryKiB: 64, minPasses: 1, openMinMemoryKiB: 64, openMinPasses: 1 },
+  })
+}
+
+/** The OWASP default (m = 19456 KiB, t = 2, p = 1): createPolicy's own Argon2id defaults. */
+function argon2idOwaspPolicy(ks, a2) {
+  return ks.createPolicy({ argon2id: { implementation: a2.argon2id } })
+}
+
+/**
+ * Which Argon2id path this runtime has, found by trying (RUNTIMES.md pitfall 13), as keyseal's
+ * implementation does: importKey('raw-secret', ..., 'Argon2id') (Node 24+), then 'raw' (Deno takes
+ * both). Resolves to { native: boolean, format?: string }.
+ */
+export async function detectNativeArgon2id() {
+  const subtle = globalThis.crypto?.subtle
+  if (!subtle) return { native: false }
+  for (const format of ['raw-secret', 'raw']) {
+    try {
+      await subtle.importKey(format, new Uint8Array([1, 2, 3, 4]), 'Argon2id', false, ['deriveBits'])
+      return { native: true, format }
+    } catch {
+      // not this format, or no Argon2id at all
+    }
+  }
+  return { native: false }
+}
+
+/**
+ * A SubtleCrypto wrapper that records the Argon2id calls made through it, so the suite can tell
+ * which path keyseal's implementation really took (not only what the platform offers).
+ */
+function recordingSubtle(subtle) {
+  const calls = []
+  const isArgon = (alg) => String(typeof alg === 'string' ? alg : alg?.name).toLowerCase() === 'argon2id'
+  const wrap = (name) => async (...args) => {
+    const argon = isArgon(name === 'importKey' ? args[2] : args[0])
+    try {
+      const out = await subtle[name](...args)
+      if (argon) calls.push(`${name}:ok`)
+      return out
+    } catch (error) {
+      if (argon) calls.push(`${name}:refused`)
+      throw error
+    }
+  }
+  const proxy = new Proxy(subtle, {
+    get(target, prop) {
+      if (prop === 'importKey' || prop === 'deriveBits') return wrap(prop)
+      const v = target[prop]
+      return typeof v === 'function' ? v.bind(target) : v
+    },
+  })
+  return { subtle: proxy, calls }
 }
 
 /** Fixed interop material, identical in every runtime (the driver does not need to send it). */
@@ -89,18 +154,19 @@ function contextValue(ctx) {
 
 // ---- phases ----------------------------------------------------------------------------------
 
-export async function runPhase(ks, input) {
-  if (input.phase === 'conformance') return conformance(ks, input)
-  if (input.phase === 'open') return openPhase(ks, input)
-  if (input.phase === 'no-webcrypto') return noWebCrypto(ks)
+export async function runPhase(ks, input, a2) {
+  if (input.phase === 'conformance') return conformance(ks, input, a2)
+  if (input.phase === 'open') return openPhase(ks, input, a2)
+  if (input.phase === 'no-webcrypto') return noWebCrypto(ks, a2)
   throw new Error(`unknown phase ${input.phase}`)
 }
 
-async function conformance(ks, input) {
+async function conformance(ks, input, a2) {
   const t = createRunner()
   const policy = () => testPolicy(ks)
   const runtime = input.runtime
   const sealed = []
+  let argon2idPath
 
   t.test('exports the public API', () => {
     for (const name of EXPORTS) assert(name in ks, `missing export ${name}`)
@@ -139,6 +205,77 @@ async function conformance(ks, input) {
   } else {
     t.skip('envelope vectors', 'vectors/envelopes-v1.json not present')
   }
+
+  // -- Argon2id: the @org/keyseal/argon2id entry, its path here, its frozen vectors, round trips --
+  t.test('@org/keyseal/argon2id loads and exports the argon2id implementation', () => {
+    assert(a2 && typeof a2 === 'object', 'the argon2id module was not loaded by this runtime\'s entry point')
+    assert(a2.argon2id && a2.argon2id.name === 'argon2id', 'argon2id.name')
+    assert(typeof a2.argon2id.derive === 'function', 'argon2id.derive is not a function')
+    assert(Object.isFrozen(a2.argon2id), 'argon2id is not frozen')
+  })
+
+  t.test('Argon2id path (detected by trying) is the one the implementation takes; its M matches argon2id-basic', async () => {
+    assert(a2, 'no argon2id module')
+    const detected = await detectNativeArgon2id()
+    // The implementation, called directly on the frozen vector argon2id-basic's inputs, through a
+    // SubtleCrypto that records what it is asked: its M must match, whichever path it takes.
+    const basic = input.argon2idVectors?.positive?.find((v) => v.id === 'argon2id-basic')
+    assert(basic, 'argon2id-basic vector missing from the input')
+    const rec = recordingSubtle(globalThis.crypto.subtle)
+    const salt = fromHex(basic.intermediate.salt)
+    const m = await a2.argon2id.derive(fromHex(basic.intermediate.passphraseBytes), salt, { memoryKiB: 64, passes: 1, lanes: 1 }, rec.subtle)
+    bytesEqual(m, fromHex(basic.intermediate.master), 'argon2id.derive on argon2id-basic (master M)')
+    const usedNative = rec.calls.includes('deriveBits:ok')
+    equal(usedNative, detected.native, `implementation used native (${rec.calls.join(', ') || 'no Argon2id WebCrypto calls'}) vs detected native`)
+    argon2idPath = detected.native ? `native WebCrypto (importKey '${detected.format}')` : 'TypeScript fallback (WebCrypto has no Argon2id)'
+    return argon2idPath
+  })
+
+  if (input.argon2idVectors) {
+    for (const v of envelopeVectorCases(input.argon2idVectors)) {
+      t.test(`Argon2id envelope vector ${v.name}`, async () => {
+        assert(a2, 'no argon2id module')
+        return checkEnvelopeVector(ks, input.argon2idVectors, v, a2)
+      })
+    }
+  } else {
+    t.test('Argon2id envelope vectors', () => assert(false, 'vectors/envelopes-v1-argon2id.json not in the input'))
+  }
+
+  t.test('Argon2id round trip, m=64 KiB t=1 p=1 (explicit test policy): passphrase, derived key, context, typed errors', async () => {
+    assert(a2, 'no argon2id module')
+    const p = argon2idTestPolicy(ks, a2)
+    const env = await ks.sealKey('sk-argon2id-small', 'argon2id passphrase', { policy: p, context: 'ctx-a2' })
+    const info = ks.inspect(env)
+    equal(info.kdf?.kdf, 'argon2id', 'inspect kdf')
+    equal(`${info.kdf.memoryKiB}/${info.kdf.passes}/${info.kdf.lanes}`, '64/1/1', 'inspect m/t/p')
+    equal(await ks.openKey(env, 'argon2id passphrase', { policy: p, context: 'ctx-a2' }), 'sk-argon2id-small', 'secret')
+    await rejectsWithCode(ks, () => ks.openKey(env, 'argon2id passphrasf', { policy: p, context: 'ctx-a2' }), 'AUTH_FAILED', 'wrong passphrase')
+    await rejectsWithCode(ks, () => ks.openKey(env, 'argon2id passphrase', { policy: p }), 'AUTH_FAILED', 'missing context')
+    await rejectsWithCode(ks, () => ks.openKey(env, 'argon2id passphrase', { policy: policy(), context: 'ctx-a2' }), 'UNSUPPORTED_KDF', 'a PBKDF2-only policy')
+    await rejectsWithCode(ks, () => ks.openKey(env, 'argon2id passphrase', { context: 'ctx-a2' }), 'UNSUPPORTED_KDF', 'the default policy')
+    const key = await ks.deriveKey('argon2id derived', { policy: p })
+    const e1 = await ks.sealKey('sk-a2-derived', key, { policy: p })
+    equal(await ks.openKey(e1, key, { policy: p }), 'sk-a2-derived', 'derived key')
+    equal(await ks.openKey(e1, 'argon2id derived', { policy: p }), 'sk-a2-derived', 'derived-key envelope via the passphrase')
+  })
+
+  t.test('Argon2id round trip at the OWASP default (m=19456 KiB, t=2, p=1): one Argon2id call', async () => {
+    // One derivation at OWASP parameters per runtime (the frozen argon2id-owasp vector is the
+    // other): deriveKey runs Argon2id with the policy's sealing parameters and a fresh salt; the
+    // envelopes sealed with that key carry them and open with it.
+    assert(a2, 'no argon2id module')
+    const p = argon2idOwaspPolicy(ks, a2)
+    const t0 = now()
+    const key = await ks.deriveKey('owasp argon2id passphrase', { policy: p })
+    const ms = Math.round(now() - t0)
+    const env = await ks.sealKey('sk-argon2id-owasp', key, { policy: p, context: 'owasp' })
+    const info = ks.inspect(env)
+    equal(`${info.kdf?.kdf} ${info.kdf?.memoryKiB}/${info.kdf?.passes}/${info.kdf?.lanes}`, 'argon2id 19456/2/1', 'inspect kdf')
+    equal(await ks.openKey(env, key, { policy: p, context: 'owasp' }), 'sk-argon2id-owasp', 'secret')
+    await rejectsWithCode(ks, () => ks.openKey(env, key, { policy: p, context: 'other' }), 'AUTH_FAILED', 'wrong context')
+    return `derive ${ms} ms`
+  })
 
   // -- round trips --
   t.test('passphrase (string) round trip, with context', async () => {
@@ -340,8 +477,13 @@ async function conformance(ks, input) {
     for (const item of await sealInterop(ks, runtime)) sealed.push(item)
   })
 
+  t.test('interop: seal this runtime\'s Argon2id envelopes (m=64 KiB; t=1 p=1 and t=1 p=4)', async () => {
+    assert(a2, 'no argon2id module')
+    for (const item of await sealInteropArgon2id(ks, a2, runtime)) sealed.push(item)
+  })
+
   const report = await t.run()
-  return { report, sealed }
+  return { report, sealed, argon2idPath }
 }
 
 // ---- NIST AES-GCM through WebCrypto ------------------------------------------------------------
@@ -403,11 +545,20 @@ function envelopeVectorCases(file) {
   return [...file.positive, ...file.negative].map((v) => ({ ...v, name: v.id }))
 }
 
-function vectorPolicy(ks, file, name) {
+function vectorPolicy(ks, file, name, a2) {
   if (name === 'default') return ks.defaultPolicy
   const p = file.policies?.[name]
   if (!p) throw new Error(`vector names an unknown policy ${name}`)
+  // Argon2id policies are stored without the implementation (it is code): the entry's one is added.
+  if (p.argon2id) return ks.createPolicy({ ...p, argon2id: { ...p.argon2id, implementation: a2.argon2id } })
   return ks.createPolicy(p)
+}
+
+/** Vectors whose KDF is expensive (600,000 PBKDF2 iterations, Argon2id at >= 4 MiB) are opened once only. */
+function expensiveVector(file, v) {
+  if (v.policy === 'default') return true
+  const a = file.policies?.[v.policy]?.argon2id
+  return a !== undefined && a.memoryKiB >= 4096
 }
 
 async function vectorKey(ks, v) {
@@ -425,8 +576,8 @@ function typedValue(x, what) {
   throw new Error(`vector ${what} type not understood: ${x.type}`)
 }
 
-async function checkEnvelopeVector(ks, file, v) {
-  const policy = vectorPolicy(ks, file, v.policy)
+async function checkEnvelopeVector(ks, file, v, a2) {
+  const policy = vectorPolicy(ks, file, v.policy, a2)
   const options = { policy }
   const context = typedValue(v.context, 'context')
   if (context !== undefined) options.context = context
@@ -439,16 +590,19 @@ async function checkEnvelopeVector(ks, file, v) {
     v.secret.type === 'utf8'
       ? equal(await ks.openKey(v.envelope, k, opts), v.secret.value, 'secret')
       : bytesEqual(await ks.openKeyBytes(v.envelope, k, opts), fromHex(v.secret.value), 'secret')
+  const t0 = now()
   await open(key, options)
+  const ms = Math.round(now() - t0)
   // A passphrase vector must also open with a key re-derived from the envelope (skipped for the
-  // default-policy vector, whose 600,000 iterations are paid once per runtime elsewhere).
-  if (v.key.type.startsWith('passphrase') && v.policy !== 'default') {
+  // default-policy vector and the OWASP Argon2id one, whose KDF cost is paid once per runtime).
+  if (v.key.type.startsWith('passphrase') && !expensiveVector(file, v)) {
     const derived = await ks.deriveKey(key, { policy, envelope: v.envelope, ...(v.keyId === undefined ? {} : { keyId: v.keyId }) })
     await open(derived, options)
   }
   // Canonical form: every conversion gives back exactly the vector's string.
   equal(ks.envelopeFromBytes(ks.envelopeToBytes(v.envelope)), v.envelope, 'bytes round trip')
   equal(ks.envelopeFromJSON(JSON.parse(JSON.stringify(ks.envelopeToJSON(v.envelope)))), v.envelope, 'JSON round trip')
+  if (expensiveVector(file, v) && file.policies?.[v.policy]?.argon2id) return `open ${ms} ms`
 }
 
 // ---- interop ----------------------------------------------------------------------------------
@@ -482,19 +636,46 @@ export async function sealInterop(ks, runtime) {
   return items.map((i) => ({ ...i, from: runtime }))
 }
 
+/** The Argon2id interop envelopes: every runtime opens them, so native and TypeScript Argon2id must agree. */
+export const ARGON2ID_INTEROP_IDS = ['argon2id-passphrase', 'argon2id-derived', 'argon2id-lanes']
+
+async function sealInteropArgon2id(ks, a2, runtime) {
+  const p1 = argon2idTestPolicy(ks, a2)
+  const p4 = argon2idTestPolicy(ks, a2, 4)
+  const derived = await ks.deriveKey(INTEROP.passphraseSeal, { policy: p1 })
+  const items = [
+    { id: 'argon2id-passphrase', kind: 'argon2id-passphrase', context: { utf8: INTEROP.context }, secret: secretFor(runtime, 'argon2id-passphrase') },
+    { id: 'argon2id-derived', kind: 'argon2id-derived', context: { hex: INTEROP.contextBytesHex }, secret: secretFor(runtime, 'argon2id-derived') },
+    { id: 'argon2id-lanes', kind: 'argon2id-lanes', context: { utf8: INTEROP.context }, secret: secretFor(runtime, 'argon2id-lanes') },
+  ]
+  for (const item of items) {
+    const policy = item.kind === 'argon2id-lanes' ? p4 : p1
+    const opts = { policy, context: contextValue(item.context) }
+    const key = item.kind === 'argon2id-derived' ? derived : item.kind === 'argon2id-lanes' ? fromHex(INTEROP.passphraseBytesHex) : INTEROP.passphraseSeal
+    item.envelope = await ks.sealKey(item.secret, key, opts)
+    const info = ks.inspect(item.envelope).kdf
+    equal(`${info.kdf} ${info.memoryKiB}/${info.passes}/${info.lanes}`, `argon2id 64/1/${item.kind === 'argon2id-lanes' ? 4 : 1}`, `${item.id} parameters`)
+  }
+  return items.map((i) => ({ ...i, from: runtime }))
+}
+
 async function openKeyFor(ks, item, policy) {
   const raw = fromHex(INTEROP.rawKeyHex)
   if (item.kind === 'passphrase') return INTEROP.passphraseOpen
   if (item.kind === 'passphrase-bytes') return fromHex(INTEROP.passphraseBytesHex)
-  if (item.kind === 'derived') return ks.deriveKey(INTEROP.passphraseOpen, { policy, envelope: item.envelope })
+  if (item.kind === 'derived' || item.kind === 'argon2id-derived') return ks.deriveKey(INTEROP.passphraseOpen, { policy, envelope: item.envelope })
+  if (item.kind === 'argon2id-passphrase') return INTEROP.passphraseOpen
+  if (item.kind === 'argon2id-lanes') return fromHex(INTEROP.passphraseBytesHex)
   if (item.kind === 'raw') return ks.importKey('ksk1.' + b64url(raw), { keyId: INTEROP.keyId })
   return ks.importKey(raw)
 }
 
 /** Phase 2: open every runtime's envelopes; one test per source runtime. */
-async function openPhase(ks, input) {
+async function openPhase(ks, input, a2) {
   const t = createRunner()
-  const policy = testPolicy(ks)
+  const pbkdf2Policy = testPolicy(ks)
+  // Argon2id envelopes open under the small Argon2id test policy (lanes are bounded by maxLanes only).
+  const argonPolicy = a2 ? argon2idTestPolicy(ks, a2) : undefined
   const bySource = new Map()
   for (const item of input.envelopes) {
     if (!bySource.has(item.from)) bySource.set(item.from, [])
@@ -502,7 +683,14 @@ async function openPhase(ks, input) {
   }
   for (const [from, items] of bySource) {
     t.test(`opens envelopes sealed in ${from} (${items.length})`, async () => {
+      const ids = items.map((i) => i.id)
+      const missing = ARGON2ID_INTEROP_IDS.filter((id) => !ids.includes(id))
+      assert(missing.length === 0, `${from} sealed no ${missing.join(', ')}`)
       for (const item of items) {
+        const isArgon = item.kind.startsWith('argon2id')
+        assert(!isArgon || argonPolicy, 'no argon2id module here to open Argon2id envelopes')
+        const policy = isArgon ? argonPolicy : pbkdf2Policy
+        if (isArgon) equal(ks.inspect(item.envelope).kdf?.kdf, 'argon2id', `${from}/${item.id} kdf`)
         const key = await openKeyFor(ks, item, policy)
         const opts = { policy }
         const ctx = contextValue(item.context)
@@ -522,7 +710,7 @@ async function openPhase(ks, input) {
 }
 
 // ---- without WebCrypto -------------------------------------------------------------------------
-async function noWebCrypto(ks) {
+async function noWebCrypto(ks, a2) {
   const t = createRunner()
   t.test('crypto.subtle is really absent here', () => {
     assert(globalThis.crypto?.subtle == null, 'crypto.subtle is present: this is not a no-WebCrypto context')
@@ -538,6 +726,10 @@ async function noWebCrypto(ks) {
     await rejectsWithCode(ks, () => ks.deriveKey('a passphrase', { policy: testPolicy(ks) }), 'WEBCRYPTO_UNAVAILABLE', 'deriveKey')
     await rejectsWithCode(ks, () => ks.generateKey(), 'WEBCRYPTO_UNAVAILABLE', 'generateKey')
     await rejectsWithCode(ks, () => ks.importKey(fromHex(INTEROP.rawKeyHex)), 'WEBCRYPTO_UNAVAILABLE', 'importKey')
+  })
+  t.test('@org/keyseal/argon2id imports here; an Argon2id seal rejects with WEBCRYPTO_UNAVAILABLE', async () => {
+    assert(a2 && a2.argon2id?.name === 'argon2id', 'the argon2id module did not load')
+    await rejectsWithCode(ks, () => ks.sealKey('sk-x', 'a passphrase', { policy: argon2idTestPolicy(ks, a2) }), 'WEBCRYPTO_UNAVAILABLE', 'sealKey with Argon2id')
   })
   t.test('pure functions still work: inspect refuses garbage with its own code', () =>
     rejectsWithCode(ks, () => ks.inspect('not an envelope'), 'MALFORMED_ENVELOPE', 'inspect'))

@@ -36,14 +36,20 @@ export async function preparePacked() {
   const install = await sh('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: consumer })
   if (!install.ok) throw new Error(`npm install of the tarball failed:\n${install.output}`)
   // Let Node itself resolve the package's ESM entry from inside the consumer.
-  const resolved = await sh(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@org/keyseal'))"], { cwd: consumer })
+  const resolved = await sh(
+    process.execPath,
+    ['--input-type=module', '-e', "console.log(import.meta.resolve('@org/keyseal'));console.log(import.meta.resolve('@org/keyseal/argon2id'))"],
+    { cwd: consumer },
+  )
   if (!resolved.ok) throw new Error(`resolving @org/keyseal in the consumer failed:\n${resolved.output}`)
+  const [esmUrl, argon2idUrl] = resolved.stdout.trim().split('\n')
   return {
     dir,
     consumer,
     tarball,
     files: info.files.map((f) => f.path),
-    esmPath: fileURLToPath(resolved.stdout.trim()),
+    esmPath: fileURLToPath(esmUrl),
+    argon2idEsmPath: fileURLToPath(argon2idUrl),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   }
 }

@@ -6,7 +6,8 @@ const post = (body) => fetch('/__result', { method: 'POST', body: JSON.stringify
 try {
   const input = await (await fetch('/__input')).json()
   const ks = await import(input.module)
-  const out = await runPhase(ks, input)
+  const a2 = input.argon2idModule ? await import(input.argon2idModule) : undefined
+  const out = await runPhase(ks, input, a2)
   out.version = navigator.userAgent
   await post(out)
 } catch (error) {

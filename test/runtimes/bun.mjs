@@ -4,6 +4,7 @@ import { runPhase } from '../conformance/suite.mjs'
 const [inputPath, outputPath] = Bun.argv.slice(2)
 const input = await Bun.file(inputPath).json()
 const ks = await import(input.module)
-const out = await runPhase(ks, input)
+const a2 = input.argon2idModule ? await import(input.argon2idModule) : undefined
+const out = await runPhase(ks, input, a2)
 out.version = `Bun ${Bun.version}`
 await Bun.write(outputPath, JSON.stringify(out))

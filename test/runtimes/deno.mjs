@@ -4,6 +4,7 @@ import { runPhase } from '../conformance/suite.mjs'
 const [inputPath, outputPath] = Deno.args
 const input = JSON.parse(await Deno.readTextFile(inputPath))
 const ks = await import(input.module)
-const out = await runPhase(ks, input)
+const a2 = input.argon2idModule ? await import(input.argon2idModule) : undefined
+const out = await runPhase(ks, input, a2)
 out.version = `Deno ${Deno.version.deno}`
 await Deno.writeTextFile(outputPath, JSON.stringify(out))

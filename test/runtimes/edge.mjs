@@ -1,7 +1,9 @@
 // Vercel edge-runtime entry point. @edge-runtime/vm evaluates scripts, not modules, so the driver
-// bundles this file (with the built dist/index.js and the suite, unminified) into one script with
-// esbuild and evaluates it inside an EdgeVM; the VM's own globals (its crypto included) are used.
+// bundles this file (with the built dist/index.js, dist/argon2id.js and the suite, unminified) into
+// one script with esbuild and evaluates it inside an EdgeVM; the VM's own globals (its crypto
+// included) are used.
+import * as a2 from '../../dist/argon2id.js'
 import * as ks from '../../dist/index.js'
 import { runPhase } from '../conformance/suite.mjs'
 
-globalThis.__keysealConformance = async (inputJson) => JSON.stringify(await runPhase(ks, JSON.parse(inputJson)))
+globalThis.__keysealConformance = async (inputJson) => JSON.stringify(await runPhase(ks, JSON.parse(inputJson), a2))
