@@ -16,6 +16,7 @@ import {
   type KeysealKey,
   type KeysealPolicy,
 } from '@org/keyseal'
+import { argon2id, type Argon2idImplementation } from '@org/keyseal/argon2id'
 
 export async function demo(): Promise<string> {
   const policy: KeysealPolicy = createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000 } })
@@ -38,6 +39,18 @@ export async function demo(): Promise<string> {
   }
 }
 
+// The `@org/keyseal/argon2id` subpath: its implementation fits createPolicy's argon2id option.
+export async function demoArgon2id(): Promise<string> {
+  const impl: Argon2idImplementation = argon2id
+  const policy: KeysealPolicy = createPolicy({ argon2id: { implementation: impl } })
+  const envelope = await sealKey('sk-123', 'passphrase', { policy })
+  const kdf = inspect(envelope).kdf
+  if (kdf.kdf === 'argon2id') void (kdf.memoryKiB + kdf.passes + kdf.lanes)
+  return openKey(envelope, 'passphrase', { policy })
+}
+
+// @ts-expect-error the implementation is required to enable Argon2id
+void createPolicy({ argon2id: { memoryKiB: 19456 } })
 // @ts-expect-error a number is not a secret
 void sealKey(42, 'passphrase')
 // @ts-expect-error not an error code
