@@ -6,6 +6,9 @@
 //   node scripts/runtimes/run.mjs node24 webkit   several
 //   node scripts/runtimes/run.mjs packed          the packed-package checks only
 //   node scripts/runtimes/run.mjs no-webcrypto    both no-WebCrypto checks
+//   node scripts/runtimes/run.mjs argon2id-responsiveness
+//                                                 page responsiveness while the TypeScript Argon2id
+//                                                 runs in Chromium (numbers in results.json `metrics`)
 //   node scripts/runtimes/run.mjs --list          names
 //
 // Runs against the BUILT package: `npm run build` first. Phase 1 runs the conformance suite in
@@ -18,12 +21,16 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { preparePacked, runPackedChecks } from '../../test/packed/check.mjs'
 import { loadNistSample } from './nist.mjs'
+import { RESPONSIVENESS } from './responsiveness.mjs'
 import { HOST_NODE, NO_WEBCRYPTO, ROOT, RUNTIMES } from './runtimes.mjs'
 
 const args = process.argv.slice(2)
 const flag = (name) => args.includes(name)
 const CONCURRENCY = Number(process.env.KEYSEAL_RUNTIME_CONCURRENCY ?? 2)
-const CHECKS = ['packed', ...NO_WEBCRYPTO.map((c) => c.name)]
+// Checks that are not conformance runs of one runtime; they run one at a time after the matrix
+// (the responsiveness check measures timing, so nothing else competes for the CPU then).
+const EXTRA_CHECKS = [...NO_WEBCRYPTO, RESPONSIVENESS]
+const CHECKS = ['packed', ...EXTRA_CHECKS.map((c) => c.name)]
 const ALL = [...RUNTIMES.map((r) => r.name), ...CHECKS]
 
 if (flag('--list')) {
@@ -63,7 +70,7 @@ if (!nist) log(`note: ${nistMissing}; the NIST test is skipped`)
 const runtimeNames = selected.filter((n) => RUNTIMES.some((r) => r.name === n))
 if (runtimeNames.length > 0 && !runtimeNames.includes(HOST_NODE)) runtimeNames.unshift(HOST_NODE)
 const runtimes = RUNTIMES.filter((r) => runtimeNames.includes(r.name))
-const checks = NO_WEBCRYPTO.filter((c) => selected.includes(c.name))
+const checks = EXTRA_CHECKS.filter((c) => selected.includes(c.name))
 
 // ---- helpers -----------------------------------------------------------------------------------
 async function pool(items, size, fn) {
@@ -151,7 +158,7 @@ for (const c of checks) {
   log(`${c.name}`)
   const available = c.available()
   const out = available === true ? await attempt(() => c.run()) : { crash: `not available: ${available}` }
-  results.set(c.name, { name: c.name, conformance: out, version: out.version, ok: ok(out) })
+  results.set(c.name, { name: c.name, conformance: out, version: out.version, ...(out.metrics ? { metrics: out.metrics } : {}), ok: ok(out) })
 }
 if (selected.includes('packed')) {
   log('packed: checks')
@@ -182,6 +189,11 @@ for (const e of all) {
 }
 const paths = all.filter((e) => e.argon2id).map((e) => `${e.name}: ${e.argon2id.startsWith('native') ? 'native' : 'TypeScript'}`)
 if (paths.length) console.log(`\nArgon2id path per runtime: ${paths.join(', ')}`)
+const resp = results.get(RESPONSIVENESS.name)?.metrics
+if (resp) {
+  const line = (m) => `longest task ${m.longestTaskMs} ms, seal ${m.sealMs} ms`
+  console.log(`Argon2id responsiveness (Chromium, TypeScript, m=19456 t=2 p=1): cold ${line(resp.cold)}; warm ${line(resp.warm)} (bound ${resp.boundMs} ms warm)`)
+}
 const passed = all.filter((e) => e.ok).length
 const failed = all.length - passed
 await mkdir(join(ROOT, '.tmp/runtimes'), { recursive: true })
