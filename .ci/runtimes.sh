@@ -2,8 +2,10 @@
 # The runtime conformance matrix (issue 3), called by .ci/run. Installs what it needs on a fresh
 # Debian 12 machine (as root): the browsers from Debian, the extra Node binaries in their own folder
 # (test/runtimes/node-versions, never the root package.json: RUNTIMES.md pitfall 1), then runs
-# scripts/runtimes/run.mjs, which prints one line per runtime and the closing line
-# `runtimes: N passed, N failed`. Exits non-zero when any runtime or check fails.
+# scripts/runtimes/run.mjs, which prints one line per runtime (each also runs the Argon2id part of
+# the suite through @org/keyseal/argon2id), the checks (packed package, no-WebCrypto, the Chromium
+# argon2id-responsiveness measurement) and the closing line `runtimes: N passed, N failed`.
+# Exits non-zero when any runtime or check fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -23,11 +25,12 @@ if ((${#missing[@]})); then
 fi
 
 # Root devDependencies (deno, bun, miniflare/workerd, edge-runtime, playwright-core, puppeteer-core,
-# publint, attw) and the built package, unless .ci/run already did both.
+# publint, attw) and the built package (both entries: dist/index.* and dist/argon2id.*), unless
+# .ci/run already did both.
 if [[ ! -x node_modules/.bin/miniflare || ! -x node_modules/.bin/deno ]]; then
   npm ci --no-audit --no-fund || echo "runtimes: npm ci failed" >&2
 fi
-if [[ ! -f dist/index.js || -n "$(find src tsup.config.ts -newer dist/index.js -print -quit 2>/dev/null)" ]]; then
+if [[ ! -f dist/index.js || ! -f dist/argon2id.js || -n "$(find src tsup.config.ts package.json -newer dist/index.js -print -quit 2>/dev/null)" ]]; then
   npm run build || echo "runtimes: build failed" >&2
 fi
 
