@@ -42,9 +42,15 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 // Decoding table for the 128 ASCII codes: the 6-bit value, or 0x80 for "not in the alphabet".
 const LOOKUP = new Uint8Array(128).fill(0x80)
 for (let i = 0; i < 64; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i
-// Encoding table for 12-bit groups: two characters at a time.
-const PAIRS: string[] = []
-for (let i = 0; i < 4096; i++) PAIRS.push(ALPHABET[i >> 6]! + ALPHABET[i & 63]!)
+// Encoding table for 12-bit groups, two characters at a time; built on first use, not at import.
+let PAIRS: string[] | undefined
+function pairs(): string[] {
+  if (PAIRS === undefined) {
+    PAIRS = []
+    for (let i = 0; i < 4096; i++) PAIRS.push(ALPHABET[i >> 6]! + ALPHABET[i & 63]!)
+  }
+  return PAIRS
+}
 
 const CODES = new Uint8Array(64)
 for (let i = 0; i < 64; i++) CODES[i] = ALPHABET.charCodeAt(i)
@@ -53,9 +59,12 @@ const ascii = new TextDecoder()
 /** @internal Unpadded base64url (RFC 4648 §5, no `=`). */
 export function toBase64url(b: Uint8Array): string {
   const n = b.length
-  // Large inputs: write the character codes into one buffer and decode it once; building a long
-  // string by concatenation costs ~70 ms per MiB in V8 (mostly garbage collection).
+  // Small inputs (envelopes): concatenating two-character table entries is fastest (a TextDecoder
+  // call costs a few microseconds of its own). Large inputs: write the character codes into one
+  // buffer and decode it once; building a long string by concatenation costs ~70 ms per MiB in V8,
+  // mostly garbage collection.
   if (n > 768) return toBase64urlLarge(b)
+  const PAIRS = pairs()
   let out = ''
   let i = 0
   for (; i + 2 < n; i += 3) {
