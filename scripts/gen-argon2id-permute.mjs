@@ -1,23 +1,21 @@
-// Generates the unrolled BlaMka permutation functions of src/kdf/argon2id.ts (permuteRow, permuteCol,
-// permuteColXor bodies): `node scripts/gen-argon2id-permute.mjs row|col|colxor`. test/argon2id-generated.test.ts
-// checks that the source still holds exactly what this script prints.
-// kind 'row':    v_k = mem[x+o+2k] ^ mem[y+o+2k] (lo; +1 hi); after P, r[o+2k] = v_k
-// kind 'col':    v_k = r[o + 32*(k>>1) + 2*(k&1)]; after P, mem[cur+i] = v ^ mem[x+i] ^ mem[y+i]
-// kind 'colxor': same, also ^ mem[cur+i] (the old block, version 0x13 from the second pass on)
+// Generates the unrolled BlaMka permutation of src/kdf/argon2id.ts (the body of `permute`):
+// `node scripts/gen-argon2id-permute.mjs permute`. test/argon2id-generated.test.ts checks that the
+// source still holds exactly what this script prints.
+// One function serves rows and columns: register k (64-bit word v_k, lo then hi) is at
+// r[o + (k >> 1) * a + 2 * (k & 1)], with a = 4 for a row (16 consecutive words) and a = 32 for a
+// column (RFC 9106 §3.5: registers Q_i, Q_{i+8}, ..., Q_{i+56}); the result goes back to the same place.
 const kind = process.argv[2]
+if (kind !== 'permute') throw new Error('usage: node scripts/gen-argon2id-permute.mjs permute')
 const I = '  '
-const idx = (k) => kind === 'row' ? 2 * k : 32 * (k >> 1) + 2 * (k & 1)
-const plus = (n) => (n ? ` + ${n}` : '')
 const out = []
 // Index expressions wrapped in | 0: V8 then adds without an overflow check (all offsets < 2^31).
-const ix = (base, n) => (n ? `(${base} + ${n}) | 0` : base)
-if (kind === 'row') out.push(`${I}const xo = (x + o) | 0, yo = (y + o) | 0`)
-else out.push(`${I}const xo = (x + o) | 0, yo = (y + o) | 0, zo = (z + o) | 0`)
-for (let k = 0; k < 16; k++) {
-  const i = idx(k)
-  if (kind === "row") out.push(`${I}let v${k}l = mem[${ix('xo', i)}]! ^ mem[${ix('yo', i)}]!, v${k}h = mem[${ix('xo', i + 1)}]! ^ mem[${ix('yo', i + 1)}]!`)
-  else out.push(`${I}let v${k}l = r[${ix('o', i)}]!, v${k}h = r[${ix('o', i + 1)}]!`)
+// b0..b7: the offset of register pair j (words v(2j), v(2j+1)).
+out.push(`${I}const b0 = o, b1 = (o + a) | 0, b2 = (b1 + a) | 0, b3 = (b2 + a) | 0, b4 = (b3 + a) | 0, b5 = (b4 + a) | 0, b6 = (b5 + a) | 0, b7 = (b6 + a) | 0`)
+const at = (k, hi) => {
+  const n = 2 * (k & 1) + hi
+  return n ? `(b${k >> 1} + ${n}) | 0` : `b${k >> 1}`
 }
+for (let k = 0; k < 16; k++) out.push(`${I}let v${k}l = r[${at(k, 0)}]!, v${k}h = r[${at(k, 1)}]!`)
 out.push(`${I}let p = 0, q = 0, ua = 0, ub = 0, t = 0, lo = 0`)
 const fb = (a, b) => [
   `${I}ua = ${a}l >>> 0; ub = ${b}l >>> 0; lo = (${a}l + ${b}l + (Math.imul(${a}l, ${b}l) << 1)) | 0`,
@@ -39,14 +37,5 @@ const gb = (a, b, c, d) => {
   ]
 }
 for (const g of [[0, 4, 8, 12], [1, 5, 9, 13], [2, 6, 10, 14], [3, 7, 11, 15], [0, 5, 10, 15], [1, 6, 11, 12], [2, 7, 8, 13], [3, 4, 9, 14]]) out.push(...gb(...g))
-for (let k = 0; k < 16; k++) {
-  const i = idx(k)
-  for (const [j, v] of [[i, `v${k}l`], [i + 1, `v${k}h`]]) {
-    if (kind === 'row') out.push(`${I}r[${ix('o', j)}] = ${v}`)
-    else {
-      const ex = `mem[${ix('xo', j)}]! ^ mem[${ix('yo', j)}]!` + (kind === 'colxor' ? ` ^ mem[${ix('zo', j)}]!` : '')
-      out.push(`${I}mem[${ix('zo', j)}] = ${v} ^ ${ex}`)
-    }
-  }
-}
+for (let k = 0; k < 16; k++) out.push(`${I}r[${at(k, 0)}] = v${k}l; r[${at(k, 1)}] = v${k}h`)
 console.log(out.join('\n'))
