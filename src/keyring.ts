@@ -4,9 +4,12 @@
 import { isBytes } from './bytes.js'
 import { isValidKeyId } from './envelope.js'
 import { redactInspectors } from './inspect.js'
-import { fail } from './errors.js'
+import type { Parsed } from './envelope.js'
+import { fail, isKeysealError } from './errors.js'
 import { passphraseBytes } from './inputs.js'
 import { keyState, type KeysealKey } from './keys.js'
+import { compatible, openWithKey } from './open.js'
+import type { KeysealPolicy } from './policy.js'
 
 /** One key of a {@link Keyring}. */
 export interface KeyringEntry {
@@ -27,12 +30,57 @@ export interface ResolvedEntry {
   readonly disabled: boolean
 }
 
-const rings = new WeakMap<Keyring, { entries: Map<string, ResolvedEntry>; primary: ResolvedEntry }>()
+/** @internal Passphrase KDF replacement for bulk rotation (see seal.ts openResolved). */
+export type RingDerive = (pw: Uint8Array<ArrayBuffer>, p: Parsed, entry: ResolvedEntry | undefined) => Promise<KeysealKey>
+
+/**
+ * @internal The hidden state of a keyring. `open` is {@link openWithRing}, reached through the
+ * state so that a bundle that never builds a keyring does not carry it.
+ */
+export interface RingState {
+  readonly entries: Map<string, ResolvedEntry>
+  readonly primary: ResolvedEntry
+  readonly open: typeof openWithRing
+}
+
+const rings = new WeakMap<Keyring, RingState>()
 const TOKEN: unique symbol = Symbol('keyseal.keyring')
 
 /** @internal The hidden state of a keyring, or undefined. */
-export function keyringState(k: unknown): { entries: Map<string, ResolvedEntry>; primary: ResolvedEntry } | undefined {
+export function keyringState(k: unknown): RingState | undefined {
   return typeof k === 'object' && k !== null ? rings.get(k as Keyring) : undefined
+}
+
+/**
+ * @internal Open under a keyring (policy already checked): the envelope's key id picks the one
+ * key to use (an unknown id is UNKNOWN_KEY_ID; no other key is tried). Without a key id, each
+ * compatible key is tried, primary first.
+ */
+async function openWithRing(
+  ring: RingState,
+  p: Parsed,
+  context: Uint8Array<ArrayBuffer>,
+  policy: KeysealPolicy,
+  derive?: RingDerive,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { entries, primary } = ring
+  const id = p.header.keyId
+  const bound = (e: ResolvedEntry) => derive && ((pw: Uint8Array<ArrayBuffer>, q: Parsed) => derive(pw, q, e))
+  if (id !== undefined) {
+    const entry = entries.get(id)
+    if (entry === undefined) return fail('UNKNOWN_KEY_ID')
+    return openWithKey(p, entry.key, context, policy, bound(entry))
+  }
+  const candidates = [primary, ...[...entries.values()].filter((e) => e !== primary)].filter((e) => compatible(e.key, p))
+  if (candidates.length === 0) return fail('KEY_MISMATCH')
+  for (const e of candidates) {
+    try {
+      return await openWithKey(p, e.key, context, policy, bound(e))
+    } catch (error) {
+      if (!isKeysealError(error, 'AUTH_FAILED')) throw error
+    }
+  }
+  return fail('AUTH_FAILED')
 }
 
 /**
@@ -65,7 +113,7 @@ export class Keyring {
     const { entries, primary } = state as { entries: Map<string, ResolvedEntry>; primary: ResolvedEntry }
     this.primaryId = primary.id
     this.ids = Object.freeze([...entries.keys()])
-    rings.set(this, { entries, primary })
+    rings.set(this, { entries, primary, open: openWithRing })
     redactInspectors(this)
     Object.freeze(this)
   }

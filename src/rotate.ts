@@ -7,7 +7,8 @@ import { checkOptions, contextBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
 import { deriveKey, keyState, type KeysealKey } from './keys.js'
 import { belowSealFloor, checkOpenParams, resolvePolicy, type KeysealPolicy } from './policy.js'
-import { compatible, openResolved, resolveKeyInput, sealWithKey, type KeyInput, type SingleKey } from './seal.js'
+import { compatible } from './open.js'
+import { openResolved, resolveKeyInput, sealWithKey, type KeyInput, type SingleKey } from './seal.js'
 
 /**
  * Why an envelope should be re-sealed.

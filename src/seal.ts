@@ -1,20 +1,20 @@
 // sealKey / openKey: inputs -> policy check -> key -> AES-GCM -> envelope (docs/format.md §5–§6).
-import { aesGcmOpen, aesGcmSeal, NONCE_LENGTH } from './aead.js'
-import { concat, equalConstantTime, fromUtf8, isBytes, wipe } from './bytes.js'
+import { aesGcmSeal, NONCE_LENGTH } from './aead.js'
+import { fromUtf8, isBytes, wipe } from './bytes.js'
 import { aesGcmKeyAndCommitment, masterFromPassphrase } from './derive.js'
 import { encodeHeader, parseString, SALT_MIN, toEnvelopeString, type KdfParams, type Parsed } from './envelope.js'
-import { fail, isKeysealError } from './errors.js'
+import { fail } from './errors.js'
 import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
 import { DERIVED_KEY_SEAL_LIMIT, keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
+import { aad, openWithKey, type SingleKey } from './open.js'
 import { platform, randomBytes } from './webcrypto.js'
 
 /** A passphrase (string, NFC-normalized; or bytes, used as given), a {@link KeysealKey} or a {@link Keyring}. */
 export type KeyInput = string | Uint8Array | KeysealKey | Keyring
 
-/** @internal One key: a key object, or passphrase bytes already normalized by passphraseBytes. */
-export type SingleKey = KeysealKey | Uint8Array<ArrayBuffer>
+export type { SingleKey }
 
 /** Options for {@link sealKey}. */
 export interface SealOptions {
@@ -97,57 +97,13 @@ export async function sealWithKey(
   return toEnvelopeString(header, body)
 }
 
-/** @internal True when `key` is of a kind that can open an envelope with this header (spec §6 step 3). */
-export function compatible(key: SingleKey, p: Parsed): boolean {
-  const h = p.header
-  const state = keyState(key)
-  if (state === undefined) return h.params.kdf !== 'raw' // a passphrase opens passphrase KDFs
-  const k = key as KeysealKey
-  if (k.keyId !== undefined && h.keyId !== undefined && k.keyId !== h.keyId) return false
-  if (state.type === 'raw') return h.params.kdf === 'raw'
-  return sameParams(state.params, h.params) && equalConstantTime(state.salt, h.salt)
-}
-
-/**
- * @internal Open a parsed envelope (policy already checked) under one compatible key. `derive`, when
- * given, replaces the passphrase KDF with a cached derived key (bulk rotation).
- */
-export async function openWithKey(
-  p: Parsed,
-  key: SingleKey,
-  context: Uint8Array<ArrayBuffer>,
-  policy: KeysealPolicy,
-  derive?: (pw: Uint8Array<ArrayBuffer>, p: Parsed) => Promise<KeysealKey>,
-): Promise<Uint8Array<ArrayBuffer>> {
-  if (!compatible(key, p)) fail('KEY_MISMATCH')
-  platform()
-  const h = p.header
-  let aes: CryptoKey
-  let commitment: Uint8Array<ArrayBuffer>
-  let state = keyState(key)
-  if (state === undefined && derive !== undefined) {
-    key = await derive(key as Uint8Array<ArrayBuffer>, p)
-    state = keyState(key)
-  }
-  if (state === undefined) {
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, h.params, h.salt, policy), h.salt))
-  } else if (state.type === 'raw') {
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(state.base, h.salt))
-  } else {
-    aes = state.aes
-    commitment = state.commitment
-  }
-  // Key commitment first (docs/format.md §6): an envelope opens under at most one key.
-  if (!equalConstantTime(commitment, h.commitment)) fail('AUTH_FAILED')
-  return aesGcmOpen(aes, h.nonce, p.body, aad(p.headerBytes, context))
-}
-
 /**
  * @internal Open under a single key or a keyring. With a keyring: the envelope's key id picks the
  * one key to use (an unknown id is UNKNOWN_KEY_ID; no other key is tried). Without a key id, each
- * compatible key is tried, primary first.
+ * compatible key is tried, primary first. The keyring half lives with the Keyring (keyring.ts), so
+ * a bundle that never builds a keyring does not carry it.
  */
-export async function openResolved(
+export function openResolved(
   p: Parsed,
   key: ReturnType<typeof resolveKeyInput>,
   context: Uint8Array<ArrayBuffer>,
@@ -155,24 +111,7 @@ export async function openResolved(
   derive?: (pw: Uint8Array<ArrayBuffer>, p: Parsed, entry: ResolvedEntry | undefined) => Promise<KeysealKey>,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if ('single' in key) return openWithKey(p, key.single, context, policy, derive && ((pw, q) => derive(pw, q, undefined)))
-  const { entries, primary } = key.ring
-  const id = p.header.keyId
-  const bound = (e: ResolvedEntry) => derive && ((pw: Uint8Array<ArrayBuffer>, q: Parsed) => derive(pw, q, e))
-  if (id !== undefined) {
-    const entry = entries.get(id)
-    if (entry === undefined) return fail('UNKNOWN_KEY_ID')
-    return openWithKey(p, entry.key, context, policy, bound(entry))
-  }
-  const candidates = [primary, ...[...entries.values()].filter((e) => e !== primary)].filter((e) => compatible(e.key, p))
-  if (candidates.length === 0) return fail('KEY_MISMATCH')
-  for (const e of candidates) {
-    try {
-      return await openWithKey(p, e.key, context, policy, bound(e))
-    } catch (error) {
-      if (!isKeysealError(error, 'AUTH_FAILED')) throw error
-    }
-  }
-  return fail('AUTH_FAILED')
+  return key.ring.open(key.ring, p, context, policy, derive)
 }
 
 /**
@@ -276,18 +215,4 @@ export async function openKey(envelope: string, key: KeyInput, options?: OpenOpt
   } finally {
     wipe(bytes)
   }
-}
-
-/** AAD = the whole encoded header || context (docs/format.md §6); no copy when there is no context. */
-function aad(header: Uint8Array<ArrayBuffer>, context: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
-  return context.length === 0 ? header : concat(header, context)
-}
-
-/** @internal Same KDF and parameters (salt compared separately). */
-export function sameParams(a: KdfParams, b: KdfParams): boolean {
-  if (a.kdf === 'pbkdf2-sha256' && b.kdf === 'pbkdf2-sha256') return a.iterations === b.iterations
-  if (a.kdf === 'argon2id' && b.kdf === 'argon2id') {
-    return a.memoryKiB === b.memoryKiB && a.passes === b.passes && a.lanes === b.lanes
-  }
-  return false
 }
