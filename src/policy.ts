@@ -80,14 +80,16 @@ export interface KeysealPolicyOptions {
 
 const U32_MAX = 0xffffffff
 
-const DEFAULT_PBKDF2: Pbkdf2Policy = Object.freeze({
+// `@__PURE__`: an unused frozen table is dropped by bundlers (a bare Object.freeze call counts as a
+// side effect and would be kept in every bundle).
+const DEFAULT_PBKDF2: Pbkdf2Policy = /* @__PURE__ */ Object.freeze({
   iterations: 600_000,
   minIterations: 600_000,
   openMinIterations: 100_000,
   maxIterations: 10_000_000,
 })
 
-const DEFAULT_ARGON2ID = Object.freeze({
+const DEFAULT_ARGON2ID = /* @__PURE__ */ Object.freeze({
   memoryKiB: 19_456,
   passes: 2,
   lanes: 1,
@@ -100,41 +102,46 @@ const DEFAULT_ARGON2ID = Object.freeze({
   maxLanes: 4,
 })
 
+const PBKDF2_KEYS = ['iterations', 'minIterations', 'openMinIterations', 'maxIterations'] as const
+const ARGON2ID_KEYS = ['memoryKiB', 'passes', 'lanes', 'minMemoryKiB', 'minPasses', 'openMinMemoryKiB', 'openMinPasses', 'maxMemoryKiB', 'maxPasses', 'maxLanes'] as const
+
 function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= U32_MAX
 }
 
-function checkPbkdf2(p: unknown): Pbkdf2Policy {
+/** Every key of `keys` must be a count (an integer in 1..2^32-1); returns them in that order. */
+function counts<K extends string>(p: unknown, keys: readonly K[]): Record<K, number> {
   if (typeof p !== 'object' || p === null) return fail('INVALID_OPTIONS')
-  const { iterations, minIterations, openMinIterations, maxIterations } = p as Record<string, unknown>
-  if (!isCount(iterations) || !isCount(minIterations) || !isCount(openMinIterations) || !isCount(maxIterations)) {
+  const n = {} as Record<K, number>
+  for (const k of keys) {
+    const v = (p as Record<string, unknown>)[k]
+    if (!isCount(v)) return fail('INVALID_OPTIONS')
+    n[k] = v
+  }
+  return n
+}
+
+function checkPbkdf2(p: unknown): Pbkdf2Policy {
+  const n = counts(p, PBKDF2_KEYS)
+  if (!(n.openMinIterations <= n.minIterations && n.minIterations <= n.iterations && n.iterations <= n.maxIterations)) {
     return fail('INVALID_OPTIONS')
   }
-  if (!(openMinIterations <= minIterations && minIterations <= iterations && iterations <= maxIterations)) {
-    return fail('INVALID_OPTIONS')
-  }
-  return { iterations, minIterations, openMinIterations, maxIterations }
+  return n
 }
 
 function checkArgon2id(p: unknown): Argon2idPolicy {
   if (typeof p !== 'object' || p === null) return fail('INVALID_OPTIONS')
-  const a = p as Record<string, unknown>
-  const impl = a['implementation'] as Argon2idImplementation | undefined
+  const impl = (p as Record<string, unknown>)['implementation'] as Argon2idImplementation | undefined
   if (typeof impl !== 'object' || impl === null || impl.name !== 'argon2id' || typeof impl.derive !== 'function') fail('INVALID_OPTIONS')
-  const n: Record<string, number> = {}
-  for (const k of ARGON2ID_KEYS) {
-    const v = a[k]
-    if (!isCount(v)) return fail('INVALID_OPTIONS')
-    n[k] = v
-  }
+  const n = counts(p, ARGON2ID_KEYS)
   const ordered =
-    n['openMinMemoryKiB']! <= n['minMemoryKiB']! && n['minMemoryKiB']! <= n['memoryKiB']! && n['memoryKiB']! <= n['maxMemoryKiB']! &&
-    n['openMinPasses']! <= n['minPasses']! && n['minPasses']! <= n['passes']! && n['passes']! <= n['maxPasses']! &&
-    n['lanes']! <= n['maxLanes']! && n['maxLanes']! <= 0xffffff &&
+    n.openMinMemoryKiB <= n.minMemoryKiB && n.minMemoryKiB <= n.memoryKiB && n.memoryKiB <= n.maxMemoryKiB &&
+    n.openMinPasses <= n.minPasses && n.minPasses <= n.passes && n.passes <= n.maxPasses &&
+    n.lanes <= n.maxLanes && n.maxLanes <= 0xffffff &&
     // RFC 9106 §3.1: at least 8 KiB per lane, for what we seal and for every opening bound.
-    n['memoryKiB']! >= 8 * n['lanes']! && n['openMinMemoryKiB']! >= 8
+    n.memoryKiB >= 8 * n.lanes && n.openMinMemoryKiB >= 8
   if (!ordered) fail('INVALID_OPTIONS')
-  return Object.freeze({ implementation: impl, ...n }) as Argon2idPolicy
+  return Object.freeze({ implementation: impl, ...n })
 }
 
 /**
@@ -147,10 +154,7 @@ function checkArgon2id(p: unknown): Argon2idPolicy {
  * console.log(defaultPolicy.pbkdf2.iterations, defaultPolicy.kdf) // 600000 pbkdf2-sha256
  * ```
  */
-export const defaultPolicy: KeysealPolicy = Object.freeze({ kdf: 'pbkdf2-sha256', pbkdf2: DEFAULT_PBKDF2 })
-
-const PBKDF2_KEYS = ['iterations', 'minIterations', 'openMinIterations', 'maxIterations'] as const
-const ARGON2ID_KEYS = ['memoryKiB', 'passes', 'lanes', 'minMemoryKiB', 'minPasses', 'openMinMemoryKiB', 'openMinPasses', 'maxMemoryKiB', 'maxPasses', 'maxLanes'] as const
+export const defaultPolicy: KeysealPolicy = /* @__PURE__ */ Object.freeze({ kdf: 'pbkdf2-sha256', pbkdf2: DEFAULT_PBKDF2 })
 
 function onlyKeys(o: unknown, allowed: readonly string[]): void {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('INVALID_OPTIONS')
