@@ -35,7 +35,7 @@ describe('frozen Argon2id envelope vectors v1', () => {
   beforeAll(() => {
     if (!existsSync(NODE24)) throw new Error(`Node 24 is missing at ${NODE24}: npm test installs it (scripts/ensure-node-versions.mjs)`)
     const jobs = doc.positive.map((v: any) => {
-      const e = ref.parseString(v.envelope)
+      const e = ref.parseString(v.envelope) as any
       return { pw: v.intermediate.passphraseBytes, salt: Buffer.from(e.salt).toString('hex'), m: e.params.memoryKiB, t: e.params.passes, p: e.params.lanes }
     })
     const script = `const c=require('crypto');const jobs=JSON.parse(require('fs').readFileSync(0,'utf8'));
@@ -49,7 +49,7 @@ console.log(JSON.stringify(jobs.map(j=>c.argon2Sync('argon2id',{message:Buffer.f
     expect(doc.negative.length).toBe(12)
   })
 
-  it.each(doc.positive.map((v: any, i: number) => [v.id, v, i]))('positive %s', async (_id, v: any, i: number) => {
+  it.each((doc.positive as any[]).map((v: any, i: number) => [v.id, v, i] as [string, any, number]))('positive %s', async (_id, v: any, i: number) => {
     // Node 24's native Argon2id agrees with the recorded M.
     expect(nodeMasters[i]).toBe(v.intermediate.master)
     const e = ref.parseString(v.envelope)
@@ -65,7 +65,7 @@ console.log(JSON.stringify(jobs.map(j=>c.argon2Sync('argon2id',{message:Buffer.f
     expect(ks.inspect(v.envelope).kdf).toEqual(e.params)
   })
 
-  it.each(doc.negative.map((v: any) => [v.id, v]))('negative %s', async (_id, v: any) => {
+  it.each((doc.negative as any[]).map((v: any) => [v.id, v] as [string, any]))('negative %s', async (_id, v: any) => {
     derives = 0
     const opts = { policy: policy(v.policy), ...(v.context ? { context: data(v.context) } : {}) }
     const err = await ks.openKey(v.envelope, v.key.value, opts).then(() => null, (x: unknown) => x)

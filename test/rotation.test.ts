@@ -129,7 +129,7 @@ describe('keyrings', () => {
     [
       fc.uniqueArray(fc.constantFrom('constructor', '__proto__', 'toString', 'k1', 'k2', 'prod-2026', 'a:b/c', '~'), { minLength: 1, maxLength: 5 }),
       fc.nat(),
-      fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.isWellFormed()),
+      fc.string({ minLength: 1, maxLength: 40 }).filter((s) => (s as string & { isWellFormed(): boolean }).isWellFormed()),
     ],
     { numRuns: runs(15) },
   )('random key sets and primaries round-trip, and opening follows the id', async (ids, pick, secret) => {
