@@ -167,6 +167,12 @@ async function rotateParsed(
   }
 }
 
+/** @internal The options rotateKey and rotateMany share, validated before any work. */
+function rotationArgs(o: Partial<RotateOptions>): { policy: KeysealPolicy; context: Uint8Array<ArrayBuffer>; from: Resolved; to: Resolved } {
+  if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
+  return { policy: resolvePolicy(o.policy), context: contextBytes(o.context), from: resolveKeyInput(o.from), to: resolveKeyInput(o.to) }
+}
+
 const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
 
 /**
@@ -191,11 +197,7 @@ const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
  */
 export async function rotateKey(envelope: string, options: RotateOptions): Promise<RotateResult> {
   const o = checkOptions<RotateOptions>(options, ROTATE_OPTIONS)
-  if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
-  const policy = resolvePolicy(o.policy)
-  const context = contextBytes(o.context)
-  const from = resolveKeyInput(o.from)
-  const to = resolveKeyInput(o.to)
+  const { policy, context, from, to } = rotationArgs(o)
   try {
     const p = parseString(envelope)
     checkOpenParams(p.header.params, policy)
@@ -289,11 +291,7 @@ export async function rotateMany(
   options: RotateManyOptions,
 ): Promise<RotateItemResult[]> {
   const o = checkOptions<RotateManyOptions>(options, MANY_OPTIONS)
-  if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
-  const policy = resolvePolicy(o.policy)
-  const defaultContext = contextBytes(o.context)
-  const from = resolveKeyInput(o.from)
-  const to = resolveKeyInput(o.to)
+  const { policy, context: defaultContext, from, to } = rotationArgs(o)
   const concurrency = o.concurrency ?? 4
   if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') fail('INVALID_OPTIONS')
