@@ -14,13 +14,11 @@
 // package.json `exports` map (import condition) with its `sideEffects` flag, against the built dist/.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib'
 import os from 'node:os'
-import { execFileSync } from 'node:child_process'
 
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
-const ROOT_DIR = join(BENCH_DIR, '..')
+import { BENCH_DIR, ROOT_DIR, gitHead } from './lib/common.mjs'
+
 const ROOT_PKG = JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8'))
 const PKG_NAME = ROOT_PKG.name
 
@@ -177,16 +175,6 @@ function pkgVersion(name) {
   }
 }
 
-function gitHead() {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    // The checkout is shared: say so when src/ differs from the commit (the build may include it).
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'package.json', 'tsup.config.ts'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    return dirty ? `${head}+uncommitted src` : head
-  } catch {
-    return undefined
-  }
-}
 
 function kb(n) {
   return `${(n / 1024).toFixed(2)} KB`

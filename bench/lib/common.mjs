@@ -57,7 +57,8 @@ export function libVersion(name) {
   }
 }
 
-function gitHead() {
+/** Short HEAD commit, marked when src/ differs from it (the checkout may be shared). */
+export function gitHead() {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
     // The checkout is shared: say so when src/ differs from the commit (the build may include it).
