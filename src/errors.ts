@@ -39,24 +39,6 @@ export type KeysealErrorCode =
 
 // Fixed messages: they never contain the input, the passphrase, the key or the plaintext
 // (SECURITY-NOTES: "secrets in errors"). Nothing is ever appended to them, not even an inner error.
-const MESSAGES: Readonly<Record<KeysealErrorCode, string>> = Object.freeze({
-  WEBCRYPTO_UNAVAILABLE: 'WebCrypto (globalThis.crypto.subtle) is not available in this context',
-  MALFORMED_ENVELOPE: 'The envelope is malformed',
-  UNSUPPORTED_VERSION: 'The envelope format version is not supported',
-  UNSUPPORTED_KDF: 'The envelope key-derivation function is not supported',
-  PARAMS_OUT_OF_POLICY: 'The key-derivation parameters are outside the policy',
-  AUTH_FAILED: 'The envelope could not be opened: wrong key, wrong context or tampered data',
-  KEY_MISMATCH: 'The key cannot open this envelope',
-  UNKNOWN_KEY_ID: 'The keyring has no key with the envelope key id',
-  INVALID_KEY: 'The key or passphrase is invalid',
-  INVALID_SECRET: 'The secret is invalid',
-  INVALID_CONTEXT: 'The context is invalid',
-  INVALID_OPTIONS: 'The options are invalid',
-  KEY_USAGE: 'The key cannot be used for this operation',
-  NOT_UTF8: 'The sealed secret is not UTF-8 text; open it as bytes',
-  CRYPTO_FAILURE: 'The WebCrypto operation failed',
-})
-
 /**
  * The only error type keyseal throws or rejects with.
  *
@@ -79,7 +61,9 @@ export class KeysealError extends Error {
 
   /** @internal */
   constructor(code: KeysealErrorCode) {
-    super(MESSAGES[code])
+    // The message is the code in words ("keyseal: auth failed"): fixed per code, never the input.
+    // See KeysealErrorCode for what each one means.
+    super('keyseal: ' + code.toLowerCase().replace(/_/g, ' '))
     this.name = 'KeysealError'
     this.code = code
   }

@@ -27,21 +27,21 @@ export function runs(fast: number, slow = fast * 20): number {
  * starts appending anything to it, expectCode fails.
  */
 export const FIXED_MESSAGES: Readonly<Record<KeysealErrorCode, string>> = {
-  WEBCRYPTO_UNAVAILABLE: 'WebCrypto (globalThis.crypto.subtle) is not available in this context',
-  MALFORMED_ENVELOPE: 'The envelope is malformed',
-  UNSUPPORTED_VERSION: 'The envelope format version is not supported',
-  UNSUPPORTED_KDF: 'The envelope key-derivation function is not supported',
-  PARAMS_OUT_OF_POLICY: 'The key-derivation parameters are outside the policy',
-  AUTH_FAILED: 'The envelope could not be opened: wrong key, wrong context or tampered data',
-  KEY_MISMATCH: 'The key cannot open this envelope',
-  UNKNOWN_KEY_ID: 'The keyring has no key with the envelope key id',
-  INVALID_KEY: 'The key or passphrase is invalid',
-  INVALID_SECRET: 'The secret is invalid',
-  INVALID_CONTEXT: 'The context is invalid',
-  INVALID_OPTIONS: 'The options are invalid',
-  KEY_USAGE: 'The key cannot be used for this operation',
-  NOT_UTF8: 'The sealed secret is not UTF-8 text; open it as bytes',
-  CRYPTO_FAILURE: 'The WebCrypto operation failed',
+  WEBCRYPTO_UNAVAILABLE: 'keyseal: webcrypto unavailable',
+  MALFORMED_ENVELOPE: 'keyseal: malformed envelope',
+  UNSUPPORTED_VERSION: 'keyseal: unsupported version',
+  UNSUPPORTED_KDF: 'keyseal: unsupported kdf',
+  PARAMS_OUT_OF_POLICY: 'keyseal: params out of policy',
+  AUTH_FAILED: 'keyseal: auth failed',
+  KEY_MISMATCH: 'keyseal: key mismatch',
+  UNKNOWN_KEY_ID: 'keyseal: unknown key id',
+  INVALID_KEY: 'keyseal: invalid key',
+  INVALID_SECRET: 'keyseal: invalid secret',
+  INVALID_CONTEXT: 'keyseal: invalid context',
+  INVALID_OPTIONS: 'keyseal: invalid options',
+  KEY_USAGE: 'keyseal: key usage',
+  NOT_UTF8: 'keyseal: not utf8',
+  CRYPTO_FAILURE: 'keyseal: crypto failure',
 }
 
 /** Anything a test treats as sensitive: an envelope, passphrase, plaintext or context. */
