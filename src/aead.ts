@@ -2,7 +2,7 @@
 // Nonce and tag lengths are constants, never taken from input: Node's WebCrypto accepts a 4-byte tag
 // when asked for `tagLength: 32` (SECURITY-NOTES), so nothing here lets anyone ask.
 import { fail, KeysealError } from './errors.js'
-import { guard, subtle } from './webcrypto.js'
+import { guard, importRaw, subtle } from './webcrypto.js'
 
 /** @internal AES-256 key length in bytes. */
 export const KEY_LENGTH = 32
@@ -19,7 +19,7 @@ export const TAG_LENGTH = 16
 /** @internal Import 32 bytes as a non-extractable AES-256-GCM key. */
 export async function importAesGcmKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
   if (raw.length !== KEY_LENGTH) fail('CRYPTO_FAILURE')
-  return guard(() => subtle().importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']))
+  return importRaw(raw, 'AES-GCM', ['encrypt', 'decrypt'])
 }
 
 const bytes = (b: ArrayBuffer): Uint8Array<ArrayBuffer> => new Uint8Array(b)

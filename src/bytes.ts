@@ -3,21 +3,18 @@
 import { fail, type KeysealErrorCode } from './errors.js'
 
 const encoder = new TextEncoder()
-// fatal: invalid UTF-8 is an error, never silently replaced with U+FFFD.
+// fatal: invalid UTF-8 is an error, never silently replaced with U+FFFD. `ascii` decodes the
+// base64url character codes of large encodings (always ASCII, so it cannot fail).
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const ascii = new TextDecoder()
 
-/** @internal True when `s` has no lone surrogate, so its UTF-8 encoding round-trips exactly. */
-export function isWellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 0xd800 && c <= 0xdfff) {
-      if (c >= 0xdc00) return false
-      const d = s.charCodeAt(i + 1)
-      if (!(d >= 0xdc00 && d <= 0xdfff)) return false
-      i++
-    }
-  }
-  return true
+/**
+ * @internal True when `s` has a lone surrogate. With the `u` flag a regular expression reads `s`
+ * by code points: a surrogate pair is one astral code point, so only an unpaired surrogate is in
+ * the category Cs (Surrogate).
+ */
+export function hasLoneSurrogate(s: string): boolean {
+  return /\p{Cs}/u.test(s)
 }
 
 /**
@@ -25,7 +22,7 @@ export function isWellFormed(s: string): boolean {
  * U+FFFD (WHATWG Encoding), making two different strings seal to the same bytes: refuse instead.
  */
 export function utf8(s: string, code: KeysealErrorCode): Uint8Array<ArrayBuffer> {
-  if (!isWellFormed(s)) fail(code)
+  if (hasLoneSurrogate(s)) fail(code)
   return encoder.encode(s) as Uint8Array<ArrayBuffer>
 }
 
@@ -38,126 +35,67 @@ export function fromUtf8(b: Uint8Array, code: KeysealErrorCode): string {
   }
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-// Decoding table for the 128 ASCII codes: the 6-bit value, or 0x80 for "not in the alphabet".
-const LOOKUP = new Uint8Array(128).fill(0x80)
-for (let i = 0; i < 64; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i
-// Encoding table for 12-bit groups, two characters at a time; built on first use, not at import.
-let PAIRS: string[] | undefined
-function pairs(): string[] {
-  if (PAIRS === undefined) {
-    PAIRS = []
-    for (let i = 0; i < 4096; i++) PAIRS.push(ALPHABET[i >> 6]! + ALPHABET[i & 63]!)
-  }
-  return PAIRS
-}
+// The base64url alphabet (RFC 4648 §5) as character codes, and its inverse for the 256 codes
+// below 0x100 (characters outside the alphabet map to 0; the decoder's re-encoding check rejects
+// them, see fromBase64url).
+const CODES = /* @__PURE__ */ new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')
+const VALUES = new Uint8Array(256)
+for (let i = 0; i < 64; i++) VALUES[CODES[i]!] = i
 
-const CODES = new Uint8Array(64)
-for (let i = 0; i < 64; i++) CODES[i] = ALPHABET.charCodeAt(i)
-const ascii = new TextDecoder()
-
-/** @internal Unpadded base64url (RFC 4648 §5, no `=`). */
+/**
+ * @internal Unpadded base64url (RFC 4648 §5, no `=`). The character codes go into one buffer;
+ * short outputs (envelope headers, keys) become a string through String.fromCharCode, long ones
+ * through one TextDecoder call (concatenating a long string costs ~70 ms per MiB in V8, mostly
+ * garbage collection; a TextDecoder call has a fixed cost of about a microsecond).
+ */
 export function toBase64url(b: Uint8Array): string {
   const n = b.length
-  // Small inputs (envelopes): concatenating two-character table entries is fastest (a TextDecoder
-  // call costs a few microseconds of its own). Large inputs: write the character codes into one
-  // buffer and decode it once; building a long string by concatenation costs ~70 ms per MiB in V8,
-  // mostly garbage collection.
-  if (n > 768) return toBase64urlLarge(b)
-  const PAIRS = pairs()
-  let out = ''
-  let i = 0
-  for (; i + 2 < n; i += 3) {
-    const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
-    out += PAIRS[v >>> 12]! + PAIRS[v & 4095]!
-  }
-  if (n - i === 1) out += PAIRS[b[i]! << 4]!
-  else if (n - i === 2) out += PAIRS[(b[i]! << 4) | (b[i + 1]! >>> 4)]! + ALPHABET[(b[i + 1]! & 15) << 2]!
-  return out
-}
-
-function toBase64urlLarge(b: Uint8Array): string {
-  const n = b.length
-  const out = new Uint8Array(base64urlLength(n))
-  let o = 0
-  let i = 0
-  for (; i + 2 < n; i += 3) {
+  const length = Math.ceil((n * 4) / 3)
+  const out = new Uint8Array(length + 3)
+  // Reads past the end give undefined, i.e. 0 bits; the characters they feed are cut off below.
+  for (let i = 0, o = 0; i < n; i += 3) {
     const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
     out[o++] = CODES[v >>> 18]!
-    out[o++] = CODES[(v >>> 12) & 63]!
-    out[o++] = CODES[(v >>> 6) & 63]!
+    out[o++] = CODES[(v >> 12) & 63]!
+    out[o++] = CODES[(v >> 6) & 63]!
     out[o++] = CODES[v & 63]!
   }
-  if (n - i >= 1) {
-    const v = (b[i]! << 16) | ((n - i === 2 ? b[i + 1]! : 0) << 8)
-    out[o++] = CODES[v >>> 18]!
-    out[o++] = CODES[(v >>> 12) & 63]!
-    if (n - i === 2) out[o++] = CODES[(v >>> 6) & 63]!
-  }
-  return ascii.decode(out)
-}
-
-/** @internal Length in characters of the unpadded base64url encoding of `n` bytes. */
-export function base64urlLength(n: number): number {
-  return Math.floor(n / 3) * 4 + [0, 2, 3][n % 3]!
+  const chars = out.subarray(0, length)
+  return length > 1024 ? ascii.decode(chars) : String.fromCharCode.apply(null, chars as unknown as number[])
 }
 
 /**
- * @internal Strict unpadded base64url decode (SECURITY-NOTES: lax parsing). Refuses: any character
- * outside `A-Z a-z 0-9 - _` (so no `=`, `+`, `/`, whitespace), a length that is 1 mod 4, and
- * non-zero unused trailing bits. Hence every accepted string is the unique encoding of its bytes:
- * decode then encode gives back exactly the input.
+ * @internal Strict unpadded base64url decode (SECURITY-NOTES: lax parsing). The decoding loop
+ * itself is lenient; strictness comes from one rule at the end: the result must re-encode to
+ * exactly `s`. The encoding of bytes is unique, so this refuses, with `code`: any character
+ * outside `A-Z a-z 0-9 - _` (no `=`, `+`, `/`, whitespace, nothing above 0x7F: each re-encodes to
+ * an alphabet character, which differs), a length that is 1 mod 4 (no byte string encodes to it),
+ * and non-zero unused trailing bits (the re-encoding has them zero). Every accepted string is
+ * the canonical encoding of its bytes.
  */
 export function fromBase64url(s: string, code: KeysealErrorCode): Uint8Array<ArrayBuffer> {
   const n = s.length
-  const rem = n % 4
-  if (rem === 1) fail(code)
-  const out = new Uint8Array(((n - rem) / 4) * 3 + (rem === 0 ? 0 : rem - 1))
-  // Branch-free over the input: `bad` collects the invalid-character flag (0x80) of every lookup
-  // and `wide` every code unit above 0x7F; both are checked once at the end.
-  let bad = 0
-  let wide = 0
-  let o = 0
-  let i = 0
-  for (; i + 4 <= n; i += 4) {
-    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1), c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3)
-    wide |= c0 | c1 | c2 | c3
-    const a = LOOKUP[c0 & 127]!, b = LOOKUP[c1 & 127]!, c = LOOKUP[c2 & 127]!, d = LOOKUP[c3 & 127]!
-    bad |= a | b | c | d
-    out[o++] = (a << 2) | (b >>> 4)
-    out[o++] = ((b & 15) << 4) | (c >>> 2)
-    out[o++] = ((c & 3) << 6) | d
+  const out = new Uint8Array((n * 3) >> 2)
+  // Writes past the end of `out` are dropped; charCodeAt past the end is NaN, i.e. 0 here.
+  for (let i = 0, o = 0; i < n; i += 4) {
+    const v =
+      (VALUES[s.charCodeAt(i) & 255]! << 18) |
+      (VALUES[s.charCodeAt(i + 1) & 255]! << 12) |
+      (VALUES[s.charCodeAt(i + 2) & 255]! << 6) |
+      VALUES[s.charCodeAt(i + 3) & 255]!
+    out[o++] = v >> 16
+    out[o++] = v >> 8
+    out[o++] = v
   }
-  if (rem >= 2) {
-    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1)
-    wide |= c0 | c1
-    const a = LOOKUP[c0 & 127]!, b = LOOKUP[c1 & 127]!
-    bad |= a | b
-    out[o++] = (a << 2) | (b >>> 4)
-    if (rem === 2) {
-      bad |= b & 15 ? 0x80 : 0 // the 4 unused bits must be zero (canonical)
-    } else {
-      const c2 = s.charCodeAt(i + 2)
-      wide |= c2
-      const c = LOOKUP[c2 & 127]!
-      bad |= c | (c & 3 ? 0x80 : 0) // the 2 unused bits must be zero (canonical)
-      out[o++] = ((b & 15) << 4) | (c >>> 2)
-    }
-  }
-  if ((bad & 0x80) !== 0 || wide > 127) fail(code)
+  if (toBase64url(out) !== s) fail(code)
   return out
 }
 
-/** @internal Concatenate byte arrays into a fresh array. */
-export function concat(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  let n = 0
-  for (const p of parts) n += p.length
-  const out = new Uint8Array(n)
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
+/** @internal Concatenate two byte arrays into a fresh array. */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
   return out
 }
 
@@ -167,8 +105,7 @@ export function concat(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer>
  * attacker-supplied envelope is compared against (see docs/format.md §6).
  */
 export function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
+  let diff = a.length ^ b.length
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
   return diff === 0
 }
@@ -176,11 +113,6 @@ export function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
 /** @internal Best-effort wipe of a secret byte copy once it has been imported into a CryptoKey. */
 export function wipe(b: Uint8Array): void {
   b.fill(0)
-}
-
-/** @internal Copy any Uint8Array (even a view on a SharedArrayBuffer or a Buffer) into a fresh ArrayBuffer. */
-export function copyBytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(b)
 }
 
 /** @internal True for a real Uint8Array (Node Buffers are Uint8Arrays too). */

@@ -25,9 +25,9 @@ export function masterFromRaw(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> 
 }
 
 /**
- * @internal Run the passphrase KDF (PBKDF2, or Argon2id through the policy's implementation) and
- * import its 32-byte output as the HKDF input key; wipes M. Parameters are already checked
- * against the policy by the caller.
+ * @internal M from a passphrase (already normalized bytes) under the envelope's KDF parameters
+ * (already checked against the policy). PBKDF2 runs in WebCrypto; Argon2id in the policy's
+ * implementation (from `@org/keyseal/argon2id`), which must return exactly 32 bytes, not all zero.
  */
 export async function masterFromPassphrase(
   pw: Uint8Array<ArrayBuffer>,
@@ -35,44 +35,39 @@ export async function masterFromPassphrase(
   salt: Uint8Array<ArrayBuffer>,
   policy: KeysealPolicy,
 ): Promise<CryptoKey> {
-  let m: Uint8Array<ArrayBuffer>
-  if (params.kdf === 'pbkdf2-sha256') {
-    m = await pbkdf2Sha256(pw, salt, params.iterations, 32)
-  } else if (params.kdf === 'argon2id' && policy.argon2id !== undefined) {
-    const impl = policy.argon2id.implementation
-    const { memoryKiB, passes, lanes } = params
-    const s = subtle()
-    const out = await guard(() => impl.derive(pw, salt, { memoryKiB, passes, lanes }, s))
-    if (!(out instanceof Uint8Array) || out.length !== 32) return fail('CRYPTO_FAILURE')
-    m = new Uint8Array(out)
-    wipe(out)
+  const a = policy.argon2id
+  const s = subtle()
+  const out: unknown =
+    params.kdf === 'pbkdf2-sha256'
+      ? await pbkdf2Sha256(pw, salt, params.iterations, 32)
+      : params.kdf === 'argon2id' && a
+        ? await guard(() => a.implementation.derive(pw, salt, { memoryKiB: params.memoryKiB, passes: params.passes, lanes: params.lanes }, s))
+        : fail('UNSUPPORTED_KDF')
+  if (!(out instanceof Uint8Array)) return fail('CRYPTO_FAILURE')
+  const m = new Uint8Array(out)
+  try {
     // An all-zero output is what some Argon2 bindings return when allocation fails (SECURITY-NOTES:
     // memory-hard KDF DoS). It is never a key.
-    let any = 0
-    for (let i = 0; i < 32; i++) any |= m[i]!
-    if (any === 0) return fail('CRYPTO_FAILURE')
-  } else {
-    return fail('UNSUPPORTED_KDF')
-  }
-  try {
+    if (m.length !== 32 || m.every((x) => x === 0)) fail('CRYPTO_FAILURE')
     return await importHkdfKey(m)
   } finally {
     wipe(m)
+    wipe(out)
   }
 }
 
-/** @internal Expand a master key into the envelope's AES-256-GCM key and its 32-byte commitment. */
+/**
+ * @internal M -> (AES-256-GCM key, 32-byte commitment) for one salt. The OKM copy is wiped as
+ * soon as the AES key is imported; the commitment is not secret (it is stored in the header).
+ */
 export async function aesGcmKeyAndCommitment(
   master: CryptoKey,
   salt: Uint8Array<ArrayBuffer>,
 ): Promise<{ aes: CryptoKey; commitment: Uint8Array<ArrayBuffer> }> {
   const okm = await hkdfSha256(master, salt, HKDF_INFO, 64)
-  const enc = okm.slice(0, 32)
-  const commitment = okm.slice(32, 64)
-  wipe(okm)
   try {
-    return { aes: await importAesGcmKey(enc), commitment }
+    return { aes: await importAesGcmKey(okm.subarray(0, 32)), commitment: okm.slice(32) }
   } finally {
-    wipe(enc)
+    wipe(okm)
   }
 }

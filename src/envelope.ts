@@ -1,7 +1,7 @@
 // The versioned envelope format (docs/format.md): types, encode/decode, canonical checks, size caps.
 // This module never touches crypto (STYLE.md habit 2). Every parse path ends in `parseBinary`, so
 // the rules live in one place; every accepted input re-encodes to exactly itself.
-import { base64urlLength, fromBase64url, toBase64url } from './bytes.js'
+import { fromBase64url, toBase64url } from './bytes.js'
 import { fail } from './errors.js'
 
 /** @internal Format version byte (docs/format.md §3). */
@@ -58,34 +58,19 @@ export interface Parsed {
 const HEADER_MAX = 1 + 1 + 12 + 1 + SALT_MAX + 1 + KEY_ID_MAX + NONCE_LEN + COMMITMENT_LEN
 const BODY_MAX = SECRET_MAX + TAG_LEN
 /** Longest string form; anything longer is refused before any decoding (size bombs). */
-export const STRING_MAX = PREFIX.length + base64urlLength(HEADER_MAX) + 1 + base64urlLength(BODY_MAX)
+export const STRING_MAX = PREFIX.length + Math.ceil((HEADER_MAX * 4) / 3) + 1 + Math.ceil((BODY_MAX * 4) / 3)
 /** Longest binary form. */
 export const BINARY_MAX = HEADER_MAX + BODY_MAX
 
 /** @internal Key ids: 1–64 printable ASCII characters (0x21–0x7E), no spaces. */
 export function isValidKeyId(id: unknown): id is string {
-  if (typeof id !== 'string' || id.length < 1 || id.length > KEY_ID_MAX) return false
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i)
-    if (c < 0x21 || c > 0x7e) return false
-  }
-  return true
+  return typeof id === 'string' && /^[!-~]{1,64}$/.test(id)
 }
 
-function paramsLength(p: KdfParams): number {
-  return p.kdf === 'raw' ? 0 : p.kdf === 'pbkdf2-sha256' ? 4 : 12
-}
-
-function putU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24
-  b[o + 1] = (v >>> 16) & 255
-  b[o + 2] = (v >>> 8) & 255
-  b[o + 3] = v & 255
-}
-
-function getU32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0
-}
+/** KDF names by id (§4). */
+const KDF_NAMES: readonly (KdfParams['kdf'] | undefined)[] = [, 'raw', 'pbkdf2-sha256', 'argon2id']
+/** The header fields of each KDF id, in order, each a big-endian uint32 (§4). */
+const KDF_FIELDS: readonly (readonly string[] | undefined)[] = [, [], ['iterations'], ['memoryKiB', 'passes', 'lanes']]
 
 /** @internal Byte offset of the nonce inside an encoded header (it sits just before the commitment). */
 export function nonceOffset(headerLength: number): number {
@@ -97,34 +82,17 @@ export function nonceOffset(headerLength: number): number {
  * from validated keys and policies); `parseBinary` is the validator for untrusted input.
  */
 export function encodeHeader(h: Header): Uint8Array<ArrayBuffer> {
-  const kid = h.keyId === undefined ? '' : h.keyId
-  const n = 2 + paramsLength(h.params) + 1 + h.salt.length + 1 + kid.length + NONCE_LEN + COMMITMENT_LEN
-  const b = new Uint8Array(n)
-  let o = 0
-  b[o++] = VERSION
-  const p = h.params
-  if (p.kdf === 'raw') {
-    b[o++] = KDF_RAW
-  } else if (p.kdf === 'pbkdf2-sha256') {
-    b[o++] = KDF_PBKDF2_SHA256
-    putU32(b, o, p.iterations)
-    o += 4
-  } else {
-    b[o++] = KDF_ARGON2ID
-    putU32(b, o, p.memoryKiB)
-    putU32(b, o + 4, p.passes)
-    putU32(b, o + 8, p.lanes)
-    o += 12
+  const id = KDF_NAMES.indexOf(h.params.kdf)
+  const kid = h.keyId ?? ''
+  const b = [VERSION, id]
+  for (const f of KDF_FIELDS[id]!) {
+    const v = (h.params as unknown as Record<string, number>)[f]!
+    b.push(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255)
   }
-  b[o++] = h.salt.length
-  b.set(h.salt, o)
-  o += h.salt.length
-  b[o++] = kid.length
-  for (let i = 0; i < kid.length; i++) b[o++] = kid.charCodeAt(i)
-  b.set(h.nonce, o)
-  o += NONCE_LEN
-  b.set(h.commitment, o)
-  return b
+  b.push(h.salt.length, ...h.salt, kid.length)
+  for (let i = 0; i < kid.length; i++) b.push(kid.charCodeAt(i))
+  b.push(...h.nonce, ...h.commitment)
+  return new Uint8Array(b)
 }
 
 /**
@@ -134,62 +102,37 @@ export function encodeHeader(h: Header): Uint8Array<ArrayBuffer> {
  * Fields are views into `b`: callers pass a buffer they own (a fresh decode or a copy).
  */
 function parseHeader(b: Uint8Array<ArrayBuffer>): { header: Header; length: number } {
+  let o = 2
+  /** The next `n` bytes, or MALFORMED_ENVELOPE when the header ends first. */
+  const take = (n: number): Uint8Array<ArrayBuffer> => (o + n > b.length ? fail('MALFORMED_ENVELOPE') : b.subarray(o, (o += n)))
   if (b.length < 2) fail('MALFORMED_ENVELOPE')
   if (b[0] !== VERSION) fail('UNSUPPORTED_VERSION')
-  const id = b[1]
-  let o = 2
-  let params: KdfParams
-  const need = (k: number): void => {
-    if (o + k > b.length) fail('MALFORMED_ENVELOPE')
+  const id = b[1]!
+  const fields = KDF_FIELDS[id] ?? fail('UNSUPPORTED_KDF')
+  const p: Record<string, string | number> = { kdf: KDF_NAMES[id]! }
+  for (const f of fields) {
+    const x = take(4)
+    p[f] = ((x[0]! << 24) | (x[1]! << 16) | (x[2]! << 8) | x[3]!) >>> 0
   }
-  if (id === KDF_RAW) {
-    params = { kdf: 'raw' }
-  } else if (id === KDF_PBKDF2_SHA256) {
-    need(4)
-    const iterations = getU32(b, o)
-    o += 4
-    // Zero iterations is not a PBKDF2 parameter (RFC 8018 §5.2 requires c >= 1).
-    if (iterations === 0) fail('MALFORMED_ENVELOPE')
-    params = { kdf: 'pbkdf2-sha256', iterations }
-  } else if (id === KDF_ARGON2ID) {
-    need(12)
-    const memoryKiB = getU32(b, o)
-    const passes = getU32(b, o + 4)
-    const lanes = getU32(b, o + 8)
-    o += 12
-    // RFC 9106 §3.1: 1 <= p <= 2^24 - 1, t >= 1, m >= 8p.
-    if (lanes < 1 || lanes > ARGON2_LANES_MAX || passes < 1 || memoryKiB < 8 * lanes) fail('MALFORMED_ENVELOPE')
-    params = { kdf: 'argon2id', memoryKiB, passes, lanes }
-  } else {
-    return fail('UNSUPPORTED_KDF')
+  const params = p as unknown as KdfParams
+  if (
+    params.kdf === 'pbkdf2-sha256'
+      ? // Zero iterations is not a PBKDF2 parameter (RFC 8018 §5.2 requires c >= 1).
+        params.iterations < 1
+      : // RFC 9106 §3.1: 1 <= p <= 2^24 - 1, t >= 1, m >= 8p.
+        params.kdf === 'argon2id' &&
+        (params.lanes < 1 || params.lanes > ARGON2_LANES_MAX || params.passes < 1 || params.memoryKiB < 8 * params.lanes)
+  ) {
+    fail('MALFORMED_ENVELOPE')
   }
-  need(1)
-  const saltLen = b[o++]!
+  const saltLen = take(1)[0]!
   if (saltLen < SALT_MIN || saltLen > SALT_MAX) fail('MALFORMED_ENVELOPE')
-  need(saltLen)
-  const salt = b.subarray(o, o + saltLen)
-  o += saltLen
-  need(1)
-  const kidLen = b[o++]!
-  if (kidLen > KEY_ID_MAX) fail('MALFORMED_ENVELOPE')
-  need(kidLen)
-  let keyId: string | undefined
-  if (kidLen > 0) {
-    let s = ''
-    for (let i = 0; i < kidLen; i++) {
-      const c = b[o + i]!
-      if (c < 0x21 || c > 0x7e) fail('MALFORMED_ENVELOPE')
-      s += String.fromCharCode(c)
-    }
-    keyId = s
-  }
-  o += kidLen
-  need(NONCE_LEN + COMMITMENT_LEN)
-  const nonce = b.subarray(o, o + NONCE_LEN)
-  o += NONCE_LEN
-  const commitment = b.subarray(o, o + COMMITMENT_LEN)
-  o += COMMITMENT_LEN
-  return { header: { params, salt, keyId, nonce, commitment }, length: o }
+  const salt = take(saltLen)
+  const kid = String.fromCharCode(...take(take(1)[0]!))
+  if (kid !== '' && !isValidKeyId(kid)) fail('MALFORMED_ENVELOPE')
+  const nonce = take(NONCE_LEN)
+  const commitment = take(COMMITMENT_LEN)
+  return { header: { params, salt, keyId: kid || undefined, nonce, commitment }, length: o }
 }
 
 /** @internal The body is ciphertext || 128-bit tag; the secret is 1 byte to 1 MiB (a shorter body would be a truncated tag or an empty secret, both refused). */
@@ -211,24 +154,20 @@ export function parseBinary(input: Uint8Array): Parsed {
 
 /** @internal Parse the string form `ks1.<base64url header>.<base64url body>`. */
 export function parseString(s: unknown): Parsed {
-  if (typeof s !== 'string') return fail('MALFORMED_ENVELOPE')
-  if (s.length > STRING_MAX) fail('MALFORMED_ENVELOPE')
-  if (!s.startsWith(PREFIX)) {
-    // A well-formed prefix for another version (ks2., ks17.) is UNSUPPORTED_VERSION; anything else
-    // (an unencrypted API key, JSON, garbage) is simply not an envelope.
-    if (/^ks[1-9][0-9]{0,5}\./.test(s)) fail('UNSUPPORTED_VERSION')
-    fail('MALFORMED_ENVELOPE')
-  }
-  const dot = s.indexOf('.', PREFIX.length)
-  if (dot < 0 || s.indexOf('.', dot + 1) >= 0) fail('MALFORMED_ENVELOPE')
-  const head = fromBase64url(s.slice(PREFIX.length, dot), 'MALFORMED_ENVELOPE')
+  if (typeof s !== 'string' || s.length > STRING_MAX) return fail('MALFORMED_ENVELOPE')
+  // A well-formed prefix for another version (ks2., ks17.) is UNSUPPORTED_VERSION; anything else
+  // (an unencrypted API key, JSON, garbage) is simply not an envelope.
+  if (!s.startsWith(PREFIX) && /^ks[1-9][0-9]{0,5}\./.test(s)) fail('UNSUPPORTED_VERSION')
+  const parts = s.split('.')
+  if (parts.length !== 3 || parts[0] + '.' !== PREFIX) fail('MALFORMED_ENVELOPE')
+  const head = fromBase64url(parts[1]!, 'MALFORMED_ENVELOPE')
   // The prefix names the version: a `ks1.` string whose header claims another version is not a
   // v1 envelope at all.
   if (head[0] !== VERSION) fail('MALFORMED_ENVELOPE')
   const { header, length } = parseHeader(head)
   // The first field must be exactly one header: no trailing bytes, no body bytes inside it.
   if (length !== head.length) fail('MALFORMED_ENVELOPE')
-  const body = fromBase64url(s.slice(dot + 1), 'MALFORMED_ENVELOPE')
+  const body = fromBase64url(parts[2]!, 'MALFORMED_ENVELOPE')
   checkBody(body.length)
   return { header, headerBytes: head, body }
 }

@@ -180,7 +180,7 @@ export function envelopeFromJSON(json: unknown): string {
   if (params.kdf === 'argon2id' && params.lanes > ARGON2_LANES_MAX) fail('MALFORMED_ENVELOPE')
   // Re-encode and run the one validator: every rule of the binary form applies unchanged.
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
-  const p = parseBinary(concat(header, ciphertext, tag))
+  const p = parseBinary(concat(concat(header, ciphertext), tag))
   if (p.headerBytes.length !== header.length) fail('MALFORMED_ENVELOPE')
   return toEnvelopeString(p.headerBytes, p.body)
 }

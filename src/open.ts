@@ -20,12 +20,34 @@ export function compatible(key: SingleKey, p: Parsed): boolean {
   const k = key as KeysealKey
   if (k.keyId !== undefined && h.keyId !== undefined && k.keyId !== h.keyId) return false
   if (state.type === 'raw') return h.params.kdf === 'raw'
-  return sameParams(state.params, h.params) && equalConstantTime(state.salt, h.salt)
+  // Same KDF and parameters: both objects are built field by field in the spec's order (the parser,
+  // sealParams), so their JSON forms are equal exactly when every field is.
+  return JSON.stringify(state.params) === JSON.stringify(h.params) && equalConstantTime(state.salt, h.salt)
+}
+
+/**
+ * @internal The AES key and commitment of one key for an envelope with these parameters and salt:
+ * a passphrase runs its KDF, a raw key derives the envelope's subkeys from the salt, a derived key
+ * already holds them.
+ */
+export async function keyMaterial(
+  key: SingleKey,
+  params: KdfParams,
+  salt: Uint8Array<ArrayBuffer>,
+  policy: KeysealPolicy,
+): Promise<{ aes: CryptoKey; commitment: Uint8Array<ArrayBuffer> }> {
+  const state = keyState(key)
+  return state === undefined
+    ? aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt, policy), salt)
+    : state.type === 'raw'
+      ? aesGcmKeyAndCommitment(state.base, salt)
+      : state
 }
 
 /**
  * @internal Open a parsed envelope (policy already checked) under one compatible key. `derive`, when
- * given, replaces the passphrase KDF with a cached derived key (bulk rotation).
+ * given, replaces the passphrase KDF with a cached derived key (bulk rotation). The commitment is
+ * compared, in constant time, before AES-GCM runs (docs/format.md §6).
  */
 export async function openWithKey(
   p: Parsed,
@@ -37,22 +59,8 @@ export async function openWithKey(
   if (!compatible(key, p)) fail('KEY_MISMATCH')
   platform()
   const h = p.header
-  let aes: CryptoKey
-  let commitment: Uint8Array<ArrayBuffer>
-  let state = keyState(key)
-  if (state === undefined && derive !== undefined) {
-    key = await derive(key as Uint8Array<ArrayBuffer>, p)
-    state = keyState(key)
-  }
-  if (state === undefined) {
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, h.params, h.salt, policy), h.salt))
-  } else if (state.type === 'raw') {
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(state.base, h.salt))
-  } else {
-    aes = state.aes
-    commitment = state.commitment
-  }
-  // Key commitment first (docs/format.md §6): an envelope opens under at most one key.
+  if (derive && keyState(key) === undefined) key = await derive(key as Uint8Array<ArrayBuffer>, p)
+  const { aes, commitment } = await keyMaterial(key, h.params, h.salt, policy)
   if (!equalConstantTime(commitment, h.commitment)) fail('AUTH_FAILED')
   return aesGcmOpen(aes, h.nonce, p.body, aad(p.headerBytes, context))
 }
@@ -60,13 +68,4 @@ export async function openWithKey(
 /** @internal AAD = the whole encoded header || context (docs/format.md §6); no copy when there is no context. */
 export function aad(header: Uint8Array<ArrayBuffer>, context: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   return context.length === 0 ? header : concat(header, context)
-}
-
-/** @internal Same KDF and parameters (salt compared separately). */
-export function sameParams(a: KdfParams, b: KdfParams): boolean {
-  if (a.kdf === 'pbkdf2-sha256' && b.kdf === 'pbkdf2-sha256') return a.iterations === b.iterations
-  if (a.kdf === 'argon2id' && b.kdf === 'argon2id') {
-    return a.memoryKiB === b.memoryKiB && a.passes === b.passes && a.lanes === b.lanes
-  }
-  return false
 }

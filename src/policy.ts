@@ -3,6 +3,7 @@
 // 4 GiB of Argon2id memory is refused in microseconds (jose CVE-2022-36083 was exactly this bug for
 // PBES2; SECURITY-NOTES: memory-hard KDF DoS).
 import { fail } from './errors.js'
+import { checkOptions } from './inputs.js'
 import type { KdfParams } from './envelope.js'
 
 /** PBKDF2-HMAC-SHA256 settings. All values are iteration counts (positive integers). */
@@ -102,46 +103,16 @@ const DEFAULT_ARGON2ID = /* @__PURE__ */ Object.freeze({
   maxLanes: 4,
 })
 
-const PBKDF2_KEYS = ['iterations', 'minIterations', 'openMinIterations', 'maxIterations'] as const
-const ARGON2ID_KEYS = ['memoryKiB', 'passes', 'lanes', 'minMemoryKiB', 'minPasses', 'openMinMemoryKiB', 'openMinPasses', 'maxMemoryKiB', 'maxPasses', 'maxLanes'] as const
+/**
+ * Policies made by createPolicy (and the default). sealKey, openKey and the rest accept only
+ * these: a policy is validated once, when it is created, and frozen, so no call can be handed an
+ * unchecked or later-mutated object (or one whose getters answer differently on each read).
+ */
+const policies = new WeakSet<object>()
 
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= U32_MAX
-}
-
-/** Every key of `keys` must be a count (an integer in 1..2^32-1); returns them in that order. */
-function counts<K extends string>(p: unknown, keys: readonly K[]): Record<K, number> {
-  if (typeof p !== 'object' || p === null) return fail('INVALID_OPTIONS')
-  const n = {} as Record<K, number>
-  for (const k of keys) {
-    const v = (p as Record<string, unknown>)[k]
-    if (!isCount(v)) return fail('INVALID_OPTIONS')
-    n[k] = v
-  }
-  return n
-}
-
-function checkPbkdf2(p: unknown): Pbkdf2Policy {
-  const n = counts(p, PBKDF2_KEYS)
-  if (!(n.openMinIterations <= n.minIterations && n.minIterations <= n.iterations && n.iterations <= n.maxIterations)) {
-    return fail('INVALID_OPTIONS')
-  }
-  return n
-}
-
-function checkArgon2id(p: unknown): Argon2idPolicy {
-  if (typeof p !== 'object' || p === null) return fail('INVALID_OPTIONS')
-  const impl = (p as Record<string, unknown>)['implementation'] as Argon2idImplementation | undefined
-  if (typeof impl !== 'object' || impl === null || impl.name !== 'argon2id' || typeof impl.derive !== 'function') fail('INVALID_OPTIONS')
-  const n = counts(p, ARGON2ID_KEYS)
-  const ordered =
-    n.openMinMemoryKiB <= n.minMemoryKiB && n.minMemoryKiB <= n.memoryKiB && n.memoryKiB <= n.maxMemoryKiB &&
-    n.openMinPasses <= n.minPasses && n.minPasses <= n.passes && n.passes <= n.maxPasses &&
-    n.lanes <= n.maxLanes && n.maxLanes <= 0xffffff &&
-    // RFC 9106 §3.1: at least 8 KiB per lane, for what we seal and for every opening bound.
-    n.memoryKiB >= 8 * n.lanes && n.openMinMemoryKiB >= 8
-  if (!ordered) fail('INVALID_OPTIONS')
-  return Object.freeze({ implementation: impl, ...n })
+function brand<T extends KeysealPolicy>(p: T): T {
+  policies.add(Object.freeze(p))
+  return p
 }
 
 /**
@@ -154,24 +125,30 @@ function checkArgon2id(p: unknown): Argon2idPolicy {
  * console.log(defaultPolicy.pbkdf2.iterations, defaultPolicy.kdf) // 600000 pbkdf2-sha256
  * ```
  */
-export const defaultPolicy: KeysealPolicy = /* @__PURE__ */ Object.freeze({ kdf: 'pbkdf2-sha256', pbkdf2: DEFAULT_PBKDF2 })
+export const defaultPolicy: KeysealPolicy = /* @__PURE__ */ brand({ kdf: 'pbkdf2-sha256', pbkdf2: DEFAULT_PBKDF2 })
 
-function onlyKeys(o: unknown, allowed: readonly string[]): void {
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('INVALID_OPTIONS')
-  for (const k of Reflect.ownKeys(o)) if (typeof k !== 'string' || !allowed.includes(k)) fail('INVALID_OPTIONS')
-}
-
-function defined(o: object, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const k of keys) {
-    const v = (o as Record<string, unknown>)[k]
-    if (Object.hasOwn(o, k) && v !== undefined) out[k] = v
+/**
+ * The defaults overridden by the caller's settings, each a count (an integer in 1..2^32-1), read
+ * once; unknown keys are refused, not ignored (a typo such as `minIteration` would otherwise
+ * silently keep the default). `implementation` is copied as is (checked by the caller).
+ */
+function settings<T extends object>(o: unknown, defaults: T, extra?: string): T {
+  if (o === undefined) return defaults
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('INVALID_OPTIONS')
+  const out = { ...defaults } as Record<string, unknown>
+  for (const k of Reflect.ownKeys(o)) {
+    const v = (o as Record<string | symbol, unknown>)[k]
+    if (k === extra) out[k] = v
+    else if (typeof k !== 'string' || !Object.hasOwn(defaults, k)) fail('INVALID_OPTIONS')
+    else if (v !== undefined) out[k] = Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= U32_MAX ? v : fail('INVALID_OPTIONS')
   }
-  return out
+  return out as T
 }
 
 /**
- * Build a validated, frozen policy from the defaults and your overrides.
+ * Build a validated, frozen policy from the defaults and your overrides. Only policies made here
+ * (and {@link defaultPolicy}) are accepted by the other functions' `policy` option: a policy is
+ * checked once, here, and cannot change afterwards.
  *
  * Lowering the floors is your decision and is never the default; raising `iterations` (or Argon2id
  * memory and passes) is how you strengthen new envelopes. Passing `argon2id` with the
@@ -188,40 +165,41 @@ function defined(o: object, keys: readonly string[]): Record<string, unknown> {
  * ```
  */
 export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy {
-  // Unknown keys are refused, not ignored: a typo such as `minIteration` would otherwise silently
-  // keep the default.
-  onlyKeys(options, ['kdf', 'pbkdf2', 'argon2id'])
-  const o = options.pbkdf2
-  if (o !== undefined) onlyKeys(o, PBKDF2_KEYS)
-  const pbkdf2 = Object.freeze(checkPbkdf2({ ...DEFAULT_PBKDF2, ...defined(o ?? {}, PBKDF2_KEYS) }))
-  const a = options.argon2id
-  let argon2id: Argon2idPolicy | undefined
-  if (a !== undefined) {
-    onlyKeys(a, ['implementation', ...ARGON2ID_KEYS])
-    argon2id = checkArgon2id({ ...DEFAULT_ARGON2ID, ...defined(a, ARGON2ID_KEYS), implementation: a.implementation })
+  const o = checkOptions<Record<string, unknown>>(options, ['kdf', 'pbkdf2', 'argon2id'])
+  const p = Object.freeze(settings(o['pbkdf2'], DEFAULT_PBKDF2))
+  const ordered = p.openMinIterations <= p.minIterations && p.minIterations <= p.iterations && p.iterations <= p.maxIterations
+  let a: Argon2idPolicy | undefined
+  if (o['argon2id'] !== undefined) {
+    a = settings(o['argon2id'], DEFAULT_ARGON2ID as Argon2idPolicy, 'implementation')
+    const impl = a.implementation as Partial<Argon2idImplementation> | null | undefined
+    if (
+      typeof impl !== 'object' || impl === null || impl.name !== 'argon2id' || typeof impl.derive !== 'function' ||
+      !(a.openMinMemoryKiB <= a.minMemoryKiB && a.minMemoryKiB <= a.memoryKiB && a.memoryKiB <= a.maxMemoryKiB &&
+        a.openMinPasses <= a.minPasses && a.minPasses <= a.passes && a.passes <= a.maxPasses &&
+        a.lanes <= a.maxLanes && a.maxLanes <= 0xffffff &&
+        // RFC 9106 §3.1: at least 8 KiB per lane, for what we seal and for every opening bound.
+        a.memoryKiB >= 8 * a.lanes && a.openMinMemoryKiB >= 8)
+    ) {
+      fail('INVALID_OPTIONS')
+    }
+    Object.freeze(a)
   }
-  const kdf = options.kdf ?? (argon2id !== undefined ? 'argon2id' : 'pbkdf2-sha256')
-  if ((kdf !== 'pbkdf2-sha256' && kdf !== 'argon2id') || (kdf === 'argon2id' && argon2id === undefined)) fail('INVALID_OPTIONS')
-  return Object.freeze(argon2id === undefined ? { kdf, pbkdf2 } : { kdf, pbkdf2, argon2id })
+  const kdf = o['kdf'] ?? (a ? 'argon2id' : 'pbkdf2-sha256')
+  if (!ordered || !(kdf === 'pbkdf2-sha256' || (kdf === 'argon2id' && a))) fail('INVALID_OPTIONS')
+  return brand(a ? { kdf, pbkdf2: p, argon2id: a } : { kdf, pbkdf2: p })
 }
 
-/** @internal The policy to use: the default, or a caller's policy re-validated (it may be a plain object). */
+/** @internal The policy to use: the default, or one made by createPolicy (INVALID_OPTIONS otherwise). */
 export function resolvePolicy(p: unknown): KeysealPolicy {
-  if (p === undefined || p === defaultPolicy) return defaultPolicy
-  if (typeof p !== 'object' || p === null) return fail('INVALID_OPTIONS')
-  const q = p as { kdf?: unknown; pbkdf2?: unknown; argon2id?: unknown }
-  const pbkdf2 = checkPbkdf2(q.pbkdf2)
-  const argon2id = q.argon2id === undefined ? undefined : checkArgon2id(q.argon2id)
-  const kdf = q.kdf ?? 'pbkdf2-sha256'
-  if ((kdf !== 'pbkdf2-sha256' && kdf !== 'argon2id') || (kdf === 'argon2id' && argon2id === undefined)) fail('INVALID_OPTIONS')
-  return argon2id === undefined ? { kdf, pbkdf2 } : { kdf, pbkdf2, argon2id }
+  return p === undefined ? defaultPolicy : policies.has(p as object) ? (p as KeysealPolicy) : fail('INVALID_OPTIONS')
 }
 
 /** @internal The parameters a passphrase seal uses under this policy. */
 export function sealParams(policy: KeysealPolicy): KdfParams {
   const a = policy.argon2id
-  if (policy.kdf === 'argon2id' && a !== undefined) return { kdf: 'argon2id', memoryKiB: a.memoryKiB, passes: a.passes, lanes: a.lanes }
-  return { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
+  return policy.kdf === 'argon2id' && a
+    ? { kdf: 'argon2id', memoryKiB: a.memoryKiB, passes: a.passes, lanes: a.lanes }
+    : { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
 }
 
 /**
@@ -231,17 +209,21 @@ export function sealParams(policy: KeysealPolicy): KdfParams {
  * otherwise).
  */
 function checkParams(params: KdfParams, policy: KeysealPolicy, opening: boolean): void {
-  if (params.kdf === 'pbkdf2-sha256') {
-    const p = policy.pbkdf2
-    const it = params.iterations
-    if (it < (opening ? p.openMinIterations : p.minIterations) || it > p.maxIterations) fail('PARAMS_OUT_OF_POLICY')
-  } else if (params.kdf === 'argon2id') {
-    const a = policy.argon2id
-    if (a === undefined) return fail('UNSUPPORTED_KDF')
-    const { memoryKiB: m, passes: t, lanes } = params
-    const minM = opening ? a.openMinMemoryKiB : a.minMemoryKiB
-    const minT = opening ? a.openMinPasses : a.minPasses
-    if (m < minM || m > a.maxMemoryKiB || t < minT || t > a.maxPasses || lanes > a.maxLanes) fail('PARAMS_OUT_OF_POLICY')
+  const p = policy.pbkdf2
+  const a = policy.argon2id
+  if (
+    params.kdf === 'pbkdf2-sha256'
+      ? params.iterations < (opening ? p.openMinIterations : p.minIterations) || params.iterations > p.maxIterations
+      : params.kdf === 'argon2id' &&
+        (!a
+          ? fail('UNSUPPORTED_KDF')
+          : params.memoryKiB < (opening ? a.openMinMemoryKiB : a.minMemoryKiB) ||
+            params.memoryKiB > a.maxMemoryKiB ||
+            params.passes < (opening ? a.openMinPasses : a.minPasses) ||
+            params.passes > a.maxPasses ||
+            params.lanes > a.maxLanes)
+  ) {
+    fail('PARAMS_OUT_OF_POLICY')
   }
 }
 
@@ -257,10 +239,8 @@ export function checkSealParams(params: KdfParams, policy: KeysealPolicy): void 
 
 /** @internal True when the parameters are below the policy's sealing floor (rotation). */
 export function belowSealFloor(params: KdfParams, policy: KeysealPolicy): boolean {
-  if (params.kdf === 'pbkdf2-sha256') return params.iterations < policy.pbkdf2.minIterations
-  if (params.kdf === 'argon2id') {
-    const a = policy.argon2id
-    return a !== undefined && (params.memoryKiB < a.minMemoryKiB || params.passes < a.minPasses)
-  }
-  return false
+  const a = policy.argon2id
+  return params.kdf === 'pbkdf2-sha256'
+    ? params.iterations < policy.pbkdf2.minIterations
+    : params.kdf === 'argon2id' && a !== undefined && (params.memoryKiB < a.minMemoryKiB || params.passes < a.minPasses)
 }

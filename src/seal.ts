@@ -1,14 +1,13 @@
 // sealKey / openKey: inputs -> policy check -> key -> AES-GCM -> envelope (docs/format.md §5–§6).
 import { aesGcmSeal, NONCE_LENGTH } from './aead.js'
 import { fromUtf8, isBytes, wipe } from './bytes.js'
-import { aesGcmKeyAndCommitment, masterFromPassphrase } from './derive.js'
 import { encodeHeader, parseString, SALT_MIN, toEnvelopeString, type KdfParams, type Parsed } from './envelope.js'
 import { fail } from './errors.js'
 import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
 import { DERIVED_KEY_SEAL_LIMIT, keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
-import { aad, openWithKey, type SingleKey } from './open.js'
+import { aad, keyMaterial, openWithKey, type SingleKey } from './open.js'
 import { platform, randomBytes } from './webcrypto.js'
 
 /** A passphrase (string, NFC-normalized; or bytes, used as given), a {@link KeysealKey} or a {@link Keyring}. */
@@ -59,37 +58,27 @@ export async function sealWithKey(
   keyIdOption: string | undefined,
 ): Promise<string> {
   platform()
+  const state = keyState(key)
+  const k = key as KeysealKey
   let params: KdfParams
   let salt: Uint8Array<ArrayBuffer>
-  let aes: CryptoKey
-  let commitment: Uint8Array<ArrayBuffer>
-  let keyId = keyIdOption
-  const state = keyState(key)
-  if (state === undefined) {
-    params = sealParams(policy)
+  if (state?.type === 'derived') {
+    if (!k.canSeal) fail('KEY_USAGE')
+    checkSealParams(state.params, policy)
+    // The derived key's one AES key seals every envelope under random 96-bit nonces: at most 2^32
+    // of them (NIST SP 800-38D §8.3).
+    if (state.seals >= DERIVED_KEY_SEAL_LIMIT) fail('KEY_USAGE')
+    state.seals++
+    params = state.params
+    salt = state.salt
+  } else {
+    // A passphrase or a raw key: a fresh salt, hence fresh subkeys, for every envelope.
+    params = state ? { kdf: 'raw' } : sealParams(policy)
     checkSealParams(params, policy)
     salt = randomBytes(SALT_MIN)
-    ;({ aes, commitment } = await aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt, policy), salt))
-  } else {
-    const k = key as KeysealKey
-    keyId ??= k.keyId
-    if (state.type === 'raw') {
-      // A fresh salt per envelope gives a fresh AES key per envelope (docs/format.md §8).
-      params = { kdf: 'raw' }
-      salt = randomBytes(SALT_MIN)
-      ;({ aes, commitment } = await aesGcmKeyAndCommitment(state.base, salt))
-    } else {
-      if (!k.canSeal) fail('KEY_USAGE')
-      checkSealParams(state.params, policy)
-      // SP 800-38D §8.3: at most 2^32 random-nonce encryptions under one key. Counted before use.
-      if (state.seals >= DERIVED_KEY_SEAL_LIMIT) fail('KEY_USAGE')
-      state.seals++
-      params = state.params
-      salt = state.salt
-      aes = state.aes
-      commitment = state.commitment
-    }
   }
+  const { aes, commitment } = await keyMaterial(key, params, salt, policy)
+  const keyId = keyIdOption ?? k.keyId
   const nonce = randomBytes(NONCE_LENGTH)
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
   // AAD = the whole encoded header || context (docs/format.md §6).

@@ -4,19 +4,10 @@
 // then fails with WEBCRYPTO_UNAVAILABLE. No runtime sniffing, no `node:` imports, no fallback.
 import { fail, KeysealError } from './errors.js'
 
-interface Platform {
-  readonly subtle: SubtleCrypto
-  readonly crypto: Crypto
-}
-
-/** @internal */
-export function platform(): Platform {
+/** @internal The platform's `crypto` (with `subtle` and `getRandomValues`), or WEBCRYPTO_UNAVAILABLE. */
+export function platform(): Crypto {
   const c = (globalThis as { crypto?: Crypto }).crypto
-  const subtle = c?.subtle
-  if (c === undefined || c === null || subtle === undefined || subtle === null || typeof c.getRandomValues !== 'function') {
-    fail('WEBCRYPTO_UNAVAILABLE')
-  }
-  return { subtle, crypto: c }
+  return c?.subtle && typeof c.getRandomValues === 'function' ? c : fail('WEBCRYPTO_UNAVAILABLE')
 }
 
 /** @internal The platform's SubtleCrypto, or a typed WEBCRYPTO_UNAVAILABLE error. */
@@ -26,9 +17,7 @@ export function subtle(): SubtleCrypto {
 
 /** @internal `length` bytes from the platform CSPRNG. */
 export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(length)
-  platform().crypto.getRandomValues(out)
-  return out
+  return platform().getRandomValues(new Uint8Array(length))
 }
 
 /**
@@ -39,12 +28,21 @@ export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
  */
 export function guard<T>(op: () => Promise<T>, code: 'CRYPTO_FAILURE' | 'AUTH_FAILED' = 'CRYPTO_FAILURE'): Promise<T> {
   const onError = (error: unknown): never => {
-    if (error instanceof KeysealError) throw error
-    return fail(code)
+    throw error instanceof KeysealError ? error : new KeysealError(code)
   }
   try {
     return op().then(undefined, onError)
   } catch (error) {
-    return Promise.reject(error instanceof KeysealError ? error : new KeysealError(code))
+    return Promise.reject(error).then(onError)
   }
+}
+
+/** @internal Import raw bytes as a non-extractable key (WebCrypto copies them; the caller wipes its copy). */
+export function importRaw(raw: Uint8Array<ArrayBuffer>, algorithm: AlgorithmIdentifier, usages: KeyUsage[]): Promise<CryptoKey> {
+  return guard(() => subtle().importKey('raw', raw, algorithm, false, usages))
+}
+
+/** @internal `length` bytes from a WebCrypto deriveBits call. */
+export async function deriveBytes(algorithm: AlgorithmIdentifier | HkdfParams | Pbkdf2Params, key: CryptoKey, length: number): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await guard(() => subtle().deriveBits(algorithm, key, length * 8)))
 }

@@ -1,6 +1,6 @@
 // PBKDF2-HMAC-SHA256 (RFC 8018 §5.2) through WebCrypto.
 import { fail } from '../errors.js'
-import { guard, subtle } from '../webcrypto.js'
+import { deriveBytes, importRaw } from '../webcrypto.js'
 
 /** @internal The largest iteration count the v1 format can carry (a uint32 field). */
 export const PBKDF2_MAX_FIELD = 0xffffffff
@@ -20,8 +20,6 @@ export async function pbkdf2Sha256(
   length: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > PBKDF2_MAX_FIELD) fail('PARAMS_OUT_OF_POLICY')
-  const s = subtle()
-  const base = await guard(() => s.importKey('raw', password, 'PBKDF2', false, ['deriveBits']))
-  const bits = await guard(() => s.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, length * 8))
-  return new Uint8Array(bits)
+  const base = await importRaw(password, 'PBKDF2', ['deriveBits'])
+  return deriveBytes({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, length)
 }
