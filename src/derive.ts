@@ -13,7 +13,7 @@ import type { KdfParams } from './envelope.js'
 import { fail } from './errors.js'
 import { hkdfSha256, importHkdfKey } from './kdf/hkdf.js'
 import { pbkdf2Sha256 } from './kdf/pbkdf2.js'
-import type { KeysealPolicy } from './policy.js'
+import { argon2idHooks, type KeysealPolicy } from './policy.js'
 import { guard, subtle } from './webcrypto.js'
 
 /** @internal HKDF info for v1: ASCII, fixed, domain-separates keyseal from any other HKDF use of M. */
@@ -35,13 +35,13 @@ export async function masterFromPassphrase(
   salt: Uint8Array<ArrayBuffer>,
   policy: KeysealPolicy,
 ): Promise<CryptoKey> {
-  const a = policy.argon2id
+  const a = argon2idHooks(policy)
   const s = subtle()
   const out: unknown =
     params.kdf === 'pbkdf2-sha256'
       ? await pbkdf2Sha256(pw, salt, params.iterations, 32)
       : params.kdf === 'argon2id' && a
-        ? await guard(() => a.implementation.derive(pw, salt, { memoryKiB: params.memoryKiB, passes: params.passes, lanes: params.lanes }, s))
+        ? await guard(() => a.derive(pw, params, salt, s))
         : fail('UNSUPPORTED_KDF')
   if (!(out instanceof Uint8Array)) return fail('CRYPTO_FAILURE')
   const m = new Uint8Array(out)

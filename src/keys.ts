@@ -1,11 +1,11 @@
 // Key objects: raw 256-bit keys and passphrase-derived keys. Secret material lives only in
 // non-extractable CryptoKeys inside a module-private WeakMap; the objects users hold carry no
 // secret and redact themselves when printed or serialized.
-import { fromBase64url, isBytes, toBase64url, wipe } from './bytes.js'
+import { equalConstantTime, fromBase64url, isBytes, toBase64url, wipe } from './bytes.js'
 import { aesGcmKeyAndCommitment, masterFromPassphrase, masterFromRaw } from './derive.js'
 import { redactInspectors } from './inspect.js'
 import { fail } from './errors.js'
-import { parseString, SALT_MIN, type KdfParams } from './envelope.js'
+import { parseString, SALT_MIN, type Header, type KdfParams } from './envelope.js'
 import { checkOptions, optionalKeyId, passphraseBytes, RAW_KEY_PREFIX } from './inputs.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
 import { platform, randomBytes } from './webcrypto.js'
@@ -26,27 +26,33 @@ export type KeysealKeyKind = 'raw' | 'pbkdf2-sha256' | 'argon2id'
  */
 export const DERIVED_KEY_SEAL_LIMIT = 2 ** 32
 
-/** @internal */
-export interface RawState {
-  readonly type: 'raw'
-  readonly base: CryptoKey
-}
-
-/** @internal */
-export interface DerivedState {
-  readonly type: 'derived'
-  readonly params: KdfParams
-  readonly salt: Uint8Array<ArrayBuffer>
+/** @internal The AES key and commitment an envelope is sealed and opened with. */
+export interface Material {
   readonly aes: CryptoKey
   readonly commitment: Uint8Array<ArrayBuffer>
-  seals: number
 }
 
-const states = new WeakMap<KeysealKey, RawState | DerivedState>()
+/**
+ * @internal The hidden state of a key object. The differences between raw and derived keys live
+ * here, as methods, so that code which never creates a key object (sealKey and openKey with a
+ * passphrase) does not carry them.
+ */
+export interface KeyState {
+  /** Envelopes sealed with this key so far (derived keys count them, see DERIVED_KEY_SEAL_LIMIT). */
+  seals: number
+  /** True when the key is of the kind this header needs (spec §6 step 3); key ids are checked by the caller. */
+  fits(h: Header): boolean
+  /** Sealing: the parameters and salt of the next envelope, after the key's own checks. */
+  sealing(policy: KeysealPolicy): { params: KdfParams; salt: Uint8Array<ArrayBuffer> }
+  /** The AES key and commitment for an envelope with this salt. */
+  material(salt: Uint8Array<ArrayBuffer>): Material | Promise<Material>
+}
+
+const states = new WeakMap<KeysealKey, KeyState>()
 const TOKEN: unique symbol = Symbol('keyseal.internal')
 
 /** @internal The hidden state of a key object, or undefined for anything that is not one. */
-export function keyState(k: unknown): RawState | DerivedState | undefined {
+export function keyState(k: unknown): KeyState | undefined {
   return typeof k === 'object' && k !== null ? states.get(k as KeysealKey) : undefined
 }
 
@@ -80,7 +86,7 @@ export class KeysealKey {
     this.kind = kind
     this.keyId = keyId
     this.canSeal = canSeal
-    states.set(this, state as RawState | DerivedState)
+    states.set(this, state as KeyState)
     redactInspectors(this)
     Object.freeze(this)
   }
@@ -164,8 +170,23 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
   } finally {
     wipe(pw)
   }
-  const { aes, commitment } = await aesGcmKeyAndCommitment(master, salt)
-  const state: DerivedState = { type: 'derived', params, salt, aes, commitment, seals: 0 }
+  const material = await aesGcmKeyAndCommitment(master, salt)
+  const state: KeyState = {
+    seals: 0,
+    // Same KDF and parameters (both objects are built field by field in the spec's order, by the
+    // parser or sealParams, so their JSON forms are equal exactly when every field is) and salt.
+    fits: (h) => JSON.stringify(params) === JSON.stringify(h.params) && equalConstantTime(salt, h.salt),
+    sealing(policy) {
+      if (!canSeal) fail('KEY_USAGE')
+      checkSealParams(params, policy)
+      // One AES key seals every envelope of this key under random 96-bit nonces: at most 2^32
+      // of them (NIST SP 800-38D §8.3).
+      if (state.seals >= DERIVED_KEY_SEAL_LIMIT) fail('KEY_USAGE')
+      state.seals++
+      return { params, salt }
+    },
+    material: () => material,
+  }
   return new KeysealKey(TOKEN, params.kdf as 'pbkdf2-sha256' | 'argon2id', keyId, canSeal, state)
 }
 
@@ -228,5 +249,11 @@ export async function importKey(material: string | Uint8Array, options?: ImportK
   platform() // WEBCRYPTO_UNAVAILABLE, not the CRYPTO_FAILURE that guard() would turn it into
   const base = await masterFromRaw(raw)
   wipe(raw)
-  return new KeysealKey(TOKEN, 'raw', keyId, true, { type: 'raw', base })
+  return new KeysealKey(TOKEN, 'raw', keyId, true, {
+    seals: 0,
+    fits: (h) => h.params.kdf === 'raw',
+    // A fresh salt, hence fresh subkeys, for every envelope (docs/format.md §5).
+    sealing: () => ({ params: { kdf: 'raw' }, salt: randomBytes(SALT_MIN) }),
+    material: (salt) => aesGcmKeyAndCommitment(base, salt),
+  } satisfies KeyState)
 }

@@ -5,7 +5,7 @@ import { concat, equalConstantTime } from './bytes.js'
 import { aesGcmKeyAndCommitment, masterFromPassphrase } from './derive.js'
 import type { KdfParams, Parsed } from './envelope.js'
 import { fail } from './errors.js'
-import { keyState, type KeysealKey } from './keys.js'
+import { keyState, type KeysealKey, type Material } from './keys.js'
 import type { KeysealPolicy } from './policy.js'
 import { platform } from './webcrypto.js'
 
@@ -16,32 +16,17 @@ export type SingleKey = KeysealKey | Uint8Array<ArrayBuffer>
 export function compatible(key: SingleKey, p: Parsed): boolean {
   const h = p.header
   const state = keyState(key)
-  if (state === undefined) return h.params.kdf !== 'raw' // a passphrase opens passphrase KDFs
-  const k = key as KeysealKey
-  if (k.keyId !== undefined && h.keyId !== undefined && k.keyId !== h.keyId) return false
-  if (state.type === 'raw') return h.params.kdf === 'raw'
-  // Same KDF and parameters: both objects are built field by field in the spec's order (the parser,
-  // sealParams), so their JSON forms are equal exactly when every field is.
-  return JSON.stringify(state.params) === JSON.stringify(h.params) && equalConstantTime(state.salt, h.salt)
+  const id = (key as KeysealKey).keyId
+  // A passphrase opens passphrase KDFs; a key object checks its kind, and its id when both have one.
+  return state ? !(id && h.keyId && id !== h.keyId) && state.fits(h) : h.params.kdf !== 'raw'
 }
 
 /**
  * @internal The AES key and commitment of one key for an envelope with these parameters and salt:
- * a passphrase runs its KDF, a raw key derives the envelope's subkeys from the salt, a derived key
- * already holds them.
+ * a passphrase runs its KDF; a key object knows its own (keys.ts).
  */
-export async function keyMaterial(
-  key: SingleKey,
-  params: KdfParams,
-  salt: Uint8Array<ArrayBuffer>,
-  policy: KeysealPolicy,
-): Promise<{ aes: CryptoKey; commitment: Uint8Array<ArrayBuffer> }> {
-  const state = keyState(key)
-  return state === undefined
-    ? aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt, policy), salt)
-    : state.type === 'raw'
-      ? aesGcmKeyAndCommitment(state.base, salt)
-      : state
+export async function keyMaterial(key: SingleKey, params: KdfParams, salt: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<Material> {
+  return keyState(key)?.material(salt) ?? aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt, policy), salt)
 }
 
 /**

@@ -104,15 +104,38 @@ const DEFAULT_ARGON2ID = /* @__PURE__ */ Object.freeze({
 })
 
 /**
- * Policies made by createPolicy (and the default). sealKey, openKey and the rest accept only
- * these: a policy is validated once, when it is created, and frozen, so no call can be handed an
- * unchecked or later-mutated object (or one whose getters answer differently on each read).
+ * @internal What an Argon2id-enabled policy adds to the core, as functions made by createPolicy:
+ * bundles that never create such a policy (sealKey and openKey alone) do not carry them.
  */
-const policies = new WeakSet<object>()
+export interface Argon2idHooks {
+  /** The parameters to seal with. */
+  seal(): KdfParams
+  /** True when the parameters are outside the opening (`opening`) or sealing bounds. */
+  outside(params: Argon2idParams, opening: boolean): boolean
+  /** True when the parameters are below the sealing minimums (rotation). */
+  below(params: Argon2idParams): boolean
+  /** Runs the implementation: 32 bytes, unchecked (derive.ts checks them). */
+  derive(password: Uint8Array<ArrayBuffer>, params: Argon2idParams, salt: Uint8Array<ArrayBuffer>, subtle: unknown): Promise<unknown>
+}
 
-function brand<T extends KeysealPolicy>(p: T): T {
-  policies.add(Object.freeze(p))
+type Argon2idParams = Extract<KdfParams, { kdf: 'argon2id' }>
+
+/**
+ * Policies made by createPolicy (and the default), with their Argon2id hooks if any. sealKey,
+ * openKey and the rest accept only these: a policy is validated once, when it is created, and
+ * frozen, so no call can be handed an unchecked or later-mutated object (or one whose getters
+ * answer differently on each read).
+ */
+const policies = new WeakMap<object, Argon2idHooks | undefined>()
+
+function brand<T extends KeysealPolicy>(p: T, hooks?: Argon2idHooks): T {
+  policies.set(Object.freeze(p), hooks)
   return p
+}
+
+/** @internal The Argon2id hooks of a policy (undefined when it has no Argon2id). */
+export function argon2idHooks(policy: KeysealPolicy): Argon2idHooks | undefined {
+  return policies.get(policy)
 }
 
 /**
@@ -186,7 +209,22 @@ export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy 
   }
   const kdf = o['kdf'] ?? (a ? 'argon2id' : 'pbkdf2-sha256')
   if (!ordered || !(kdf === 'pbkdf2-sha256' || (kdf === 'argon2id' && a))) fail('INVALID_OPTIONS')
-  return brand(a ? { kdf, pbkdf2: p, argon2id: a } : { kdf, pbkdf2: p })
+  if (!a) return brand({ kdf, pbkdf2: p })
+  const { memoryKiB, passes, lanes, implementation } = a
+  return brand(
+    { kdf, pbkdf2: p, argon2id: a },
+    {
+      seal: () => ({ kdf: 'argon2id', memoryKiB, passes, lanes }),
+      outside: (q, opening) =>
+        q.memoryKiB < (opening ? a.openMinMemoryKiB : a.minMemoryKiB) ||
+        q.memoryKiB > a.maxMemoryKiB ||
+        q.passes < (opening ? a.openMinPasses : a.minPasses) ||
+        q.passes > a.maxPasses ||
+        q.lanes > a.maxLanes,
+      below: (q) => q.memoryKiB < a.minMemoryKiB || q.passes < a.minPasses,
+      derive: (pw, q, salt, subtle) => implementation.derive(pw, salt, { memoryKiB: q.memoryKiB, passes: q.passes, lanes: q.lanes }, subtle),
+    },
+  )
 }
 
 /** @internal The policy to use: the default, or one made by createPolicy (INVALID_OPTIONS otherwise). */
@@ -196,10 +234,7 @@ export function resolvePolicy(p: unknown): KeysealPolicy {
 
 /** @internal The parameters a passphrase seal uses under this policy. */
 export function sealParams(policy: KeysealPolicy): KdfParams {
-  const a = policy.argon2id
-  return policy.kdf === 'argon2id' && a
-    ? { kdf: 'argon2id', memoryKiB: a.memoryKiB, passes: a.passes, lanes: a.lanes }
-    : { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
+  return policy.kdf === 'argon2id' ? policies.get(policy)!.seal() : { kdf: 'pbkdf2-sha256', iterations: policy.pbkdf2.iterations }
 }
 
 /**
@@ -210,18 +245,10 @@ export function sealParams(policy: KeysealPolicy): KdfParams {
  */
 function checkParams(params: KdfParams, policy: KeysealPolicy, opening: boolean): void {
   const p = policy.pbkdf2
-  const a = policy.argon2id
   if (
     params.kdf === 'pbkdf2-sha256'
       ? params.iterations < (opening ? p.openMinIterations : p.minIterations) || params.iterations > p.maxIterations
-      : params.kdf === 'argon2id' &&
-        (!a
-          ? fail('UNSUPPORTED_KDF')
-          : params.memoryKiB < (opening ? a.openMinMemoryKiB : a.minMemoryKiB) ||
-            params.memoryKiB > a.maxMemoryKiB ||
-            params.passes < (opening ? a.openMinPasses : a.minPasses) ||
-            params.passes > a.maxPasses ||
-            params.lanes > a.maxLanes)
+      : params.kdf === 'argon2id' && (policies.get(policy) ?? fail('UNSUPPORTED_KDF')).outside(params, opening)
   ) {
     fail('PARAMS_OUT_OF_POLICY')
   }
@@ -239,8 +266,7 @@ export function checkSealParams(params: KdfParams, policy: KeysealPolicy): void 
 
 /** @internal True when the parameters are below the policy's sealing floor (rotation). */
 export function belowSealFloor(params: KdfParams, policy: KeysealPolicy): boolean {
-  const a = policy.argon2id
   return params.kdf === 'pbkdf2-sha256'
     ? params.iterations < policy.pbkdf2.minIterations
-    : params.kdf === 'argon2id' && a !== undefined && (params.memoryKiB < a.minMemoryKiB || params.passes < a.minPasses)
+    : params.kdf === 'argon2id' && !!policies.get(policy)?.below(params)
 }

@@ -5,7 +5,7 @@ import { encodeHeader, parseString, SALT_MIN, toEnvelopeString, type KdfParams, 
 import { fail } from './errors.js'
 import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
-import { DERIVED_KEY_SEAL_LIMIT, keyState, type KeysealKey } from './keys.js'
+import { keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
 import { aad, keyMaterial, openWithKey, type SingleKey } from './open.js'
 import { platform, randomBytes } from './webcrypto.js'
@@ -59,26 +59,18 @@ export async function sealWithKey(
 ): Promise<string> {
   platform()
   const state = keyState(key)
-  const k = key as KeysealKey
   let params: KdfParams
   let salt: Uint8Array<ArrayBuffer>
-  if (state?.type === 'derived') {
-    if (!k.canSeal) fail('KEY_USAGE')
-    checkSealParams(state.params, policy)
-    // The derived key's one AES key seals every envelope under random 96-bit nonces: at most 2^32
-    // of them (NIST SP 800-38D §8.3).
-    if (state.seals >= DERIVED_KEY_SEAL_LIMIT) fail('KEY_USAGE')
-    state.seals++
-    params = state.params
-    salt = state.salt
+  if (state) {
+    ;({ params, salt } = state.sealing(policy))
   } else {
-    // A passphrase or a raw key: a fresh salt, hence fresh subkeys, for every envelope.
-    params = state ? { kdf: 'raw' } : sealParams(policy)
+    // A passphrase: a fresh salt, hence fresh keys, for every envelope.
+    params = sealParams(policy)
     checkSealParams(params, policy)
     salt = randomBytes(SALT_MIN)
   }
   const { aes, commitment } = await keyMaterial(key, params, salt, policy)
-  const keyId = keyIdOption ?? k.keyId
+  const keyId = keyIdOption ?? (key as KeysealKey).keyId
   const nonce = randomBytes(NONCE_LENGTH)
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
   // AAD = the whole encoded header || context (docs/format.md §6).
