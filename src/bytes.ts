@@ -35,59 +35,73 @@ export function fromUtf8(b: Uint8Array, code: KeysealErrorCode): string {
   }
 }
 
-// The base64url alphabet (RFC 4648 §5) as character codes, and its inverse for the 256 codes
-// below 0x100 (characters outside the alphabet map to 0; the decoder's re-encoding check rejects
-// them, see fromBase64url).
-const CODES = /* @__PURE__ */ new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')
-const VALUES = new Uint8Array(256)
-for (let i = 0; i < 64; i++) VALUES[CODES[i]!] = i
+// The base64url alphabet (RFC 4648 §5), its character codes, and the decoding table for the 128
+// ASCII codes: the 6-bit value, or 0x80 for "not in the alphabet".
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const CODES = /* @__PURE__ */ encoder.encode(ALPHABET)
+const LOOKUP = new Uint8Array(128).fill(0x80)
+for (let i = 0; i < 64; i++) LOOKUP[CODES[i]!] = i
+// Every 12-bit group as its two characters; built on first use, not at import.
+let PAIRS: string[] | undefined
 
 /**
- * @internal Unpadded base64url (RFC 4648 §5, no `=`). The character codes go into one buffer;
- * short outputs (envelope headers, keys) become a string through String.fromCharCode, long ones
- * through one TextDecoder call (concatenating a long string costs ~70 ms per MiB in V8, mostly
- * garbage collection; a TextDecoder call has a fixed cost of about a microsecond).
+ * @internal Unpadded base64url (RFC 4648 §5, no `=`). Reads past the end of `b` give undefined,
+ * i.e. 0 bits; the characters they feed are cut off. Short inputs (envelope headers and bodies,
+ * keys) concatenate two-character table entries, the fastest way in V8 (~0.4 µs for 100 bytes).
+ * Long ones write character codes into one buffer and decode it once: building a long string by
+ * concatenation costs ~70 ms per MiB in V8, mostly garbage collection.
  */
 export function toBase64url(b: Uint8Array): string {
   const n = b.length
   const length = Math.ceil((n * 4) / 3)
-  const out = new Uint8Array(length + 3)
-  // Reads past the end give undefined, i.e. 0 bits; the characters they feed are cut off below.
-  for (let i = 0, o = 0; i < n; i += 3) {
-    const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
-    out[o++] = CODES[v >>> 18]!
-    out[o++] = CODES[(v >> 12) & 63]!
-    out[o++] = CODES[(v >> 6) & 63]!
-    out[o++] = CODES[v & 63]!
+  let out = ''
+  if (n > 768) {
+    const chars = new Uint8Array(length + 3)
+    for (let i = 0, o = 0; i < n; i += 3) {
+      const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
+      chars[o++] = CODES[v >>> 18]!
+      chars[o++] = CODES[(v >> 12) & 63]!
+      chars[o++] = CODES[(v >> 6) & 63]!
+      chars[o++] = CODES[v & 63]!
+    }
+    return ascii.decode(chars.subarray(0, length))
   }
-  const chars = out.subarray(0, length)
-  return length > 1024 ? ascii.decode(chars) : String.fromCharCode.apply(null, chars as unknown as number[])
+  const pairs = (PAIRS ??= Array.from({ length: 4096 }, (_, i) => ALPHABET[i >> 6]! + ALPHABET[i & 63]!))
+  let i = 0
+  for (; i + 2 < n; i += 3) {
+    const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!
+    out += pairs[v >>> 12]! + pairs[v & 4095]!
+  }
+  // The last one or two bytes, with zero bits after them, as two or three characters.
+  if (i < n) out += (pairs[(b[i]! << 4) | (b[i + 1]! >> 4)]! + ALPHABET[(b[i + 1]! & 15) << 2]).slice(0, n - i + 1)
+  return out
 }
 
 /**
- * @internal Strict unpadded base64url decode (SECURITY-NOTES: lax parsing). The decoding loop
- * itself is lenient; strictness comes from one rule at the end: the result must re-encode to
- * exactly `s`. The encoding of bytes is unique, so this refuses, with `code`: any character
- * outside `A-Z a-z 0-9 - _` (no `=`, `+`, `/`, whitespace, nothing above 0x7F: each re-encodes to
- * an alphabet character, which differs), a length that is 1 mod 4 (no byte string encodes to it),
- * and non-zero unused trailing bits (the re-encoding has them zero). Every accepted string is
- * the canonical encoding of its bytes.
+ * @internal Strict unpadded base64url decode (SECURITY-NOTES: lax parsing). Refuses, with `code`:
+ * any character outside `A-Z a-z 0-9 - _` (so no `=`, `+`, `/`, whitespace, nothing above 0x7F),
+ * a length that is 1 mod 4, and non-zero unused trailing bits. Hence every accepted string is the
+ * unique encoding of its bytes: decode then encode gives back exactly the input. The checks are
+ * collected over the whole input and tested once at the end.
  */
 export function fromBase64url(s: string, code: KeysealErrorCode): Uint8Array<ArrayBuffer> {
   const n = s.length
   const out = new Uint8Array((n * 3) >> 2)
-  // Writes past the end of `out` are dropped; charCodeAt past the end is NaN, i.e. 0 here.
-  for (let i = 0, o = 0; i < n; i += 4) {
-    const v =
-      (VALUES[s.charCodeAt(i) & 255]! << 18) |
-      (VALUES[s.charCodeAt(i + 1) & 255]! << 12) |
-      (VALUES[s.charCodeAt(i + 2) & 255]! << 6) |
-      VALUES[s.charCodeAt(i + 3) & 255]!
-    out[o++] = v >> 16
-    out[o++] = v >> 8
-    out[o++] = v
+  // `bad` collects the not-in-the-alphabet flag (0x80) of every character; `acc` holds the
+  // `bits` decoded bits not yet written (at most 12 are kept).
+  let bad = n % 4 === 1 ? 0x80 : 0
+  let acc = 0
+  let bits = 0
+  for (let i = 0, o = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    const v = c < 128 ? LOOKUP[c]! : 0x80
+    bad |= v
+    acc = ((acc << 6) | (v & 63)) & 0xfff
+    bits += 6
+    if (bits >= 8) out[o++] = acc >> (bits -= 8)
   }
-  if (toBase64url(out) !== s) fail(code)
+  // The unused trailing bits (2 or 4) must be zero (canonical).
+  if (bad & 0x80 || acc & ((1 << bits) - 1)) fail(code)
   return out
 }
 

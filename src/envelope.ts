@@ -67,11 +67,6 @@ export function isValidKeyId(id: unknown): id is string {
   return typeof id === 'string' && /^[!-~]{1,64}$/.test(id)
 }
 
-/** KDF names by id (§4). */
-const KDF_NAMES: readonly (KdfParams['kdf'] | undefined)[] = [, 'raw', 'pbkdf2-sha256', 'argon2id']
-/** The header fields of each KDF id, in order, each a big-endian uint32 (§4). */
-const KDF_FIELDS: readonly (readonly string[] | undefined)[] = [, [], ['iterations'], ['memoryKiB', 'passes', 'lanes']]
-
 /** @internal Byte offset of the nonce inside an encoded header (it sits just before the commitment). */
 export function nonceOffset(headerLength: number): number {
   return headerLength - COMMITMENT_LEN - NONCE_LEN
@@ -82,17 +77,23 @@ export function nonceOffset(headerLength: number): number {
  * from validated keys and policies); `parseBinary` is the validator for untrusted input.
  */
 export function encodeHeader(h: Header): Uint8Array<ArrayBuffer> {
-  const id = KDF_NAMES.indexOf(h.params.kdf)
+  const p = h.params
   const kid = h.keyId ?? ''
-  const b = [VERSION, id]
-  for (const f of KDF_FIELDS[id]!) {
-    const v = (h.params as unknown as Record<string, number>)[f]!
-    b.push(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255)
-  }
-  b.push(h.salt.length, ...h.salt, kid.length)
-  for (let i = 0; i < kid.length; i++) b.push(kid.charCodeAt(i))
-  b.push(...h.nonce, ...h.commitment)
-  return new Uint8Array(b)
+  const fields = p.kdf === 'raw' ? [] : p.kdf === 'pbkdf2-sha256' ? [p.iterations] : [p.memoryKiB, p.passes, p.lanes]
+  const b = new Uint8Array(4 * fields.length + h.salt.length + kid.length + 4 + NONCE_LEN + COMMITMENT_LEN)
+  const view = new DataView(b.buffer)
+  b[0] = VERSION
+  b[1] = fields.length === 0 ? KDF_RAW : fields.length === 1 ? KDF_PBKDF2_SHA256 : KDF_ARGON2ID
+  let o = 2
+  for (const v of fields) view.setUint32((o += 4) - 4, v) // big-endian
+  b[o++] = h.salt.length
+  b.set(h.salt, o)
+  o += h.salt.length
+  b[o++] = kid.length
+  for (let i = 0; i < kid.length; i++) b[o++] = kid.charCodeAt(i)
+  b.set(h.nonce, o)
+  b.set(h.commitment, o + NONCE_LEN)
+  return b
 }
 
 /**
@@ -105,34 +106,36 @@ function parseHeader(b: Uint8Array<ArrayBuffer>): { header: Header; length: numb
   let o = 2
   /** The next `n` bytes, or MALFORMED_ENVELOPE when the header ends first. */
   const take = (n: number): Uint8Array<ArrayBuffer> => (o + n > b.length ? fail('MALFORMED_ENVELOPE') : b.subarray(o, (o += n)))
+  const u32 = (): number => {
+    const x = take(4)
+    return ((x[0]! << 24) | (x[1]! << 16) | (x[2]! << 8) | x[3]!) >>> 0 // big-endian
+  }
   if (b.length < 2) fail('MALFORMED_ENVELOPE')
   if (b[0] !== VERSION) fail('UNSUPPORTED_VERSION')
-  const id = b[1]!
-  const fields = KDF_FIELDS[id] ?? fail('UNSUPPORTED_KDF')
-  const p: Record<string, string | number> = { kdf: KDF_NAMES[id]! }
-  for (const f of fields) {
-    const x = take(4)
-    p[f] = ((x[0]! << 24) | (x[1]! << 16) | (x[2]! << 8) | x[3]!) >>> 0
-  }
-  const params = p as unknown as KdfParams
-  if (
-    params.kdf === 'pbkdf2-sha256'
-      ? // Zero iterations is not a PBKDF2 parameter (RFC 8018 §5.2 requires c >= 1).
-        params.iterations < 1
-      : // RFC 9106 §3.1: 1 <= p <= 2^24 - 1, t >= 1, m >= 8p.
-        params.kdf === 'argon2id' &&
-        (params.lanes < 1 || params.lanes > ARGON2_LANES_MAX || params.passes < 1 || params.memoryKiB < 8 * params.lanes)
-  ) {
-    fail('MALFORMED_ENVELOPE')
+  const id = b[1]
+  let params: KdfParams
+  if (id === KDF_RAW) {
+    params = { kdf: 'raw' }
+  } else if (id === KDF_PBKDF2_SHA256) {
+    params = { kdf: 'pbkdf2-sha256', iterations: u32() }
+    // Zero iterations is not a PBKDF2 parameter (RFC 8018 §5.2 requires c >= 1).
+    if (params.iterations < 1) fail('MALFORMED_ENVELOPE')
+  } else if (id === KDF_ARGON2ID) {
+    params = { kdf: 'argon2id', memoryKiB: u32(), passes: u32(), lanes: u32() }
+    // RFC 9106 §3.1: 1 <= p <= 2^24 - 1, t >= 1, m >= 8p.
+    if (params.lanes < 1 || params.lanes > ARGON2_LANES_MAX || params.passes < 1 || params.memoryKiB < 8 * params.lanes) fail('MALFORMED_ENVELOPE')
+  } else {
+    return fail('UNSUPPORTED_KDF')
   }
   const saltLen = take(1)[0]!
   if (saltLen < SALT_MIN || saltLen > SALT_MAX) fail('MALFORMED_ENVELOPE')
   const salt = take(saltLen)
-  const kid = String.fromCharCode(...take(take(1)[0]!))
-  if (kid !== '' && !isValidKeyId(kid)) fail('MALFORMED_ENVELOPE')
+  const kidBytes = take(take(1)[0]!)
+  const keyId = kidBytes.length > 0 ? String.fromCharCode(...kidBytes) : undefined
+  if (keyId !== undefined && !isValidKeyId(keyId)) fail('MALFORMED_ENVELOPE')
   const nonce = take(NONCE_LEN)
   const commitment = take(COMMITMENT_LEN)
-  return { header: { params, salt, keyId: kid || undefined, nonce, commitment }, length: o }
+  return { header: { params, salt, keyId, nonce, commitment }, length: o }
 }
 
 /** @internal The body is ciphertext || 128-bit tag; the secret is 1 byte to 1 MiB (a shorter body would be a truncated tag or an empty secret, both refused). */

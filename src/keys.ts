@@ -56,6 +56,13 @@ export function keyState(k: unknown): KeyState | undefined {
   return typeof k === 'object' && k !== null ? states.get(k as KeysealKey) : undefined
 }
 
+/** Same KDF and parameters. */
+function sameParams(a: KdfParams, b: KdfParams): boolean {
+  return a.kdf === 'pbkdf2-sha256'
+    ? b.kdf === a.kdf && a.iterations === b.iterations
+    : a.kdf === 'argon2id' && b.kdf === a.kdf && a.memoryKiB === b.memoryKiB && a.passes === b.passes && a.lanes === b.lanes
+}
+
 /**
  * A reusable key: a raw 256-bit key from {@link importKey}, or a passphrase-derived key from
  * {@link deriveKey}. Pass it wherever a passphrase goes. It holds only non-extractable CryptoKeys,
@@ -173,9 +180,8 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
   const material = await aesGcmKeyAndCommitment(master, salt)
   const state: KeyState = {
     seals: 0,
-    // Same KDF and parameters (both objects are built field by field in the spec's order, by the
-    // parser or sealParams, so their JSON forms are equal exactly when every field is) and salt.
-    fits: (h) => JSON.stringify(params) === JSON.stringify(h.params) && equalConstantTime(salt, h.salt),
+    // Same KDF, parameters and salt (the key id is checked by the caller).
+    fits: (h) => sameParams(params, h.params) && equalConstantTime(salt, h.salt),
     sealing(policy) {
       if (!canSeal) fail('KEY_USAGE')
       checkSealParams(params, policy)

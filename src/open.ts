@@ -25,8 +25,9 @@ export function compatible(key: SingleKey, p: Parsed): boolean {
  * @internal The AES key and commitment of one key for an envelope with these parameters and salt:
  * a passphrase runs its KDF; a key object knows its own (keys.ts).
  */
-export async function keyMaterial(key: SingleKey, params: KdfParams, salt: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<Material> {
-  return keyState(key)?.material(salt) ?? aesGcmKeyAndCommitment(await masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt, policy), salt)
+export function keyMaterial(key: SingleKey, params: KdfParams, salt: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Material | Promise<Material> {
+  // Not async: a derived key's material is returned as is, without a promise (cached-key path).
+  return keyState(key)?.material(salt) ?? masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt, policy).then((m) => aesGcmKeyAndCommitment(m, salt))
 }
 
 /**
