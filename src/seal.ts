@@ -23,7 +23,7 @@ export interface SealOptions {
    * At most 1024 bytes.
    */
   context?: string | Uint8Array
-  /** KDF parameters to seal with and their floors. Default {@link defaultPolicy}. */
+  /** KDF parameters to seal with and their floors: a policy from {@link createPolicy}. Default {@link defaultPolicy}. */
   policy?: KeysealPolicy
   /** Key id to record in the header (defaults to the key object's `keyId`; not allowed with a keyring). */
   keyId?: string
@@ -33,7 +33,7 @@ export interface SealOptions {
 export interface OpenOptions {
   /** The context the envelope was sealed with (default: none). */
   context?: string | Uint8Array
-  /** Bounds for the envelope's KDF parameters, checked before any KDF work. Default {@link defaultPolicy}. */
+  /** Bounds for the envelope's KDF parameters, checked before any KDF work: a policy from {@link createPolicy}. Default {@link defaultPolicy}. */
   policy?: KeysealPolicy
 }
 
