@@ -33,7 +33,7 @@ export function guard<T>(op: () => Promise<T>, code: 'CRYPTO_FAILURE' | 'AUTH_FA
   try {
     return op().then(undefined, onError)
   } catch (error) {
-    return Promise.reject(error).then(onError)
+    return Promise.reject(error).catch(onError)
   }
 }
 

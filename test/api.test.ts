@@ -533,6 +533,39 @@ describe('key objects never expose key material', () => {
   })
 })
 
+describe('platform failures', () => {
+  // WebCrypto implementations throw synchronously for some bad arguments and reject for others,
+  // and their messages can quote the input: keyseal must map both to its own codes.
+  const LEAK = 'platform error quoting sk-proj-secret-input'
+  for (const mode of ['throws', 'rejects'] as const) {
+    it(`a WebCrypto call that ${mode} becomes CRYPTO_FAILURE (AUTH_FAILED for decrypt), never the platform error`, async () => {
+      const env = await sealKey('sk-w', PW, P)
+      const key = await importKey(RAW)
+      const rawEnv = await sealKey('sk-w', key)
+      const subtle = globalThis.crypto.subtle
+      const fail = (): never | Promise<never> => {
+        if (mode === 'throws') throw new TypeError(LEAK)
+        return Promise.reject(new TypeError(LEAK))
+      }
+      for (const method of ['importKey', 'deriveBits', 'encrypt', 'decrypt'] as const) {
+        const spy = vi.spyOn(subtle, method).mockImplementation(fail as never)
+        try {
+          // Sealing never decrypts; opening never encrypts.
+          if (method !== 'decrypt') await expectCode(sealKey('sk-w', PW, P), 'CRYPTO_FAILURE', [LEAK])
+          if (method !== 'encrypt') {
+            const code = method === 'decrypt' ? 'AUTH_FAILED' : 'CRYPTO_FAILURE'
+            await expectCode(openKey(env, PW, P), code, [LEAK])
+            await expectCode(openKey(rawEnv, key), code, [LEAK])
+          }
+        } finally {
+          spy.mockRestore()
+        }
+      }
+      expect(await openKey(env, PW, P)).toBe('sk-w')
+    })
+  }
+})
+
 describe('WEBCRYPTO_UNAVAILABLE', () => {
   it('every call that needs WebCrypto rejects with WEBCRYPTO_UNAVAILABLE when globalThis.crypto is missing', async () => {
     const env = await sealKey('sk-w', PW, P)
