@@ -2,7 +2,6 @@
 // No crypto, no key: everything here reads only the public header (docs/format.md §9–§10).
 import { concat, fromBase64url, isBytes, toBase64url } from './bytes.js'
 import {
-  ARGON2_LANES_MAX,
   BINARY_MAX,
   COMMITMENT_LEN,
   encodeHeader,
@@ -91,20 +90,18 @@ export type EnvelopeJSON = {
  */
 export function envelopeToJSON(envelope: string): EnvelopeJSON {
   const { header: h, body } = parseString(envelope)
-  const out: Record<string, unknown> = { v: VERSION, kdf: h.params.kdf }
-  if (h.params.kdf === 'pbkdf2-sha256') out['iterations'] = h.params.iterations
-  if (h.params.kdf === 'argon2id') {
-    out['memoryKiB'] = h.params.memoryKiB
-    out['passes'] = h.params.passes
-    out['lanes'] = h.params.lanes
-  }
-  out['salt'] = toBase64url(h.salt)
-  if (h.keyId !== undefined) out['keyId'] = h.keyId
-  out['nonce'] = toBase64url(h.nonce)
-  out['commitment'] = toBase64url(h.commitment)
-  out['ciphertext'] = toBase64url(body.subarray(0, body.length - TAG_LEN))
-  out['tag'] = toBase64url(body.subarray(body.length - TAG_LEN))
-  return out as EnvelopeJSON
+  const n = body.length - TAG_LEN
+  // Spreading the parameters gives `kdf` and then its fields, in header order.
+  return {
+    v: VERSION,
+    ...h.params,
+    salt: toBase64url(h.salt),
+    ...(h.keyId !== undefined && { keyId: h.keyId }),
+    nonce: toBase64url(h.nonce),
+    commitment: toBase64url(h.commitment),
+    ciphertext: toBase64url(body.subarray(0, n)),
+    tag: toBase64url(body.subarray(n)),
+  } as EnvelopeJSON
 }
 
 const KEYS: Readonly<Record<KdfParams['kdf'], readonly string[]>> = {
@@ -114,15 +111,17 @@ const KEYS: Readonly<Record<KdfParams['kdf'], readonly string[]>> = {
 }
 const COMMON = ['v', 'kdf', 'salt', 'keyId', 'nonce', 'commitment', 'ciphertext', 'tag']
 
-function u32Field(v: unknown): number {
-  // JSON numbers only: integers in 0..2^32-1 (range rules are the binary parser's job).
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) return fail('MALFORMED_ENVELOPE')
-  return v
+/** A JSON number that is an integer in 0..max (range rules beyond that are the binary parser's job). */
+function intField(v: unknown, max: number): number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max ? (v as number) : fail('MALFORMED_ENVELOPE')
 }
 
-function b64Field(v: unknown, maxBytes: number): Uint8Array<ArrayBuffer> {
-  if (typeof v !== 'string' || v.length > Math.ceil((maxBytes * 4) / 3)) return fail('MALFORMED_ENVELOPE')
-  return fromBase64url(v, 'MALFORMED_ENVELOPE')
+/** Strict base64url of exactly `len` bytes, or (`upTo`) at most `len`; the string length is capped before decoding. */
+function b64Field(v: unknown, len: number, upTo?: boolean): Uint8Array<ArrayBuffer> {
+  if (typeof v !== 'string' || v.length > Math.ceil((len * 4) / 3)) return fail('MALFORMED_ENVELOPE')
+  const b = fromBase64url(v, 'MALFORMED_ENVELOPE')
+  if (!upTo && b.length !== len) fail('MALFORMED_ENVELOPE')
+  return b
 }
 
 /**
@@ -148,41 +147,39 @@ export function envelopeFromJSON(json: unknown): string {
   if (proto !== Object.prototype && proto !== null) fail('MALFORMED_ENVELOPE')
   // Own data properties only: a getter could return different values on each read.
   const desc = Object.getOwnPropertyDescriptors(json) as Record<PropertyKey, PropertyDescriptor>
-  const get = (k: string): unknown => (Object.hasOwn(desc, k) ? desc[k]!.value : undefined)
+  const has = (k: string): boolean => Object.hasOwn(desc, k)
+  const get = (k: string): unknown => (has(k) ? desc[k]!.value : undefined)
   for (const k of Reflect.ownKeys(desc)) {
     if (typeof k !== 'string' || !('value' in desc[k]!)) fail('MALFORMED_ENVELOPE')
   }
-  const v = get('v')
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) fail('MALFORMED_ENVELOPE')
-  if (v !== VERSION) fail('UNSUPPORTED_VERSION')
+  if (intField(get('v'), 255) !== VERSION) fail('UNSUPPORTED_VERSION')
   const kdf = get('kdf')
   if (typeof kdf !== 'string') return fail('MALFORMED_ENVELOPE')
   if (!Object.hasOwn(KEYS, kdf)) fail('UNSUPPORTED_KDF')
-  const allowed = [...COMMON, ...KEYS[kdf as KdfParams['kdf']]]
+  const fields = KEYS[kdf as KdfParams['kdf']]
+  const allowed = [...COMMON, ...fields]
   for (const k of Object.keys(desc)) if (!allowed.includes(k)) fail('MALFORMED_ENVELOPE')
-  for (const k of allowed) if (k !== 'keyId' && !Object.hasOwn(desc, k)) fail('MALFORMED_ENVELOPE')
-  let params: KdfParams
-  if (kdf === 'raw') params = { kdf }
-  else if (kdf === 'pbkdf2-sha256') params = { kdf, iterations: u32Field(get('iterations')) }
-  else params = { kdf: 'argon2id', memoryKiB: u32Field(get('memoryKiB')), passes: u32Field(get('passes')), lanes: u32Field(get('lanes')) }
-  const keyIdRaw = get('keyId')
-  if (Object.hasOwn(desc, 'keyId') && typeof keyIdRaw !== 'string') fail('MALFORMED_ENVELOPE')
-  const keyId = keyIdRaw as string | undefined
-  const salt = b64Field(get('salt'), 255)
-  const nonce = b64Field(get('nonce'), NONCE_LEN)
-  const commitment = b64Field(get('commitment'), COMMITMENT_LEN)
-  const ciphertext = b64Field(get('ciphertext'), BINARY_MAX)
-  const tag = b64Field(get('tag'), TAG_LEN)
-  if (salt.length > 255 || nonce.length !== NONCE_LEN || commitment.length !== COMMITMENT_LEN || tag.length !== TAG_LEN) {
-    fail('MALFORMED_ENVELOPE')
-  }
-  if (keyId !== undefined && !isValidKeyId(keyId)) fail('MALFORMED_ENVELOPE') // encodeHeader keeps only the low byte of each unit
-  if (params.kdf === 'argon2id' && params.lanes > ARGON2_LANES_MAX) fail('MALFORMED_ENVELOPE')
-  // Re-encode and run the one validator: every rule of the binary form applies unchanged.
-  const header = encodeHeader({ params, salt, keyId, nonce, commitment })
-  const p = parseBinary(concat(concat(header, ciphertext), tag))
-  if (p.headerBytes.length !== header.length) fail('MALFORMED_ENVELOPE')
-  return toEnvelopeString(p.headerBytes, p.body)
+  for (const k of allowed) if (k !== 'keyId' && !has(k)) fail('MALFORMED_ENVELOPE')
+  // From here on every failure is MALFORMED_ENVELOPE, so the order of the checks does not matter.
+  // Integers as JSON numbers in 0..2^32-1, in header order (KEYS).
+  const params: Record<string, unknown> = { kdf }
+  for (const k of fields) params[k] = intField(get(k), 0xffffffff)
+  const keyId = get('keyId') as string | undefined
+  // A present keyId must be valid: encodeHeader keeps only the low byte of each unit.
+  if (has('keyId') && !isValidKeyId(keyId)) fail('MALFORMED_ENVELOPE')
+  // Salt and ciphertext: the string caps bound their length (at most 255 bytes, BINARY_MAX).
+  const header = encodeHeader({
+    params: params as KdfParams,
+    salt: b64Field(get('salt'), 255, true),
+    keyId,
+    nonce: b64Field(get('nonce'), NONCE_LEN),
+    commitment: b64Field(get('commitment'), COMMITMENT_LEN),
+  })
+  const out = toEnvelopeString(header, concat(b64Field(get('ciphertext'), BINARY_MAX, true), b64Field(get('tag'), TAG_LEN)))
+  // Parse the result: every rule of the string form applies unchanged, including that the first
+  // field is exactly one header (so fields of the wrong length cannot shift into each other).
+  parseString(out)
+  return out
 }
 
 /**
