@@ -1,13 +1,13 @@
 // Rotation: which envelopes need it (needsRotation), moving one (rotateKey), and moving many at one
 // KDF per distinct salt (rotateMany). The library never writes anything: it returns new envelopes.
-import { toBase64url, wipe } from './bytes.js'
+import { equalConstantTime, toBase64url, wipe } from './bytes.js'
 import { parseString, toEnvelopeString, type Parsed } from './envelope.js'
 import { fail, isKeysealError, type KeysealErrorCode } from './errors.js'
 import { checkOptions, contextBytes } from './inputs.js'
-import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
-import { deriveKey, keyState, type KeysealKey } from './keys.js'
+import { keyringState, type Keyring, type RingDerive } from './keyring.js'
+import { deriveKey, keyState, type DeriveKeyOptions, type KeysealKey } from './keys.js'
 import { belowSealFloor, checkOpenParams, resolvePolicy, type KeysealPolicy } from './policy.js'
-import { compatible } from './open.js'
+import { compatible, openWithKey } from './open.js'
 import { openResolved, resolveKeyInput, sealWithKey, type KeyInput, type SingleKey } from './seal.js'
 
 /**
@@ -123,42 +123,74 @@ type Resolved = ReturnType<typeof resolveKeyInput>
 
 /** @internal True when the envelope is provably already sealed by `to` (so rotating changes nothing). */
 function alreadySealedBy(p: Parsed, to: Resolved): boolean {
-  if ('ring' in to) return p.header.keyId !== undefined && p.header.keyId === to.ring.primary.id && compatible(to.ring.primary.key, p)
-  const k = to.single
-  if (keyState(k) === undefined) return false // a passphrase: not provable from the header
-  const kk = k as KeysealKey
-  if (kk.kind === 'raw') return kk.keyId !== undefined && kk.keyId === p.header.keyId && compatible(k, p)
-  return compatible(k, p) // a derived key: same salt and parameters
+  const id = p.header.keyId
+  if ('ring' in to) return id === to.ring.primary.id && compatible(to.ring.primary.key, p)
+  const k = to.single as KeysealKey
+  // A passphrase: not provable from the header. A raw key: only by its key id. A derived key: same
+  // salt and parameters.
+  return keyState(k) !== undefined && (k.kind !== 'raw' || (k.keyId !== undefined && k.keyId === id)) && compatible(k, p)
 }
+
+/** @internal The single sealing key for `to` and the key id to record. */
+type Sealer = { key: SingleKey; keyId: string | undefined }
 
 /** @internal The single sealing key for `to`: the primary of a keyring; a passphrase derived once. */
-async function sealingKey(to: Resolved, policy: KeysealPolicy): Promise<{ key: SingleKey; keyId: string | undefined }> {
+async function sealingKey(to: Resolved, policy: KeysealPolicy): Promise<Sealer> {
   const entry = 'ring' in to ? to.ring.primary : undefined
   const key = entry !== undefined ? entry.key : (to as { single: SingleKey }).single
-  if (keyState(key) !== undefined) return { key, keyId: entry?.id }
+  const keyId = entry?.id
   // A passphrase: derive once with a fresh salt, so sealing and the verifying open cost one KDF.
-  const derived = await deriveKey(key as Uint8Array, { policy, ...(entry !== undefined ? { keyId: entry.id } : {}) })
-  return { key: derived, keyId: entry?.id }
+  // (An undefined keyId is no key id: deriveKey reads it as absent.)
+  return { key: keyState(key) !== undefined ? key : await deriveKey(key as Uint8Array, { policy, keyId } as DeriveKeyOptions), keyId }
 }
 
-type Deriver = (pw: Uint8Array<ArrayBuffer>, p: Parsed, entry: ResolvedEntry | undefined) => Promise<KeysealKey>
+/**
+ * @internal The options rotateKey and rotateMany share, validated before any work. It is also the
+ * {@link RotationCheck} for the reasons: `keyring` is `to` when that is a keyring.
+ */
+interface Rotation {
+  readonly policy: KeysealPolicy
+  readonly context: Uint8Array<ArrayBuffer>
+  readonly from: Resolved
+  readonly to: Resolved
+  readonly keyring: Keyring | undefined
+  /** The sealing key, made once, on first use. */
+  sealer?: Promise<Sealer>
+}
 
-/** @internal Open with `from`, seal with `to` (fresh nonce), open the result once to verify. */
-async function rotateParsed(
-  p: Parsed,
+function rotation(o: Partial<RotateOptions>): Rotation {
+  if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
+  const policy = resolvePolicy(o.policy)
+  const context = contextBytes(o.context)
+  const from = resolveKeyInput(o.from)
+  const to = resolveKeyInput(o.to)
+  return { policy, context, from, to, keyring: 'ring' in to ? (o.to as Keyring) : undefined }
+}
+
+/**
+ * @internal Rotate one envelope: open it with `from`, seal the secret with `to` (fresh nonce), and
+ * open the result once to verify it. Returns the new envelope, or undefined when `to` provably
+ * sealed it already under the policy. `out.reasons` is set as soon as they are known: rotateMany
+ * reports them for an item that fails later.
+ */
+async function rotateOne(
+  r: Rotation,
+  envelope: unknown,
   context: Uint8Array<ArrayBuffer>,
-  from: Resolved,
-  sealer: { key: SingleKey; keyId: string | undefined },
-  policy: KeysealPolicy,
-  derive: Deriver | undefined,
-): Promise<string> {
-  const secret = await openResolved(p, from, context, policy, derive)
+  out: { reasons?: readonly RotationReason[] },
+  derive?: RingDerive,
+): Promise<string | undefined> {
+  const p = parseString(envelope)
+  checkOpenParams(p.header.params, r.policy)
+  const reasons = (out.reasons = Object.freeze(reasonsFor(p, r as RotationCheck, r.policy)))
+  if (reasons.length === 0 && alreadySealedBy(p, r.to)) return undefined
+  const sealer = await (r.sealer ??= sealingKey(r.to, r.policy))
+  const secret = await openResolved(p, r.from, context, r.policy, derive)
   try {
-    const next = await sealWithKey(secret, sealer.key, context, policy, sealer.keyId)
+    const next = await sealWithKey(secret, sealer.key, context, r.policy, sealer.keyId)
     // Verify before returning: the new envelope must open under `to` to the same secret.
-    const check = await openResolved(parseString(next), { single: sealer.key }, context, policy)
-    let same = check.length === secret.length
-    for (let i = 0; same && i < secret.length; i++) same = check[i] === secret[i]
+    const check = await openWithKey(parseString(next), sealer.key, context, r.policy)
+    const same = equalConstantTime(check, secret)
     wipe(check)
     if (!same) fail('CRYPTO_FAILURE')
     return next
@@ -167,10 +199,9 @@ async function rotateParsed(
   }
 }
 
-/** @internal The options rotateKey and rotateMany share, validated before any work. */
-function rotationArgs(o: Partial<RotateOptions>): { policy: KeysealPolicy; context: Uint8Array<ArrayBuffer>; from: Resolved; to: Resolved } {
-  if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
-  return { policy: resolvePolicy(o.policy), context: contextBytes(o.context), from: resolveKeyInput(o.from), to: resolveKeyInput(o.to) }
+/** @internal Wipe the passphrase copies made by resolveKeyInput (keyring bytes are not copies: kept). */
+function wipePassphrases(r: Rotation): void {
+  for (const k of [r.from, r.to]) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
 }
 
 const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
@@ -196,24 +227,14 @@ const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
  * ```
  */
 export async function rotateKey(envelope: string, options: RotateOptions): Promise<RotateResult> {
-  const o = checkOptions<RotateOptions>(options, ROTATE_OPTIONS)
-  const { policy, context, from, to } = rotationArgs(o)
+  const r = rotation(checkOptions<RotateOptions>(options, ROTATE_OPTIONS))
+  const out: { reasons?: readonly RotationReason[] } = {}
   try {
-    const p = parseString(envelope)
-    checkOpenParams(p.header.params, policy)
-    const reasons = Object.freeze(reasonsFor(p, 'ring' in to ? { keyring: o.to as Keyring } : {}, policy))
-    if (reasons.length === 0 && alreadySealedBy(p, to)) return Object.freeze({ envelope, rotated: false, reasons })
-    const sealer = await sealingKey(to, policy)
-    const next = await rotateParsed(p, context, from, sealer, policy, undefined)
-    return Object.freeze({ envelope: next, rotated: true, reasons })
+    const next = await rotateOne(r, envelope, r.context, out)
+    return Object.freeze({ envelope: next ?? envelope, rotated: next !== undefined, reasons: out.reasons! })
   } finally {
-    wipePassphrases(from, to)
+    wipePassphrases(r)
   }
-}
-
-/** @internal Wipe the passphrase copies made by resolveKeyInput (keyring bytes are not copies: kept). */
-function wipePassphrases(...keys: Resolved[]): void {
-  for (const k of keys) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
 }
 
 /** One input of {@link rotateMany}: an envelope, or an envelope with its context and your own id. */
@@ -291,7 +312,7 @@ export async function rotateMany(
   options: RotateManyOptions,
 ): Promise<RotateItemResult[]> {
   const o = checkOptions<RotateManyOptions>(options, MANY_OPTIONS)
-  const { policy, context: defaultContext, from, to } = rotationArgs(o)
+  const r = rotation(o)
   const concurrency = o.concurrency ?? 4
   if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') fail('INVALID_OPTIONS')
@@ -299,62 +320,40 @@ export async function rotateMany(
   const aborted = (): boolean => signal?.aborted === true
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTIONS')
   const iterator = toAsyncIterator(items)
-  const toRing = 'ring' in to ? (o.to as Keyring) : undefined
 
   // The derived-key cache: scoped to this call, dropped when it returns. Keyed by the keyring
   // entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides the
-  // passphrase. A Promise is cached so concurrent items with one salt share one derivation.
+  // passphrase (a JSON array: no two keys collide). A Promise is cached so concurrent items with
+  // one salt share one derivation.
   const cache = new Map<string, Promise<KeysealKey>>()
-  const derive: Deriver = (pw, p, entry) => {
+  const derive: RingDerive = (pw, p, entry) => {
     const h = p.header
-    const params = h.params.kdf === 'pbkdf2-sha256' ? `p${h.params.iterations}` : JSON.stringify(h.params)
-    const id = `${entry === undefined ? '' : entry.id.length + ':' + entry.id}|${params}|${toBase64url(h.salt)}`
+    const id = JSON.stringify([entry?.id, h.params, toBase64url(h.salt)])
     let k = cache.get(id)
     if (k === undefined) {
-      k = deriveKey(pw, { policy, envelope: envelopeOf(p) })
+      // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
+      k = deriveKey(pw, { policy: r.policy, envelope: toEnvelopeString(p.headerBytes, p.body) })
       cache.set(id, k)
     }
     return k
   }
-  let sealer: Promise<{ key: SingleKey; keyId: string | undefined }> | undefined
 
   const results: RotateItemResult[] = []
-  let done = 0
-  let ok = 0
-  let skipped = 0
-  let failed = 0
-  let index = 0
+  const counts = { done: 0, ok: 0, skipped: 0, failed: 0 }
+  let started = 0
 
-  const runOne = async (i: number, item: RotateItem): Promise<RotateItemResult> => {
-    let envelope: unknown
-    let itemContext: unknown
-    let id: unknown
-    let hasId = false
-    if (typeof item === 'object' && item !== null) {
-      envelope = (item as { envelope?: unknown }).envelope
-      itemContext = (item as { context?: unknown }).context
-      if (Object.hasOwn(item, 'id')) {
-        hasId = true
-        id = (item as { id?: unknown }).id
-      }
-    } else {
-      envelope = item
-    }
-    const base = hasId ? { index: i, id } : { index: i }
-    let reasons: readonly RotationReason[] | undefined
+  const runOne = async (index: number, item: RotateItem): Promise<RotateItemResult> => {
+    const it = typeof item === 'object' && item !== null ? item : { envelope: item }
+    const { envelope, context } = it as { envelope?: unknown; context?: unknown }
+    const base = Object.hasOwn(it, 'id') ? { index, id: it.id } : { index }
+    const out: { reasons?: readonly RotationReason[] } = {}
     try {
       // Inside the try: a bad context is this item's failure, never the batch's.
-      const context = itemContext === undefined ? defaultContext : contextBytes(itemContext)
-      const p = parseString(envelope)
-      checkOpenParams(p.header.params, policy)
-      reasons = Object.freeze(reasonsFor(p, toRing !== undefined ? { keyring: toRing } : {}, policy))
-      if (reasons.length === 0 && alreadySealedBy(p, to)) return { ...base, status: 'skipped', envelope: envelope as string, reasons }
-      sealer ??= sealingKey(to, policy)
-      const next = await rotateParsed(p, context, from, await sealer, policy, derive)
-      return { ...base, status: 'ok', envelope: next, reasons }
+      const next = await rotateOne(r, envelope, context === undefined ? r.context : contextBytes(context), out, derive)
+      return { ...base, status: next === undefined ? 'skipped' : 'ok', envelope: next ?? (envelope as string), ...out }
     } catch (error) {
       if (!isKeysealError(error)) throw error
-      return reasons === undefined ? { ...base, status: 'failed', code: error.code } : { ...base, status: 'failed', code: error.code, reasons }
+      return { ...base, status: 'failed', code: error.code, ...out }
     }
   }
 
@@ -362,26 +361,23 @@ export async function rotateMany(
     for (;;) {
       if (aborted()) return
       const next = await iterator.next()
-      if (next.done === true) return
-      if (aborted()) return
-      const i = index++
-      const r = Object.freeze(await runOne(i, next.value))
-      results[i] = r
-      done++
-      if (r.status === 'ok') ok++
-      else if (r.status === 'skipped') skipped++
-      else failed++
-      o.onProgress?.({ done, ok, skipped, failed, item: r })
+      if (next.done === true || aborted()) return
+      const i = started++
+      const item = Object.freeze(await runOne(i, next.value))
+      results[i] = item
+      counts.done++
+      counts[item.status]++
+      o.onProgress?.({ ...counts, item })
     }
   }
   try {
     // allSettled, not all: if one worker throws, the others must finish before the passphrase
     // copies are wiped below.
     const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker))
-    for (const r of settled) if (r.status === 'rejected') throw r.reason
+    for (const s of settled) if (s.status === 'rejected') throw s.reason
   } finally {
     cache.clear()
-    wipePassphrases(from, to)
+    wipePassphrases(r)
   }
   if (aborted()) {
     await iterator.return?.()
@@ -390,18 +386,10 @@ export async function rotateMany(
   return results
 }
 
-function envelopeOf(p: Parsed): string {
-  // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
-  return toEnvelopeString(p.headerBytes, p.body)
-}
-
 function toAsyncIterator<T>(items: Iterable<T> | AsyncIterable<T>): { next(): Promise<IteratorResult<T>>; return?(): Promise<unknown> } {
-  if (items !== null && typeof items === 'object' && Symbol.asyncIterator in items) {
-    return (items as AsyncIterable<T>)[Symbol.asyncIterator]()
-  }
-  if (items !== null && typeof items === 'object' && Symbol.iterator in items) {
-    const it = (items as Iterable<T>)[Symbol.iterator]()
-    return { next: async () => it.next(), return: async () => it.return?.() }
-  }
-  return fail('INVALID_OPTIONS')
+  if (typeof items !== 'object' || items === null) return fail('INVALID_OPTIONS')
+  if (Symbol.asyncIterator in items) return items[Symbol.asyncIterator]()
+  if (!(Symbol.iterator in items)) return fail('INVALID_OPTIONS')
+  const it = items[Symbol.iterator]()
+  return { next: async () => it.next(), return: async () => it.return?.() }
 }
