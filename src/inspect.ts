@@ -2,9 +2,13 @@
 // constructor rather than as computed class members, because a class body with computed keys
 // counts as a side effect for bundlers and would keep every key class in every bundle.
 
-/** @internal Make Node's and Deno's inspectors print `String(target)` (redacted) instead of its fields. */
-export function redactInspectors(target: object): void {
+/**
+ * @internal The end of the KeysealKey and Keyring constructors: make Node's and Deno's inspectors
+ * print `String(target)` (redacted) instead of its fields, then freeze it.
+ */
+export function redactAndFreeze(target: object): void {
   const show = { value: () => String(target) }
   Object.defineProperty(target, Symbol.for('nodejs.util.inspect.custom'), show)
   Object.defineProperty(target, Symbol.for('Deno.customInspect'), show)
+  Object.freeze(target)
 }

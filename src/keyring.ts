@@ -1,9 +1,8 @@
 // Keyrings: several keys, each with an id; one primary for sealing; disabled keys open but never
 // seal. Ids live in a Map, so `constructor`, `__proto__` and `toString` are ordinary ids
 // (SECURITY-NOTES: prototype traps).
-import { isBytes } from './bytes.js'
 import { isValidKeyId } from './envelope.js'
-import { redactInspectors } from './inspect.js'
+import { redactAndFreeze } from './inspect.js'
 import type { Parsed } from './envelope.js'
 import { fail, isKeysealError } from './errors.js'
 import { passphraseBytes } from './inputs.js'
@@ -71,7 +70,8 @@ async function openWithRing(
     if (entry === undefined) return fail('UNKNOWN_KEY_ID')
     return openWithKey(p, entry.key, context, policy, bound(entry))
   }
-  const candidates = [primary, ...[...entries.values()].filter((e) => e !== primary)].filter((e) => compatible(e.key, p))
+  // A Set keeps the first of duplicates: the primary, then the others in order.
+  const candidates = [...new Set([primary, ...entries.values()])].filter((e) => compatible(e.key, p))
   if (candidates.length === 0) return fail('KEY_MISMATCH')
   for (const e of candidates) {
     try {
@@ -102,20 +102,20 @@ async function openWithRing(
  * ```
  */
 export class Keyring {
+  // `declare`: set by the constructor, not emitted as class fields (smaller bundles).
   /** The id of the primary key. */
-  readonly primaryId: string
+  declare readonly primaryId: string
   /** All ids, in the order given. */
-  readonly ids: readonly string[]
+  declare readonly ids: readonly string[]
 
   /** @internal Keyrings come only from {@link createKeyring}. */
   constructor(token: symbol, state: unknown) {
     if (token !== TOKEN) fail('INVALID_OPTIONS')
-    const { entries, primary } = state as { entries: Map<string, ResolvedEntry>; primary: ResolvedEntry }
+    const { entries, primary } = state as RingState
     this.primaryId = primary.id
     this.ids = Object.freeze([...entries.keys()])
-    rings.set(this, { entries, primary, open: openWithRing })
-    redactInspectors(this)
-    Object.freeze(this)
+    rings.set(this, state as RingState)
+    redactAndFreeze(this)
   }
 
   /** True when the keyring has a key with this id (never a prototype property). */
@@ -175,19 +175,17 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
       const k = key as KeysealKey
       if (k.keyId !== undefined && k.keyId !== id) fail('INVALID_OPTIONS')
       resolved = k
-    } else if (typeof key === 'string' || isBytes(key)) {
-      resolved = passphraseBytes(key)
     } else {
-      return fail('INVALID_KEY')
+      resolved = passphraseBytes(key) // INVALID_KEY for anything but a string or bytes
     }
     const entry: ResolvedEntry = { id, key: resolved, disabled: disabled === true }
     map.set(id, entry)
     if (isPrimary === true || (entries.length === 1 && isPrimary === undefined)) {
       if (primary !== undefined || entry.disabled) fail('INVALID_OPTIONS')
-      if (keyState(resolved) !== undefined && !(resolved as KeysealKey).canSeal) fail('INVALID_OPTIONS')
+      if ((resolved as KeysealKey).canSeal === false) fail('INVALID_OPTIONS') // an open-only key object
       primary = entry
     }
   }
   if (primary === undefined) return fail('INVALID_OPTIONS')
-  return new Keyring(TOKEN, { entries: map, primary })
+  return new Keyring(TOKEN, { entries: map, primary, open: openWithRing } satisfies RingState)
 }

@@ -3,7 +3,7 @@
 // secret and redact themselves when printed or serialized.
 import { equalConstantTime, fromBase64url, isBytes, toBase64url, wipe } from './bytes.js'
 import { aesGcmKeyAndCommitment, masterFromPassphrase, masterFromRaw } from './derive.js'
-import { redactInspectors } from './inspect.js'
+import { redactAndFreeze } from './inspect.js'
 import { fail } from './errors.js'
 import { parseString, SALT_MIN, type Header, type KdfParams } from './envelope.js'
 import { checkOptions, optionalKeyId, passphraseBytes, RAW_KEY_PREFIX } from './inputs.js'
@@ -56,11 +56,9 @@ export function keyState(k: unknown): KeyState | undefined {
   return typeof k === 'object' && k !== null ? states.get(k as KeysealKey) : undefined
 }
 
-/** Same KDF and parameters. */
+/** Same KDF and parameters (the same KDF has the same fields). */
 function sameParams(a: KdfParams, b: KdfParams): boolean {
-  return a.kdf === 'pbkdf2-sha256'
-    ? b.kdf === a.kdf && a.iterations === b.iterations
-    : a.kdf === 'argon2id' && b.kdf === a.kdf && a.memoryKiB === b.memoryKiB && a.passes === b.passes && a.lanes === b.lanes
+  return Object.keys(a).every((k) => a[k as keyof KdfParams] === b[k as keyof KdfParams])
 }
 
 /**
@@ -78,12 +76,13 @@ function sameParams(a: KdfParams, b: KdfParams): boolean {
  * ```
  */
 export class KeysealKey {
+  // `declare`: set by the constructor, not emitted as class fields (smaller bundles).
   /** `raw` for a 256-bit key; `pbkdf2-sha256` or `argon2id` for a passphrase-derived key. */
-  readonly kind: KeysealKeyKind
+  declare readonly kind: KeysealKeyKind
   /** The key id written into envelopes this key seals, if any. */
-  readonly keyId: string | undefined
+  declare readonly keyId: string | undefined
   /** False for keys re-derived from an existing envelope: they open, but never seal. */
-  readonly canSeal: boolean
+  declare readonly canSeal: boolean
 
   /** @internal Key objects come only from {@link importKey} and {@link deriveKey}. */
   // `state` is typed `unknown` here so that no platform type (CryptoKey) reaches the published
@@ -94,15 +93,12 @@ export class KeysealKey {
     this.keyId = keyId
     this.canSeal = canSeal
     states.set(this, state as KeyState)
-    redactInspectors(this)
-    Object.freeze(this)
+    redactAndFreeze(this)
   }
 
   /** A redacted description: never key material. */
   toJSON(): { type: 'KeysealKey'; kind: KeysealKeyKind; keyId?: string; canSeal: boolean } {
-    return this.keyId === undefined
-      ? { type: 'KeysealKey', kind: this.kind, canSeal: this.canSeal }
-      : { type: 'KeysealKey', kind: this.kind, keyId: this.keyId, canSeal: this.canSeal }
+    return { type: 'KeysealKey', kind: this.kind, ...(this.keyId !== undefined && { keyId: this.keyId }), canSeal: this.canSeal }
   }
 
   /** A redacted description: never key material. */
