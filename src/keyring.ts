@@ -64,18 +64,15 @@ async function openWithRing(
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { entries, primary } = ring
   const id = p.header.keyId
-  const bound = (e: ResolvedEntry) => derive && ((pw: Uint8Array<ArrayBuffer>, q: Parsed) => derive(pw, q, e))
-  if (id !== undefined) {
-    const entry = entries.get(id)
-    if (entry === undefined) return fail('UNKNOWN_KEY_ID')
-    return openWithKey(p, entry.key, context, policy, bound(entry))
-  }
-  // A Set keeps the first of duplicates: the primary, then the others in order.
-  const candidates = [...new Set([primary, ...entries.values()])].filter((e) => compatible(e.key, p))
-  if (candidates.length === 0) return fail('KEY_MISMATCH')
+  const candidates =
+    id !== undefined
+      ? [entries.get(id) ?? fail('UNKNOWN_KEY_ID')] // its kind is checked by openWithKey (KEY_MISMATCH)
+      : // A Set keeps the first of duplicates: the primary, then the others in order.
+        [...new Set([primary, ...entries.values()])].filter((e) => compatible(e.key, p))
+  if (candidates.length === 0) fail('KEY_MISMATCH')
   for (const e of candidates) {
     try {
-      return await openWithKey(p, e.key, context, policy, bound(e))
+      return await openWithKey(p, e.key, context, policy, derive && ((pw, q) => derive(pw, q, e)))
     } catch (error) {
       if (!isKeysealError(error, 'AUTH_FAILED')) throw error
     }
@@ -170,19 +167,15 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
     if ((isPrimary !== undefined && typeof isPrimary !== 'boolean') || (disabled !== undefined && typeof disabled !== 'boolean')) {
       fail('INVALID_OPTIONS')
     }
-    let resolved: KeysealKey | Uint8Array<ArrayBuffer>
-    if (keyState(key) !== undefined) {
-      const k = key as KeysealKey
-      if (k.keyId !== undefined && k.keyId !== id) fail('INVALID_OPTIONS')
-      resolved = k
-    } else {
-      resolved = passphraseBytes(key) // INVALID_KEY for anything but a string or bytes
-    }
+    // A key object keeps its own key id, if any: it must be the entry's. Anything else is a
+    // passphrase (INVALID_KEY for anything but a string or bytes).
+    const k = key as KeysealKey
+    const resolved = keyState(key) !== undefined ? ((k.keyId ?? id) === id ? k : fail('INVALID_OPTIONS')) : passphraseBytes(key)
     const entry: ResolvedEntry = { id, key: resolved, disabled: disabled === true }
     map.set(id, entry)
     if (isPrimary === true || (entries.length === 1 && isPrimary === undefined)) {
-      if (primary !== undefined || entry.disabled) fail('INVALID_OPTIONS')
-      if ((resolved as KeysealKey).canSeal === false) fail('INVALID_OPTIONS') // an open-only key object
+      // One primary, not disabled, and able to seal (not an open-only key object).
+      if (primary !== undefined || entry.disabled || (resolved as KeysealKey).canSeal === false) fail('INVALID_OPTIONS')
       primary = entry
     }
   }

@@ -235,19 +235,16 @@ export interface ImportKeyOptions {
 export async function importKey(material: string | Uint8Array, options?: ImportKeyOptions): Promise<KeysealKey> {
   const o = checkOptions<ImportKeyOptions>(options, ['keyId'])
   const keyId = optionalKeyId(o.keyId)
-  let raw: Uint8Array<ArrayBuffer>
-  if (typeof material === 'string') {
-    if (material.length !== RAW_KEY_PREFIX.length + 43 || !material.startsWith(RAW_KEY_PREFIX)) fail('INVALID_KEY')
-    raw = fromBase64url(material.slice(RAW_KEY_PREFIX.length), 'INVALID_KEY')
-  } else if (isBytes(material)) {
-    raw = new Uint8Array(material)
-  } else {
-    return fail('INVALID_KEY')
-  }
-  if (raw.length !== 32) fail('INVALID_KEY')
-  let any = 0
-  for (let i = 0; i < 32; i++) any |= raw[i]!
-  if (any === 0) fail('INVALID_KEY')
+  const raw =
+    typeof material === 'string'
+      ? material.length === RAW_KEY_PREFIX.length + 43 && material.startsWith(RAW_KEY_PREFIX)
+        ? fromBase64url(material.slice(RAW_KEY_PREFIX.length), 'INVALID_KEY')
+        : fail('INVALID_KEY')
+      : isBytes(material)
+        ? new Uint8Array(material)
+        : fail('INVALID_KEY')
+  // All zero: OR of every byte (no early exit on the key's bytes).
+  if (raw.length !== 32 || raw.reduce((any, x) => any | x, 0) === 0) fail('INVALID_KEY')
   platform() // WEBCRYPTO_UNAVAILABLE, not the CRYPTO_FAILURE that guard() would turn it into
   const base = await masterFromRaw(raw)
   wipe(raw)

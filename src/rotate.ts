@@ -59,12 +59,12 @@ function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): Rotatio
   // The policy now seals with another passphrase KDF (for example PBKDF2 -> Argon2id).
   if (params.kdf !== 'raw' && params.kdf !== (policy.kdf ?? 'pbkdf2-sha256')) reasons.push('KDF_CHANGED')
   if (c.keyring !== undefined) {
-    const ring = keyringState(c.keyring)
-    if (ring === undefined) fail('INVALID_OPTIONS')
+    const ring = keyringState(c.keyring) ?? fail('INVALID_OPTIONS')
     const id = p.header.keyId
-    if (id === undefined || id !== ring.primary.id) reasons.push('KEY_NOT_PRIMARY')
-    if (id !== undefined && !ring.entries.has(id)) reasons.push('UNKNOWN_KEY_ID')
-    if (id !== undefined && ring.entries.get(id)?.disabled === true) reasons.push('KEY_DISABLED')
+    const entry = ring.entries.get(id!) // no entry has the key undefined
+    if (id !== ring.primary.id) reasons.push('KEY_NOT_PRIMARY')
+    if (id !== undefined && entry === undefined) reasons.push('UNKNOWN_KEY_ID')
+    if (entry?.disabled) reasons.push('KEY_DISABLED')
   }
   if (c.maxAgeMs !== undefined || c.sealedAt !== undefined) {
     if (c.maxAgeMs === undefined || c.sealedAt === undefined) fail('INVALID_OPTIONS')
@@ -319,7 +319,7 @@ export async function rotateMany(
   const signal = o.signal
   const aborted = (): boolean => signal?.aborted === true
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTIONS')
-  const iterator = toAsyncIterator(items)
+  const iterator = iteratorOf(items)
 
   // The derived-key cache: scoped to this call, dropped when it returns. Keyed by the keyring
   // entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides the
@@ -386,10 +386,10 @@ export async function rotateMany(
   return results
 }
 
-function toAsyncIterator<T>(items: Iterable<T> | AsyncIterable<T>): { next(): Promise<IteratorResult<T>>; return?(): Promise<unknown> } {
+/** The items' iterator. A sync iterator needs no wrapping: the workers `await` whatever `next()` returns. */
+function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
   if (typeof items !== 'object' || items === null) return fail('INVALID_OPTIONS')
   if (Symbol.asyncIterator in items) return items[Symbol.asyncIterator]()
-  if (!(Symbol.iterator in items)) return fail('INVALID_OPTIONS')
-  const it = items[Symbol.iterator]()
-  return { next: async () => it.next(), return: async () => it.return?.() }
+  if (Symbol.iterator in items) return items[Symbol.iterator]()
+  return fail('INVALID_OPTIONS')
 }
