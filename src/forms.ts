@@ -215,8 +215,8 @@ export function envelopeToBytes(envelope: string): Uint8Array {
  * ```
  */
 export function envelopeFromBytes(bytes: Uint8Array): string {
-  if (!isBytes(bytes) || bytes.length > BINARY_MAX) return fail('MALFORMED_ENVELOPE')
-  const p = parseBinary(bytes)
+  if (!isBytes(bytes)) return fail('MALFORMED_ENVELOPE')
+  const p = parseBinary(bytes) // refuses more than BINARY_MAX bytes before copying them
   return toEnvelopeString(p.headerBytes, p.body)
 }
 

@@ -152,27 +152,20 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
   platform()
   let params: KdfParams
   let salt: Uint8Array<ArrayBuffer>
-  let canSeal: boolean
-  if (o.envelope !== undefined) {
+  const canSeal = o.envelope === undefined
+  if (!canSeal) {
     const h = parseString(o.envelope).header
     if (h.params.kdf === 'raw') fail('KEY_MISMATCH')
     checkOpenParams(h.params, policy)
     params = h.params
     salt = h.salt.slice() // an own copy: the key outlives the parsed envelope
     keyId ??= h.keyId
-    canSeal = false
   } else {
     params = sealParams(policy)
     checkSealParams(params, policy)
     salt = randomBytes(SALT_MIN)
-    canSeal = true
   }
-  let master: CryptoKey
-  try {
-    master = await masterFromPassphrase(pw, params, salt, policy)
-  } finally {
-    wipe(pw)
-  }
+  const master = await masterFromPassphrase(pw, params, salt, policy).finally(() => wipe(pw))
   const material = await aesGcmKeyAndCommitment(master, salt)
   const state: KeyState = {
     seals: 0,

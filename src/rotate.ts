@@ -121,28 +121,8 @@ export interface RotateResult {
 
 type Resolved = ReturnType<typeof resolveKeyInput>
 
-/** @internal True when the envelope is provably already sealed by `to` (so rotating changes nothing). */
-function alreadySealedBy(p: Parsed, to: Resolved): boolean {
-  const id = p.header.keyId
-  if ('ring' in to) return id === to.ring.primary.id && compatible(to.ring.primary.key, p)
-  const k = to.single as KeysealKey
-  // A passphrase: not provable from the header. A raw key: only by its key id. A derived key: same
-  // salt and parameters.
-  return keyState(k) !== undefined && (k.kind !== 'raw' || (k.keyId !== undefined && k.keyId === id)) && compatible(k, p)
-}
-
 /** @internal The single sealing key for `to` and the key id to record. */
 type Sealer = { key: SingleKey; keyId: string | undefined }
-
-/** @internal The single sealing key for `to`: the primary of a keyring; a passphrase derived once. */
-async function sealingKey(to: Resolved, policy: KeysealPolicy): Promise<Sealer> {
-  const entry = 'ring' in to ? to.ring.primary : undefined
-  const key = entry !== undefined ? entry.key : (to as { single: SingleKey }).single
-  const keyId = entry?.id
-  // A passphrase: derive once with a fresh salt, so sealing and the verifying open cost one KDF.
-  // (An undefined keyId is no key id: deriveKey reads it as absent.)
-  return { key: keyState(key) !== undefined ? key : await deriveKey(key as Uint8Array, { policy, keyId } as DeriveKeyOptions), keyId }
-}
 
 /**
  * @internal The options rotateKey and rotateMany share, validated before any work. It is also the
@@ -154,6 +134,9 @@ interface Rotation {
   readonly from: Resolved
   readonly to: Resolved
   readonly keyring: Keyring | undefined
+  /** The key `to` seals with (a keyring's primary) and its id: the Sealer before any derivation. */
+  readonly key: SingleKey
+  readonly keyId: string | undefined
   /** The sealing key, made once, on first use. */
   sealer?: Promise<Sealer>
 }
@@ -164,7 +147,33 @@ function rotation(o: Partial<RotateOptions>): Rotation {
   const context = contextBytes(o.context)
   const from = resolveKeyInput(o.from)
   const to = resolveKeyInput(o.to)
-  return { policy, context, from, to, keyring: 'ring' in to ? (o.to as Keyring) : undefined }
+  const primary = 'ring' in to ? to.ring.primary : undefined
+  return {
+    policy,
+    context,
+    from,
+    to,
+    keyring: primary && (o.to as Keyring),
+    key: primary ? primary.key : (to as { single: SingleKey }).single,
+    keyId: primary?.id,
+  }
+}
+
+/** @internal True when the envelope is provably already sealed by `to` (so rotating changes nothing). */
+function alreadySealedBy(p: Parsed, r: Rotation): boolean {
+  const id = p.header.keyId
+  const k = r.key as KeysealKey
+  // A keyring: by its primary's id. A passphrase: not provable from the header. A raw key: only by
+  // its key id. A derived key: same salt and parameters.
+  return (r.keyring ? id === r.keyId : keyState(k) !== undefined && (k.kind !== 'raw' || (k.keyId !== undefined && k.keyId === id))) && compatible(k, p)
+}
+
+/** @internal The single sealing key for `to`: the primary of a keyring; a passphrase derived once. */
+async function sealingKey(r: Rotation): Promise<Sealer> {
+  const { key, keyId, policy } = r
+  // A passphrase: derive once with a fresh salt, so sealing and the verifying open cost one KDF.
+  // (An undefined keyId is no key id: deriveKey reads it as absent.)
+  return { key: keyState(key) !== undefined ? key : await deriveKey(key as Uint8Array, { policy, keyId } as DeriveKeyOptions), keyId }
 }
 
 /**
@@ -183,8 +192,8 @@ async function rotateOne(
   const p = parseString(envelope)
   checkOpenParams(p.header.params, r.policy)
   const reasons = (out.reasons = Object.freeze(reasonsFor(p, r as RotationCheck, r.policy)))
-  if (reasons.length === 0 && alreadySealedBy(p, r.to)) return undefined
-  const sealer = await (r.sealer ??= sealingKey(r.to, r.policy))
+  if (reasons.length === 0 && alreadySealedBy(p, r)) return undefined
+  const sealer = await (r.sealer ??= sealingKey(r))
   const secret = await openResolved(p, r.from, context, r.policy, derive)
   try {
     const next = await sealWithKey(secret, sealer.key, context, r.policy, sealer.keyId)
