@@ -149,21 +149,26 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
   const policy = resolvePolicy(o.policy)
   let keyId = optionalKeyId(o.keyId)
   const pw = passphraseBytes(passphrase)
-  platform()
   let params: KdfParams
   let salt: Uint8Array<ArrayBuffer>
   const canSeal = o.envelope === undefined
-  if (!canSeal) {
-    const h = parseString(o.envelope).header
-    if (h.params.kdf === 'raw') fail('KEY_MISMATCH')
-    checkOpenParams(h.params, policy)
-    params = h.params
-    salt = h.salt.slice() // an own copy: the key outlives the parsed envelope
-    keyId ??= h.keyId
-  } else {
-    params = sealParams(policy)
-    checkSealParams(params, policy)
-    salt = randomBytes(SALT_MIN)
+  try {
+    platform()
+    if (!canSeal) {
+      const h = parseString(o.envelope).header
+      if (h.params.kdf === 'raw') fail('KEY_MISMATCH')
+      checkOpenParams(h.params, policy)
+      params = h.params
+      salt = h.salt.slice() // an own copy: the key outlives the parsed envelope
+      keyId ??= h.keyId
+    } else {
+      params = sealParams(policy)
+      checkSealParams(params, policy)
+      salt = randomBytes(SALT_MIN)
+    }
+  } catch (error) {
+    wipe(pw) // the passphrase copy never outlives a failed call
+    throw error
   }
   const master = await masterFromPassphrase(pw, params, salt, policy).finally(() => wipe(pw))
   const material = await aesGcmKeyAndCommitment(master, salt)

@@ -332,12 +332,13 @@ export async function rotateMany(
 
   // The derived-key cache: scoped to this call, dropped when it returns. Keyed by the keyring
   // entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides the
-  // passphrase (a JSON array: no two keys collide). A Promise is cached so concurrent items with
-  // one salt share one derivation.
+  // passphrase, and by the envelope's key id, which the derived key takes over (two envelopes with
+  // one salt but different ids need two key objects). A JSON array: no two keys collide. A Promise
+  // is cached so concurrent items with one salt share one derivation.
   const cache = new Map<string, Promise<KeysealKey>>()
   const derive: RingDerive = (pw, p, entry) => {
     const h = p.header
-    const id = JSON.stringify([entry?.id, h.params, toBase64url(h.salt)])
+    const id = JSON.stringify([entry?.id, h.keyId, h.params, toBase64url(h.salt)])
     let k = cache.get(id)
     if (k === undefined) {
       // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.

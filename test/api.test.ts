@@ -533,6 +533,31 @@ describe('key objects never expose key material', () => {
   })
 })
 
+describe('wiping', () => {
+  it('deriveKey wipes its passphrase copy when a later check fails (bad envelope, policy, no WebCrypto)', async () => {
+    const pw = 'a passphrase that must not linger'
+    const want = new TextEncoder().encode(pw)
+    const copies: Uint8Array[] = []
+    const real = TextEncoder.prototype.encode
+    vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
+      const b = real.call(this, s)
+      if (s === pw) copies.push(b)
+      return b
+    })
+    const env = await sealKey('sk-w', PW, P)
+    await expectCode(deriveKey(pw, { policy: P.policy, envelope: 'ks1.not-an-envelope' }), 'MALFORMED_ENVELOPE', [pw])
+    await expectCode(deriveKey(pw, { envelope: env }), 'PARAMS_OUT_OF_POLICY', [pw]) // 1,000 iterations < the default floor
+    vi.stubGlobal('crypto', undefined)
+    await expectCode(deriveKey(pw, P), 'WEBCRYPTO_UNAVAILABLE', [pw])
+    vi.unstubAllGlobals()
+    expect(copies.length).toBe(3)
+    for (const c of copies) {
+      expect(c.length).toBe(want.length)
+      expect(c.every((x) => x === 0)).toBe(true)
+    }
+  })
+})
+
 describe('platform failures', () => {
   // WebCrypto implementations throw synchronously for some bad arguments and reject for others,
   // and their messages can quote the input: keyseal must map both to its own codes.

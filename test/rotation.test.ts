@@ -236,6 +236,19 @@ describe('rotateMany', () => {
     }
   })
 
+  it('envelopes that share a salt but record different key ids each rotate (the cache is keyed by the id too)', async () => {
+    const k = await deriveKey('batch old pw', { policy })
+    const rows = await Promise.all(
+      ['id-a', 'id-b', undefined, 'id-a'].map(async (keyId, i) => sealKey(`sk-${i}`, k, { policy, ...(keyId === undefined ? {} : { keyId }) })),
+    )
+    expect(new Set(rows.map((e) => inspect(e).salt)).size).toBe(1)
+    const { value: results, pbkdf2 } = await countPbkdf2(() => rotateMany(rows, { from: 'batch old pw', to: 'batch new pw', policy }))
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok'])
+    // One derivation per distinct key id for `from` (three), one for `to`.
+    expect(pbkdf2).toBe(4)
+    for (const [i, r] of results.entries()) expect(await openKey(r.envelope!, 'batch new pw', { policy })).toBe(`sk-${i}`)
+  })
+
   it('the cache never outlives the call', async () => {
     const rows = await batch(5)
     const first = await countPbkdf2(() => rotateMany(rows, { from: 'batch old pw', to: 'batch new pw', policy }))
