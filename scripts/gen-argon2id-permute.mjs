@@ -28,7 +28,7 @@ const J = I + I
 // a = a + b + 2 * lo32(a) * lo32(b) (mod 2^64) on (lo, hi) pairs; the carry formula is explained
 // above `permute` in src/kdf/argon2id.ts.
 const fb = (a, b) => [
-  `${J}ua = ${a}l >>> 0; ub = ${b}l >>> 0; lo = (${a}l + ${b}l + (Math.imul(${a}l, ${b}l) << 1)) | 0`,
+  `${J}ua = ${a}l >>> 0; ub = ${b}l >>> 0; lo = (${a}l + ${b}l + (imul(${a}l, ${b}l) << 1)) | 0`,
   `${J}t = ua * TWO_M31 * ub + (ua + ub - (lo >>> 0) + 0x7fffffff) * TWO_M32`,
   `${J}${a}h = (${a}h + ${b}h + (t | 0)) | 0; ${a}l = lo`,
 ]
