@@ -49,7 +49,9 @@ function time(v: unknown): number {
 function checkArg(against: unknown): RotationCheck {
   if (keyringState(against) !== undefined) return { keyring: against as Keyring }
   if (typeof against === 'object' && against !== null && Object.hasOwn(against, 'pbkdf2')) return { policy: against as KeysealPolicy }
-  return checkOptions<RotationCheck>(against, ['policy', 'keyring', 'sealedAt', 'maxAgeMs', 'now'])
+  // Each option is read once (a getter cannot answer the check and the use differently).
+  const { policy, keyring, sealedAt, maxAgeMs, now } = checkOptions<RotationCheck>(against, ['policy', 'keyring', 'sealedAt', 'maxAgeMs', 'now'])
+  return { policy, keyring, sealedAt, maxAgeMs, now } as RotationCheck
 }
 
 function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): RotationReason[] {

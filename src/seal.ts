@@ -1,6 +1,6 @@
 // sealKey / openKey: inputs -> policy check -> key -> AES-GCM -> envelope (docs/format.md §5–§6).
 import { aesGcmSeal, NONCE_LENGTH } from './aead.js'
-import { fromUtf8, isBytes, wipe } from './bytes.js'
+import { fromUtf8, wipe } from './bytes.js'
 import { encodeHeader, parseString, SALT_MIN, toEnvelopeString, type KdfParams, type Parsed } from './envelope.js'
 import { fail } from './errors.js'
 import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
@@ -44,9 +44,8 @@ const OPEN_OPTIONS = ['context', 'policy'] as const
 export function resolveKeyInput(key: unknown): { single: SingleKey } | { ring: NonNullable<ReturnType<typeof keyringState>> } {
   if (keyState(key) !== undefined) return { single: key as KeysealKey }
   const ring = keyringState(key)
-  if (ring !== undefined) return { ring }
-  if (typeof key === 'string' || isBytes(key)) return { single: passphraseBytes(key) }
-  return fail('INVALID_KEY')
+  // Anything else is a passphrase, or INVALID_KEY from passphraseBytes.
+  return ring !== undefined ? { ring } : { single: passphraseBytes(key) }
 }
 
 /** @internal Seal validated plaintext under one key. */
