@@ -32,12 +32,12 @@ const requireFromBench = createRequire(join(BENCH_DIR, 'package.json'))
 const log = (...a) => console.log(...a)
 
 // ---- keyseal's TypeScript implementation, compiled to a temporary ESM file ----------------------
-async function loadOurs() {
+async function loadOurs(entry = 'src/kdf/argon2id.ts') {
   const esbuild = join(ROOT_DIR, 'node_modules', '.bin', 'esbuild')
   if (!existsSync(esbuild)) throw new Error(`${esbuild} is missing: run npm ci in the repository root`)
   const dir = mkdtempSync(join(os.tmpdir(), 'keyseal-argon2id-bench-'))
   const out = join(dir, 'argon2id.mjs')
-  const r = spawnSync(esbuild, [join(ROOT_DIR, 'src/kdf/argon2id.ts'), '--bundle', '--format=esm', '--platform=neutral', '--target=es2022', `--outfile=${out}`, '--log-level=warning'], { encoding: 'utf8' })
+  const r = spawnSync(esbuild, [join(ROOT_DIR, entry), '--bundle', '--format=esm', '--platform=neutral', '--target=es2022', `--outfile=${out}`, '--log-level=warning'], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`esbuild failed: ${r.stderr}`)
   const mod = await import(pathToFileURL(out).href)
   rmSync(dir, { recursive: true, force: true })
@@ -125,6 +125,22 @@ try {
   notes.push(`WebCrypto Argon2id not in ${process.version}`)
 }
 
+// keyseal's public entry (`@org/keyseal/argon2id`, src/argon2id.ts): native WebCrypto Argon2id
+// where the runtime has it, detected by trying. Where it is native, issue 5 allows at most 1.1x
+// the native addon for this path (the wrapper adds one importKey try and two copies).
+const entry = await loadOurs('src/argon2id.ts')
+const nativePath = cases.some((c) => c.id === 'webcrypto')
+{
+  const run = () => entry.argon2id.derive(password, salt, { memoryKiB: M, passes: T, lanes: P }, globalThis.crypto.subtle)
+  outputs.push(['keyseal argon2id.derive', await run()])
+  cases.push({
+    id: 'keyseal-entry',
+    label: `keyseal argon2id.derive, public entry (${nativePath ? 'native WebCrypto path' : 'TypeScript path'})`,
+    group: 'keyseal',
+    fn: run,
+  })
+}
+
 // ---- Cross-check before timing ---------------------------------------------------------------
 const checks = []
 for (const [name, out] of outputs) checks.push(check(bytesEqual(out, oursOut), `${name} gives the same ${TAG}-byte tag as keyseal`))
@@ -203,11 +219,16 @@ for (const c of result.cases) {
 }
 
 writeScenario({
-  scenario: 'argon2id',
-  title: `Argon2id, m=${M} KiB, t=${T}, p=${P}`,
+  scenario: process.env.KEYSEAL_BENCH_SCENARIO ?? 'argon2id',
+  title: `Argon2id, m=${M} KiB, t=${T}, p=${P}, Node ${process.version}`,
   description: 'keyseal pure-TypeScript Argon2id vs native argon2 (baseline), @noble/hashes, hash-wasm, and Node 24+ native when available. Outputs cross-checked before timing.',
   result,
-  budgets: ks && baseline === 'native' ? [{ case: 'keyseal', label: ks.label, baseline, max: 3, ratio: ks.ratio, ratioMin: ks.ratioMin, ratioMax: ks.ratioMax, met: ks.ratio <= 3 }] : [],
+  budgets: [
+    ...(ks && baseline === 'native' ? [{ case: 'keyseal', label: ks.label, baseline, max: 3, ratio: ks.ratio, ratioMin: ks.ratioMin, ratioMax: ks.ratioMax, met: ks.ratio <= 3 }] : []),
+    ...result.cases
+      .filter((c) => c.id === 'keyseal-entry' && nativePath && baseline === 'native')
+      .map((c) => ({ case: c.id, label: c.label, baseline, max: 1.1, ratio: c.ratio, ratioMin: c.ratioMin, ratioMax: c.ratioMax, met: c.ratio <= 1.1 })),
+  ],
   checks,
   cpu,
   notes: [`keyseal first call (cold JIT) ${coldMs.toFixed(1)} ms`,

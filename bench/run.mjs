@@ -20,6 +20,8 @@ import os from 'node:os'
 import { BENCH_DIR, ROOT_DIR, RESULTS_DIR, ROOT_DIST_DIR, environment } from './lib/common.mjs'
 import { renderMarkdown } from './lib/report.mjs'
 
+const NODE24 = join(ROOT_DIR, 'test/runtimes/node-versions/node_modules/node24/bin/node')
+
 const SCENARIOS = {
   cached: { script: 'scenarios/cached.mjs', needsDeps: true },
   passphrase: { script: 'scenarios/passphrase.mjs', needsDeps: true },
@@ -27,6 +29,10 @@ const SCENARIOS = {
   import: { script: 'scenarios/import.mjs', needsDeps: true },
   size: { script: 'size.mjs', needsDeps: true, args: (out) => ['--json', out] },
   argon2id: { script: 'argon2id.mjs', hook: 'Argon2id issue: bench/argon2id.mjs', needsDeps: true },
+  // The same Argon2id benchmark under Node 24, whose WebCrypto has Argon2id: it measures keyseal's
+  // native path against the addon too (issue 5: at most 1.1x). Node 24 is the one `npm test`
+  // installs for the runtime matrix (scripts/ensure-node-versions.mjs).
+  'argon2id-node24': { script: 'argon2id.mjs', needsDeps: true, node: NODE24, needs: `${NODE24} (installed by \`npm test\`'s pretest)` },
   rotation: { script: 'rotation.mjs', hook: 'bulk rotation issue: bench/rotation.mjs', needsDeps: true },
   // Not in the default set (needs valgrind, takes minutes): `node bench/run.mjs instructions`.
   instructions: { script: 'instructions.mjs', needsDeps: false, optional: true, args: () => ['--breakdown'] },
@@ -141,10 +147,10 @@ async function waitQuiet(limitS) {
   return idle
 }
 
-function runChild(file, args, env) {
+function runChild(file, args, env, node = process.execPath) {
   // Output is both shown and kept (a hook that writes no JSON is recorded by its text).
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', file, ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(node, ['--expose-gc', file, ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.on('data', (d) => {
       process.stdout.write(d)
@@ -173,11 +179,16 @@ for (const name of names) {
     latest.scenarios[name] = { scenario: name, status: 'pending', reason: `${s.hook} does not exist yet`, env: { date: new Date().toISOString() } }
     continue
   }
+  if (s.node && !existsSync(s.node)) {
+    console.log(`${name}: skipped (needs ${s.needs})`)
+    latest.scenarios[name] = { scenario: name, status: 'pending', reason: `needs ${s.needs}`, env: { date: new Date().toISOString() } }
+    continue
+  }
   const out = join(tmpDir, `${name}.json`)
   rmSync(out, { force: true })
   const idleBefore = WAIT_QUIET_S ? await waitQuiet(WAIT_QUIET_S) : undefined
   const started = performance.now()
-  const r = await runChild(file, s.args ? s.args(out) : [], { KEYSEAL_BENCH_OUT: out })
+  const r = await runChild(file, s.args ? s.args(out) : [], { KEYSEAL_BENCH_OUT: out, KEYSEAL_BENCH_SCENARIO: name }, s.node)
   const seconds = (performance.now() - started) / 1000
   console.log(`${name}: ${r.code === 0 ? 'done' : `FAILED (exit ${r.code})`} in ${seconds.toFixed(1)} s`)
   if (r.code !== 0) {
