@@ -241,11 +241,15 @@ export async function importKey(material: string | Uint8Array, options?: ImportK
       : isBytes(material)
         ? new Uint8Array(material)
         : fail('INVALID_KEY')
-  // All zero: OR of every byte (no early exit on the key's bytes).
-  if (raw.length !== 32 || raw.reduce((any, x) => any | x, 0) === 0) fail('INVALID_KEY')
-  platform() // WEBCRYPTO_UNAVAILABLE, not the CRYPTO_FAILURE that guard() would turn it into
-  const base = await masterFromRaw(raw)
-  wipe(raw)
+  let base: CryptoKey
+  try {
+    // All zero: OR of every byte (no early exit on the key's bytes).
+    if (raw.length !== 32 || raw.reduce((any, x) => any | x, 0) === 0) fail('INVALID_KEY')
+    platform() // WEBCRYPTO_UNAVAILABLE, not the CRYPTO_FAILURE that guard() would turn it into
+    base = await masterFromRaw(raw)
+  } finally {
+    wipe(raw) // the key's bytes, copied: wiped whether or not the import succeeded
+  }
   return new KeysealKey(TOKEN, 'raw', keyId, true, {
     seals: 0,
     fits: (h) => h.params.kdf === 'raw',

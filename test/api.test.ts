@@ -558,6 +558,24 @@ describe('wiping', () => {
   })
 })
 
+describe('wiping (importKey)', () => {
+  it('importKey wipes its copy of the key bytes when it refuses them or the import fails', async () => {
+    const wiped: number[] = []
+    const real = Uint8Array.prototype.fill
+    vi.spyOn(Uint8Array.prototype, 'fill').mockImplementation(function (this: Uint8Array, ...args: Parameters<Uint8Array['fill']>) {
+      if (args[0] === 0 && args.length === 1) wiped.push(this.length)
+      return real.apply(this, args)
+    })
+    await expectCode(importKey(new Uint8Array(31).fill(7)), 'INVALID_KEY')
+    expect(wiped).toContain(31)
+    vi.stubGlobal('crypto', undefined)
+    wiped.length = 0
+    await expectCode(importKey(RAW), 'WEBCRYPTO_UNAVAILABLE')
+    expect(wiped).toContain(32)
+    vi.unstubAllGlobals()
+  })
+})
+
 describe('platform failures', () => {
   // WebCrypto implementations throw synchronously for some bad arguments and reject for others,
   // and their messages can quote the input: keyseal must map both to its own codes.
