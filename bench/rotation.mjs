@@ -105,4 +105,4 @@ const best = rowsOut.filter((r) => r.name !== 'parts').reduce((a, b) => (a.ratio
 log(`\nBudget: rotateMany at most 1.3x the parts. Best: ${best.label} at ${best.ratio.toFixed(2)}x — ${best.ratio <= 1.3 ? 'met' : 'NOT met'}`)
 for (const r of rowsOut.filter((x) => x.name !== 'parts')) log(`  ${r.label}: ${r.ratio <= 1.3 ? 'met' : 'not met'} (${r.ratio.toFixed(2)}x)`)
 log(`(rotateMany also verifies every new envelope by opening it once; the parts do not.)`)
-writeScenario({ scenario: 'rotation', n: N, rounds: ROUNDS, checks, rows: rowsOut, budget: 1.3, wallMs: performance.now() - started })
+writeScenario({ scenario: 'rotation', title: `Bulk rotation: ${N.toLocaleString('en-US')} envelopes, passphrase to passphrase`, n: N, rounds: ROUNDS, checks, rows: rowsOut, budget: 1.3, wallMs: performance.now() - started })
