@@ -65,12 +65,21 @@ export interface Argon2idPolicy {
  * same order for Argon2id memory and passes; `1 <= lanes <= maxLanes`.
  */
 export interface KeysealPolicy {
+  /**
+   * Type-level mark of a policy made by {@link createPolicy}: an object literal is not a
+   * `KeysealPolicy`, so TypeScript reports at compile time what the runtime would refuse with
+   * `INVALID_OPTIONS`. No such property exists at runtime.
+   */
+  readonly [policyMark]: true
   /** The passphrase KDF used for sealing. Default `pbkdf2-sha256`; `argon2id` when an implementation is given. */
   readonly kdf?: 'pbkdf2-sha256' | 'argon2id'
   readonly pbkdf2: Pbkdf2Policy
   /** Present when Argon2id is enabled (an implementation was given). */
   readonly argon2id?: Argon2idPolicy
 }
+
+/** The type-level mark of {@link KeysealPolicy} (declared only; never a runtime value). */
+declare const policyMark: unique symbol
 
 /** Partial settings accepted by {@link createPolicy}. */
 export interface KeysealPolicyOptions {
@@ -128,9 +137,9 @@ type Argon2idParams = Extract<KdfParams, { kdf: 'argon2id' }>
  */
 const policies = new WeakMap<object, Argon2idHooks | undefined>()
 
-function brand<T extends KeysealPolicy>(p: T, hooks?: Argon2idHooks): T {
+function brand(p: Omit<KeysealPolicy, typeof policyMark>, hooks?: Argon2idHooks): KeysealPolicy {
   policies.set(Object.freeze(p), hooks)
-  return p
+  return p as KeysealPolicy
 }
 
 /** @internal The Argon2id hooks of a policy (undefined when it has no Argon2id). */

@@ -288,9 +288,14 @@ describe('policy', () => {
     const env = await sealKey('sk-p', PW, P)
     await expectEarly(() => openKey(env, PW, { policy: bad as never }), 'INVALID_OPTIONS')
     // A structural copy of a valid policy is not the policy: it was never validated and is not frozen.
+    // TypeScript refuses it too (KeysealPolicy carries a type-level mark): `tsc -p tsconfig.test.json`
+    // fails if these @ts-expect-error lines stop being errors.
     const copy = { kdf: 'pbkdf2-sha256' as const, pbkdf2: { ...TEST_POLICY.pbkdf2 } }
+    // @ts-expect-error a structural copy is not a KeysealPolicy
     await expectEarly(() => openKey(env, PW, { policy: copy }), 'INVALID_OPTIONS')
+    // @ts-expect-error a structural copy is not a KeysealPolicy
     await expectEarly(() => sealKey('sk-p', PW, { policy: copy }), 'INVALID_OPTIONS')
+    // @ts-expect-error a structural copy is not a KeysealPolicy
     await expectEarly(() => deriveKey(PW, { policy: copy }), 'INVALID_OPTIONS')
     await expectEarly(() => openKey(env, PW, { policy: Object.create(TEST_POLICY) as never }), 'INVALID_OPTIONS')
     // The real ones work, and are frozen all the way down.
