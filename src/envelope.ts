@@ -67,11 +67,6 @@ export function isValidKeyId(id: unknown): id is string {
   return typeof id === 'string' && /^[!-~]{1,64}$/.test(id)
 }
 
-/** @internal Byte offset of the nonce inside an encoded header (it sits just before the commitment). */
-export function nonceOffset(headerLength: number): number {
-  return headerLength - COMMITMENT_LEN - NONCE_LEN
-}
-
 /**
  * @internal Encode a header (docs/format.md §3). The caller guarantees field validity (values come
  * from validated keys and policies); `parseBinary` is the validator for untrusted input.
