@@ -3,22 +3,11 @@
 // when asked for `tagLength: 32` (SECURITY-NOTES), so nothing here lets anyone ask.
 import { fail, KeysealError } from './errors.js'
 import { guard, importRaw, subtle } from './webcrypto.js'
-
-/** @internal AES-256 key length in bytes. */
-export const KEY_LENGTH = 32
-/** @internal GCM nonce length in bytes (NIST SP 800-38D §5.2.1.1: 96-bit IVs are the recommended length). */
-export const NONCE_LENGTH = 12
-/**
- * @internal GCM tag length in bytes: always the full 128 bits (SP 800-38D §5.2.1.2). The calls
- * below leave `tagLength` out: WebCrypto's AES-GCM defaults it to 128 (WebCrypto §AES-GCM, "If the
- * tagLength member is not present, let tagLength be 128"), and naming it costs a dictionary
- * conversion per call on the cached-key path. Nothing here ever lets input choose it.
- */
-export const TAG_LENGTH = 16
+import { AES_KEY_LEN, NONCE_LEN, TAG_LEN } from './constants.js'
 
 /** @internal Import 32 bytes as a non-extractable AES-256-GCM key. */
 export async function importAesGcmKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  if (raw.length !== KEY_LENGTH) fail('CRYPTO_FAILURE')
+  if (raw.length !== AES_KEY_LEN) fail('CRYPTO_FAILURE')
   return importRaw(raw, 'AES-GCM', ['encrypt', 'decrypt'])
 }
 
@@ -32,7 +21,7 @@ export function aesGcmSeal(
   aad: Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array<ArrayBuffer>> {
   return guard(() => {
-    if (nonce.length !== NONCE_LENGTH) fail('CRYPTO_FAILURE')
+    if (nonce.length !== NONCE_LEN) fail('CRYPTO_FAILURE')
     return subtle().encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad }, key, plaintext)
   }).then(bytes)
 }
@@ -49,7 +38,7 @@ export function aesGcmOpen(
   aad: Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array<ArrayBuffer>> {
   // A body shorter than the tag cannot be an AES-GCM output: malformed, not an authentication failure.
-  if (nonce.length !== NONCE_LENGTH || sealed.length < TAG_LENGTH) return Promise.reject(new KeysealError('MALFORMED_ENVELOPE'))
+  if (nonce.length !== NONCE_LEN || sealed.length < TAG_LEN) return Promise.reject(new KeysealError('MALFORMED_ENVELOPE'))
   return guard(
     () => subtle().decrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad }, key, sealed),
     'AUTH_FAILED',

@@ -3,35 +3,9 @@
 // the rules live in one place; every accepted input re-encodes to exactly itself.
 import { fromBase64url, toBase64url } from './bytes.js'
 import { fail } from './errors.js'
+import { ARGON2_LANES_MAX, BINARY_MAX, BODY_MAX, COMMITMENT_LEN, KDF_ARGON2ID, KDF_PBKDF2_SHA256, KDF_RAW, NONCE_LEN, PREFIX, SALT_MAX, SALT_MIN, STRING_MAX, TAG_LEN, VERSION } from './constants.js'
 
-/** @internal Format version byte (docs/format.md §3). */
-export const VERSION = 1
-/** @internal String-form prefix: scheme `ks`, version 1. */
-export const PREFIX = 'ks1.'
 
-/** @internal KDF identifiers (docs/format.md §4). 0x00 and 0x04–0xFF are unassigned. */
-export const KDF_RAW = 0x01
-export const KDF_PBKDF2_SHA256 = 0x02
-export const KDF_ARGON2ID = 0x03
-
-export const SALT_MIN = 16
-export const SALT_MAX = 64
-export const KEY_ID_MAX = 64
-export const NONCE_LEN = 12
-export const COMMITMENT_LEN = 32
-export const TAG_LEN = 16
-/**
- * Largest secret, in bytes, that an envelope may hold: 1 MiB (docs/format.md §11).
- *
- * @example
- * ```ts
- * import { SECRET_MAX } from '@org/keyseal'
- * console.log(SECRET_MAX) // 1048576
- * ```
- */
-export const SECRET_MAX = 1024 * 1024
-/** Argon2id lanes: RFC 9106 §3.1 allows 1 to 2^24 - 1. */
-export const ARGON2_LANES_MAX = 0xffffff
 
 /** KDF identifier and parameters as carried by an envelope header. */
 export type KdfParams =
@@ -54,13 +28,6 @@ export interface Parsed {
   readonly headerBytes: Uint8Array<ArrayBuffer>
   readonly body: Uint8Array<ArrayBuffer>
 }
-
-const HEADER_MAX = 1 + 1 + 12 + 1 + SALT_MAX + 1 + KEY_ID_MAX + NONCE_LEN + COMMITMENT_LEN
-const BODY_MAX = SECRET_MAX + TAG_LEN
-/** Longest string form; anything longer is refused before any decoding (size bombs). */
-export const STRING_MAX = PREFIX.length + Math.ceil((HEADER_MAX * 4) / 3) + 1 + Math.ceil((BODY_MAX * 4) / 3)
-/** Longest binary form. */
-export const BINARY_MAX = HEADER_MAX + BODY_MAX
 
 /** @internal Key ids: 1–64 printable ASCII characters (0x21–0x7E), no spaces. */
 export function isValidKeyId(id: unknown): id is string {

@@ -1,20 +1,8 @@
 // The three lossless forms of an envelope (string, JSON object, bytes) and `inspect`.
 // No crypto, no key: everything here reads only the public header (docs/format.md §9–§10).
 import { concat, fromBase64url, isBytes, toBase64url } from './bytes.js'
-import {
-  BINARY_MAX,
-  COMMITMENT_LEN,
-  encodeHeader,
-  isValidKeyId,
-  NONCE_LEN,
-  parseBinary,
-  parseString,
-  STRING_MAX,
-  TAG_LEN,
-  toEnvelopeString,
-  VERSION,
-  type KdfParams,
-} from './envelope.js'
+import { BINARY_MAX, COMMITMENT_LEN, NONCE_LEN, STRING_MAX, TAG_LEN, VERSION } from './constants.js'
+import { encodeHeader, isValidKeyId, parseBinary, parseString, toEnvelopeString, type KdfParams } from './envelope.js'
 import { fail } from './errors.js'
 
 /** What {@link inspect} reports about an envelope. Needs no key. */

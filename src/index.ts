@@ -1,12 +1,13 @@
 // Public exports only (STYLE.md). Importing this module has no side effects and reads no globals.
 export { sealKey, openKey, openKeyBytes } from './seal.js'
 export type { KeyInput, SealOptions, OpenOptions } from './seal.js'
-export { deriveKey, generateKey, importKey, KeysealKey, DERIVED_KEY_SEAL_LIMIT } from './keys.js'
+export { deriveKey, generateKey, importKey, KeysealKey } from './keys.js'
+export { DERIVED_KEY_SEAL_LIMIT, SECRET_MAX } from './constants.js'
 export type { DeriveKeyOptions, ImportKeyOptions, KeysealKeyKind } from './keys.js'
 export { inspect, envelopeToJSON, envelopeFromJSON, envelopeToBytes, envelopeFromBytes } from './forms.js'
 export type { EnvelopeInfo, EnvelopeJSON } from './forms.js'
 export type { KdfParams } from './envelope.js'
-export { SECRET_MAX } from './envelope.js'
+
 export { createPolicy, defaultPolicy } from './policy.js'
 export type { KeysealPolicy, KeysealPolicyOptions, Pbkdf2Policy, Argon2idPolicy, Argon2idImplementation } from './policy.js'
 export { KeysealError, isKeysealError } from './errors.js'

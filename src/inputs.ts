@@ -2,14 +2,8 @@
 // synchronous and runs before any WebCrypto call, so a bad input fails fast and nothing is half-done.
 import { hasLoneSurrogate, isBytes, utf8 } from './bytes.js'
 import { fail, type KeysealErrorCode } from './errors.js'
-import { isValidKeyId, SECRET_MAX } from './envelope.js'
-
-/** Longest passphrase, in UTF-8 bytes after normalization (docs/format.md §7). */
-export const PASSPHRASE_MAX = 1024
-/** Longest context, in bytes (docs/format.md §5). */
-export const CONTEXT_MAX = 1024
-/** Prefix of the string form of a raw key (see generateKey). */
-export const RAW_KEY_PREFIX = 'ksk1.'
+import { isValidKeyId } from './envelope.js'
+import { CONTEXT_MAX, PASSPHRASE_MAX, RAW_KEY_PREFIX, SECRET_MAX } from './constants.js'
 
 /**
  * @internal A string (well-formed Unicode, as UTF-8) or bytes (copied) of `min` to `max` bytes, or

@@ -5,26 +5,15 @@ import { equalConstantTime, fromBase64url, isBytes, toBase64url, wipe } from './
 import { aesGcmKeyAndCommitment, masterFromPassphrase, masterFromRaw } from './derive.js'
 import { redactAndFreeze } from './inspect.js'
 import { fail } from './errors.js'
-import { parseString, SALT_MIN, type Header, type KdfParams } from './envelope.js'
-import { checkOptions, optionalKeyId, passphraseBytes, RAW_KEY_PREFIX } from './inputs.js'
+import { parseString, type Header, type KdfParams } from './envelope.js'
+import { checkOptions, optionalKeyId, passphraseBytes } from './inputs.js'
+import { DERIVED_KEY_SEAL_LIMIT, RAW_KEY_PREFIX, SALT_MIN } from './constants.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
 import { platform, randomBytes } from './webcrypto.js'
 
 /** The kind of a {@link KeysealKey}. */
 export type KeysealKeyKind = 'raw' | 'pbkdf2-sha256' | 'argon2id'
 
-/**
- * How many envelopes one derived key may seal: 2^32. NIST SP 800-38D §8.3 allows at most 2^32
- * random-nonce encryptions under one AES-GCM key; a derived key seals every envelope under one AES
- * key (its salt is fixed), so it counts its seals and then refuses with `KEY_USAGE`.
- *
- * @example
- * ```ts
- * import { DERIVED_KEY_SEAL_LIMIT } from '@org/keyseal'
- * console.log(DERIVED_KEY_SEAL_LIMIT) // 4294967296
- * ```
- */
-export const DERIVED_KEY_SEAL_LIMIT = 2 ** 32
 
 /** @internal The AES key and commitment an envelope is sealed and opened with. */
 export interface Material {

@@ -1,7 +1,8 @@
 // sealKey / openKey: inputs -> policy check -> key -> AES-GCM -> envelope (docs/format.md §5–§6).
-import { aesGcmSeal, NONCE_LENGTH } from './aead.js'
+import { aesGcmSeal } from './aead.js'
+import { NONCE_LEN, SALT_MIN } from './constants.js'
 import { fromUtf8, wipe } from './bytes.js'
-import { encodeHeader, parseString, SALT_MIN, toEnvelopeString, type KdfParams, type Parsed } from './envelope.js'
+import { encodeHeader, parseString, toEnvelopeString, type KdfParams, type Parsed } from './envelope.js'
 import { fail } from './errors.js'
 import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
@@ -70,7 +71,7 @@ export async function sealWithKey(
   }
   const { aes, commitment } = await keyMaterial(key, params, salt, policy)
   const keyId = keyIdOption ?? (key as KeysealKey).keyId
-  const nonce = randomBytes(NONCE_LENGTH)
+  const nonce = randomBytes(NONCE_LEN)
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
   // AAD = the whole encoded header || context (docs/format.md §6).
   const body = await aesGcmSeal(aes, nonce, plaintext, aad(header, context))

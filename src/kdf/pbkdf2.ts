@@ -1,9 +1,7 @@
 // PBKDF2-HMAC-SHA256 (RFC 8018 §5.2) through WebCrypto.
 import { fail } from '../errors.js'
 import { deriveBytes, importRaw } from '../webcrypto.js'
-
-/** @internal The largest iteration count the v1 format can carry (a uint32 field). */
-export const PBKDF2_MAX_FIELD = 0xffffffff
+import { U32_MAX } from '../constants.js'
 
 /**
  * @internal PBKDF2-HMAC-SHA256 -> `length` bytes.
@@ -19,7 +17,7 @@ export async function pbkdf2Sha256(
   iterations: number,
   length: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > PBKDF2_MAX_FIELD) fail('PARAMS_OUT_OF_POLICY')
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > U32_MAX) fail('PARAMS_OUT_OF_POLICY')
   const base = await importRaw(password, 'PBKDF2', ['deriveBits'])
   return deriveBytes({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, length)
 }
