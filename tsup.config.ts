@@ -13,4 +13,10 @@ export default defineConfig({
   treeshake: true,
   minify: false,
   splitting: false,
+  // Syntax minification only (names and layout stay readable): esbuild turns the bundle's
+  // top-level `const`s into `var`s, which a consumer's bundler cannot inline, so the format
+  // constants (src/constants.ts) are inlined here instead. About 95 B gzip less in an app's bundle.
+  esbuildOptions(o) {
+    o.minifySyntax = true
+  },
 })

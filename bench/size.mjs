@@ -39,8 +39,8 @@ export const BUDGETS = {
  * still open. Lower a ceiling when its bundle shrinks; delete it once the budget is met.
  */
 export const CEILINGS = {
-  'seal-open': 3740,
-  full: 7690,
+  'seal-open': 3525,
+  full: 7480,
 }
 
 const args = process.argv.slice(2)

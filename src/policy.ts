@@ -88,7 +88,7 @@ export interface KeysealPolicyOptions {
   readonly argon2id?: Partial<Argon2idPolicy> & { readonly implementation: Argon2idImplementation }
 }
 
-const U32_MAX = 0xffffffff
+import { U32_MAX } from './constants.js'
 
 // `@__PURE__`: an unused frozen table is dropped by bundlers (a bare Object.freeze call counts as a
 // side effect and would be kept in every bundle).
