@@ -91,6 +91,7 @@ function section(name, s, { compact = false } = {}) {
   const noise = [
     Number.isFinite(s.idleBefore) ? `machine ${(100 * s.idleBefore).toFixed(0)}% idle just before` : '',
     s.env?.loadavg ? `load average ${s.env.loadavg[0]} at start, ${s.env.loadavgEnd?.[0] ?? '?'} at end` : '',
+    Number.isInteger(s.pinnedCpu) ? `pinned to CPU ${s.pinnedCpu} with taskset (every case on one core)` : '',
   ].filter(Boolean).join(', ')
   out.push(`Run: ${envLine(s.env)}${s.env?.gitHead ? `, commit ${s.env.gitHead}` : ''}${s.result?.rounds ?? s.rounds ? `; ${s.result?.rounds ?? s.rounds} rounds` : ''}${s.seconds ? `; ${s.seconds.toFixed(0)} s` : ''}${noise ? `; ${noise}` : ''}.`, '')
   if (s.scenario === 'import') {
