@@ -10,6 +10,7 @@
 import { utf8, wipe } from './bytes.js'
 import { importAesGcmKey } from './aead.js'
 import type { KdfParams } from './envelope.js'
+import type { Material } from './keys.js'
 import { fail } from './errors.js'
 import { hkdfSha256, importHkdfKey } from './kdf/hkdf.js'
 import { pbkdf2Sha256 } from './kdf/pbkdf2.js'
@@ -25,16 +26,17 @@ export function masterFromRaw(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> 
 }
 
 /**
- * @internal M from a passphrase (already normalized bytes) under the envelope's KDF parameters
- * (already checked against the policy). PBKDF2 runs in WebCrypto; Argon2id in the policy's
+ * @internal The AES key and commitment for a passphrase (already normalized bytes) under an
+ * envelope's KDF parameters (already checked against the policy) and salt: M, then
+ * {@link aesGcmKeyAndCommitment}. PBKDF2 runs in WebCrypto; Argon2id in the policy's
  * implementation (from `@org/keyseal/argon2id`), which must return exactly 32 bytes, not all zero.
  */
-export async function masterFromPassphrase(
+export async function passphraseMaterial(
   pw: Uint8Array<ArrayBuffer>,
   params: KdfParams,
   salt: Uint8Array<ArrayBuffer>,
   policy: KeysealPolicy,
-): Promise<CryptoKey> {
+): Promise<Material> {
   const a = argon2idHooks(policy)
   const s = subtle()
   const out: unknown =
@@ -49,7 +51,7 @@ export async function masterFromPassphrase(
     // An all-zero output is what some Argon2 bindings return when allocation fails (SECURITY-NOTES:
     // memory-hard KDF DoS). It is never a key.
     if (m.length !== 32 || m.every((x) => x === 0)) fail('CRYPTO_FAILURE')
-    return await importHkdfKey(m)
+    return aesGcmKeyAndCommitment(await importHkdfKey(m), salt)
   } finally {
     wipe(m)
     wipe(out)
@@ -63,7 +65,7 @@ export async function masterFromPassphrase(
 export async function aesGcmKeyAndCommitment(
   master: CryptoKey,
   salt: Uint8Array<ArrayBuffer>,
-): Promise<{ aes: CryptoKey; commitment: Uint8Array<ArrayBuffer> }> {
+): Promise<Material> {
   const okm = await hkdfSha256(master, salt, HKDF_INFO, 64)
   try {
     return { aes: await importAesGcmKey(okm.subarray(0, 32)), commitment: okm.slice(32) }

@@ -2,7 +2,7 @@
 // non-extractable CryptoKeys inside a module-private WeakMap; the objects users hold carry no
 // secret and redact themselves when printed or serialized.
 import { equalConstantTime, fromBase64url, isBytes, toBase64url, wipe } from './bytes.js'
-import { aesGcmKeyAndCommitment, masterFromPassphrase, masterFromRaw } from './derive.js'
+import { aesGcmKeyAndCommitment, masterFromRaw, passphraseMaterial } from './derive.js'
 import { redactAndFreeze } from './inspect.js'
 import { fail } from './errors.js'
 import { parseString, type Header, type KdfParams } from './envelope.js'
@@ -159,8 +159,7 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
     wipe(pw) // the passphrase copy never outlives a failed call
     throw error
   }
-  const master = await masterFromPassphrase(pw, params, salt, policy).finally(() => wipe(pw))
-  const material = await aesGcmKeyAndCommitment(master, salt)
+  const material = await passphraseMaterial(pw, params, salt, policy).finally(() => wipe(pw))
   const state: KeyState = {
     seals: 0,
     // Same KDF, parameters and salt (the key id is checked by the caller).

@@ -2,7 +2,7 @@
 // (docs/format.md §6). Shared by sealKey/openKey (seal.ts), keyrings (keyring.ts) and rotation.
 import { aesGcmOpen } from './aead.js'
 import { concat, equalConstantTime } from './bytes.js'
-import { aesGcmKeyAndCommitment, masterFromPassphrase } from './derive.js'
+import { passphraseMaterial } from './derive.js'
 import type { KdfParams, Parsed } from './envelope.js'
 import { fail } from './errors.js'
 import { keyState, type KeysealKey, type Material } from './keys.js'
@@ -27,7 +27,7 @@ export function compatible(key: SingleKey, p: Parsed): boolean {
  */
 export function keyMaterial(key: SingleKey, params: KdfParams, salt: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Material | Promise<Material> {
   // Not async: a derived key's material is returned as is, without a promise (cached-key path).
-  return keyState(key)?.material(salt) ?? masterFromPassphrase(key as Uint8Array<ArrayBuffer>, params, salt, policy).then((m) => aesGcmKeyAndCommitment(m, salt))
+  return keyState(key)?.material(salt) ?? passphraseMaterial(key as Uint8Array<ArrayBuffer>, params, salt, policy)
 }
 
 /**
