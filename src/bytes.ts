@@ -120,7 +120,20 @@ export function wipe(b: Uint8Array): void {
   b.fill(0)
 }
 
-/** @internal True for a real Uint8Array (Node Buffers are Uint8Arrays too). */
-export function isBytes(v: unknown): v is Uint8Array {
-  return v instanceof Uint8Array || (ArrayBuffer.isView(v) && v.constructor?.name === 'Uint8Array')
+// The getters of %TypedArray%.prototype read a typed array's internal slots ([[TypedArrayName]],
+// [[ArrayLength]]), so they are brand checks: a Proxy, an Object.create(Uint8Array.prototype), a
+// Float64Array subclass named Uint8Array or an overridden `length` cannot fake them (where
+// `instanceof` and `constructor.name` can), they work across realms (iframes, vm contexts), and
+// on anything that is not a typed array the tag getter returns undefined instead of throwing.
+const TYPED_ARRAY = /* @__PURE__ */ Object.getPrototypeOf(Uint8Array.prototype) as object
+const tagOf = /* @__PURE__ */ Object.getOwnPropertyDescriptor(TYPED_ARRAY, Symbol.toStringTag)!.get!
+const lengthOf = /* @__PURE__ */ Object.getOwnPropertyDescriptor(TYPED_ARRAY, 'length')!.get!
+
+/**
+ * @internal A copy of `v` when it is a real Uint8Array (Node Buffers and other subclasses too) of at
+ * most `max` bytes, or undefined. The length is checked before copying, so an oversized input
+ * costs nothing.
+ */
+export function bytesOf(v: unknown, max: number): Uint8Array<ArrayBuffer> | undefined {
+  return tagOf.call(v) === 'Uint8Array' && lengthOf.call(v) <= max ? new Uint8Array(v as Uint8Array) : undefined
 }

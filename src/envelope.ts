@@ -1,9 +1,9 @@
 // The versioned envelope format (docs/format.md): types, encode/decode, canonical checks, size caps.
-// This module never touches crypto (STYLE.md habit 2). Every parse path ends in `parseBinary`, so
+// This module never touches crypto (STYLE.md habit 2). Every parse path goes through `parseHeader`, so
 // the rules live in one place; every accepted input re-encodes to exactly itself.
 import { fromBase64url, toBase64url } from './bytes.js'
 import { fail } from './errors.js'
-import { ARGON2_LANES_MAX, BINARY_MAX, BODY_MAX, COMMITMENT_LEN, KDF_ARGON2ID, KDF_PBKDF2_SHA256, KDF_RAW, NONCE_LEN, PREFIX, SALT_MAX, SALT_MIN, STRING_MAX, TAG_LEN, VERSION } from './constants.js'
+import { ARGON2_LANES_MAX, BODY_MAX, COMMITMENT_LEN, KDF_ARGON2ID, KDF_PBKDF2_SHA256, KDF_RAW, NONCE_LEN, PREFIX, SALT_MAX, SALT_MIN, STRING_MAX, TAG_LEN, VERSION } from './constants.js'
 
 
 
@@ -72,8 +72,10 @@ function parseHeader(b: Uint8Array<ArrayBuffer>): { header: Header; length: numb
     const x = take(4)
     return ((x[0]! << 24) | (x[1]! << 16) | (x[2]! << 8) | x[3]!) >>> 0 // big-endian
   }
-  if (b.length < 2) fail('MALFORMED_ENVELOPE')
+  // The version byte first (§14): a one-byte input of another version is UNSUPPORTED_VERSION.
+  if (b.length === 0) fail('MALFORMED_ENVELOPE')
   if (b[0] !== VERSION) fail('UNSUPPORTED_VERSION')
+  if (b.length < 2) fail('MALFORMED_ENVELOPE')
   const id = b[1]
   let params: KdfParams
   if (id === KDF_RAW) {
@@ -106,12 +108,10 @@ function checkBody(length: number): void {
 }
 
 /**
- * @internal Parse the binary form: header || ciphertext || tag. The input is copied first, so the
- * result never aliases the caller's memory.
+ * @internal Parse the binary form: header || ciphertext || tag. The result's fields are views into
+ * `b`, so callers pass their own copy (envelopeFromBytes copies at most BINARY_MAX bytes).
  */
-export function parseBinary(input: Uint8Array): Parsed {
-  if (input.length > BINARY_MAX) fail('MALFORMED_ENVELOPE')
-  const b = new Uint8Array(input)
+export function parseBinary(b: Uint8Array<ArrayBuffer>): Parsed {
   const { header, length } = parseHeader(b)
   checkBody(b.length - length)
   return { header, headerBytes: b.subarray(0, length), body: b.subarray(length) }

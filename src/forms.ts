@@ -1,6 +1,6 @@
 // The three lossless forms of an envelope (string, JSON object, bytes) and `inspect`.
 // No crypto, no key: everything here reads only the public header (docs/format.md §9–§10).
-import { concat, fromBase64url, isBytes, toBase64url } from './bytes.js'
+import { bytesOf, concat, fromBase64url, toBase64url } from './bytes.js'
 import { BINARY_MAX, COMMITMENT_LEN, NONCE_LEN, STRING_MAX, TAG_LEN, VERSION } from './constants.js'
 import { encodeHeader, isValidKeyId, parseBinary, parseString, toEnvelopeString, type KdfParams } from './envelope.js'
 import { fail } from './errors.js'
@@ -203,8 +203,8 @@ export function envelopeToBytes(envelope: string): Uint8Array {
  * ```
  */
 export function envelopeFromBytes(bytes: Uint8Array): string {
-  if (!isBytes(bytes)) return fail('MALFORMED_ENVELOPE')
-  const p = parseBinary(bytes) // refuses more than BINARY_MAX bytes before copying them
+  // A copy, made only for a real Uint8Array of at most BINARY_MAX bytes.
+  const p = parseBinary(bytesOf(bytes, BINARY_MAX) ?? fail('MALFORMED_ENVELOPE'))
   return toEnvelopeString(p.headerBytes, p.body)
 }
 

@@ -1,6 +1,6 @@
 // Validation of caller inputs: passphrases, secrets, contexts, options. Everything here is
 // synchronous and runs before any WebCrypto call, so a bad input fails fast and nothing is half-done.
-import { hasLoneSurrogate, isBytes, utf8 } from './bytes.js'
+import { bytesOf, hasLoneSurrogate, utf8 } from './bytes.js'
 import { fail, type KeysealErrorCode } from './errors.js'
 import { isValidKeyId } from './envelope.js'
 import { CONTEXT_MAX, PASSPHRASE_MAX, RAW_KEY_PREFIX, SECRET_MAX } from './constants.js'
@@ -12,7 +12,7 @@ import { CONTEXT_MAX, PASSPHRASE_MAX, RAW_KEY_PREFIX, SECRET_MAX } from './const
  */
 function bytesIn(v: unknown, code: KeysealErrorCode, max: number, min = 1, maxChars = max): Uint8Array<ArrayBuffer> {
   const out =
-    typeof v === 'string' && v.length <= maxChars ? utf8(v, code) : isBytes(v) && v.length <= max ? new Uint8Array(v) : fail(code)
+    typeof v === 'string' ? (v.length <= maxChars ? utf8(v, code) : fail(code)) : (bytesOf(v, max) ?? fail(code))
   if (out.length < min || out.length > max) fail(code)
   return out
 }
@@ -48,14 +48,22 @@ export function contextBytes(c: unknown): Uint8Array<ArrayBuffer> {
 /**
  * @internal Options must be undefined or an object whose own keys are all known. An unknown key
  * is refused rather than ignored: a typo such as `contxt` would otherwise seal without a context.
+ * The result is a copy in which every known option is an own property (undefined when not given)
+ * and each given one was read exactly once: a getter cannot answer a check and the use
+ * differently, and a polluted Object.prototype cannot supply an option the caller did not pass
+ * (SECURITY-NOTES: prototype traps).
  */
 export function checkOptions<T extends object>(o: unknown, allowed: readonly string[]): Partial<T> {
-  if (o === undefined) return {}
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('INVALID_OPTIONS')
-  for (const k of Reflect.ownKeys(o)) {
-    if (typeof k !== 'string' || !allowed.includes(k)) fail('INVALID_OPTIONS')
+  const out: Record<string, unknown> = {}
+  for (const k of allowed) out[k] = undefined
+  if (o !== undefined) {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('INVALID_OPTIONS')
+    for (const k of Reflect.ownKeys(o)) {
+      if (typeof k !== 'string' || !allowed.includes(k)) fail('INVALID_OPTIONS')
+      out[k] = (o as Record<string, unknown>)[k]
+    }
   }
-  return o as Partial<T>
+  return out as Partial<T>
 }
 
 /** @internal An optional key id must be 1–64 printable ASCII characters. */

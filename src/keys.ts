@@ -1,7 +1,7 @@
 // Key objects: raw 256-bit keys and passphrase-derived keys. Secret material lives only in
 // non-extractable CryptoKeys inside a module-private WeakMap; the objects users hold carry no
 // secret and redact themselves when printed or serialized.
-import { equalConstantTime, fromBase64url, isBytes, toBase64url, wipe } from './bytes.js'
+import { bytesOf, equalConstantTime, fromBase64url, toBase64url, wipe } from './bytes.js'
 import { aesGcmKeyAndCommitment, masterFromRaw, passphraseMaterial } from './derive.js'
 import { redactAndFreeze } from './inspect.js'
 import { fail } from './errors.js'
@@ -226,9 +226,7 @@ export async function importKey(material: string | Uint8Array, options?: ImportK
       ? material.length === RAW_KEY_PREFIX.length + 43 && material.startsWith(RAW_KEY_PREFIX)
         ? fromBase64url(material.slice(RAW_KEY_PREFIX.length), 'INVALID_KEY')
         : fail('INVALID_KEY')
-      : isBytes(material)
-        ? new Uint8Array(material)
-        : fail('INVALID_KEY')
+      : (bytesOf(material, 32) ?? fail('INVALID_KEY'))
   let base: CryptoKey
   try {
     // All zero: OR of every byte (no early exit on the key's bytes).
