@@ -50,6 +50,11 @@ export function keyringState(k: unknown): RingState | undefined {
   return typeof k === 'object' && k !== null ? rings.get(k as Keyring) : undefined
 }
 
+/** The entries of a real keyring; a method called on anything else (unbound, on the prototype) is INVALID_OPTIONS, not a TypeError. */
+function entriesOf(ring: Keyring): Map<string, ResolvedEntry> {
+  return (rings.get(ring) ?? fail('INVALID_OPTIONS')).entries
+}
+
 /**
  * @internal Open under a keyring (policy already checked): the envelope's key id picks the one
  * key to use (an unknown id is UNKNOWN_KEY_ID; no other key is tried). Without a key id, each
@@ -117,23 +122,23 @@ export class Keyring {
 
   /** True when the keyring has a key with this id (never a prototype property). */
   has(id: string): boolean {
-    return rings.get(this)!.entries.has(id)
+    return entriesOf(this).has(id)
   }
 
   /** True when the key with this id is disabled (opens, never seals). */
   isDisabled(id: string): boolean {
-    return rings.get(this)!.entries.get(id)?.disabled === true
+    return entriesOf(this).get(id)?.disabled === true
   }
 
   /** A redacted description: ids and flags, never key material. */
   toJSON(): { type: 'Keyring'; primaryId: string; keys: { id: string; disabled: boolean }[] } {
-    const keys = [...rings.get(this)!.entries.values()].map((e) => ({ id: e.id, disabled: e.disabled }))
+    const keys = [...entriesOf(this).values()].map((e) => ({ id: e.id, disabled: e.disabled }))
     return { type: 'Keyring', primaryId: this.primaryId, keys }
   }
 
   /** A redacted description. */
   toString(): string {
-    return `Keyring(${this.ids.length} keys, primary ${this.primaryId})`
+    return `Keyring(${entriesOf(this).size} keys, primary ${this.primaryId})`
   }
 
 }

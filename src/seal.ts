@@ -26,7 +26,11 @@ export interface SealOptions {
   context?: string | Uint8Array
   /** KDF parameters to seal with and their floors: a policy from {@link createPolicy}. Default {@link defaultPolicy}. */
   policy?: KeysealPolicy
-  /** Key id to record in the header (defaults to the key object's `keyId`; not allowed with a keyring). */
+  /**
+   * Key id to record in the header, for a passphrase or a key object without one. A key object's
+   * own `keyId` is recorded by default; a different one here is `INVALID_OPTIONS` (that envelope
+   * would not open with its own key: `KEY_MISMATCH`), and so is any `keyId` with a keyring.
+   */
   keyId?: string
 }
 
@@ -124,21 +128,27 @@ export async function sealKey(secret: string | Uint8Array, key: KeyInput, option
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
   let keyId = optionalKeyId(o.keyId)
-  const plaintext = secretBytes(secret)
+  // The passphrase copy is made first and the plaintext copy inside the try: whichever check
+  // fails, no copy outlives the call.
   const k = resolveKeyInput(key)
-  let single: SingleKey
-  if ('ring' in k) {
-    if (keyId !== undefined) fail('INVALID_OPTIONS')
-    single = k.ring.primary.key
-    keyId = k.ring.primary.id
-  } else {
-    single = k.single
-  }
+  let plaintext: Uint8Array | undefined
   try {
-    return await sealWithKey(plaintext, single, context, policy, keyId)
+    plaintext = secretBytes(secret)
+    let single: SingleKey
+    if ('ring' in k) {
+      if (keyId !== undefined) fail('INVALID_OPTIONS')
+      single = k.ring.primary.key
+      keyId = k.ring.primary.id
+    } else {
+      single = k.single
+      // An id that contradicts the key object's own would make an envelope its key cannot open.
+      const own = (single as KeysealKey).keyId
+      if (keyId !== undefined && own !== undefined && keyId !== own) fail('INVALID_OPTIONS')
+    }
+    return await sealWithKey(plaintext as Uint8Array<ArrayBuffer>, single, context, policy, keyId)
   } finally {
-    wipe(plaintext)
-    if ('single' in k && keyState(single) === undefined) wipe(single as Uint8Array)
+    if (plaintext) wipe(plaintext)
+    if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
   }
 }
 

@@ -5,6 +5,7 @@ import { Buffer } from 'node:buffer'
 import { inspect as utilInspect } from 'node:util'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
+  createKeyring,
   createPolicy,
   defaultPolicy,
   deriveKey,
@@ -383,8 +384,11 @@ describe('key ids', () => {
     await expectEarly(() => openKey(env, k2), 'KEY_MISMATCH', [env])
     expect(await openKey(env, await importKey(RAW))).toBe('sk-id')
     expect(await openKey(env, k1)).toBe('sk-id')
-    // The option overrides the key's id; envelopes without an id record none.
-    expect(inspect(await sealKey('sk-id', k1, { keyId: 'other' })).keyId).toBe('other')
+    // The option names an id for a key without one; one that contradicts the key's own id is
+    // refused (the envelope would not open with its own key). Envelopes without an id record none.
+    await expectEarly(() => sealKey('sk-id', k1, { keyId: 'other' }), 'INVALID_OPTIONS')
+    expect(inspect(await sealKey('sk-id', k1, { keyId: 'prod-2026' })).keyId).toBe('prod-2026')
+    expect(inspect(await sealKey('sk-id', await importKey(RAW), { keyId: 'other' })).keyId).toBe('other')
     expect(inspect(await sealKey('sk-id', await importKey(RAW))).keyId).toBeUndefined()
     expect('keyId' in envelopeToJSON(await sealKey('sk-id', await importKey(RAW)))).toBe(false)
     // Passphrase and derived keys record ids too.
@@ -560,6 +564,32 @@ describe('wiping', () => {
       expect(c.length).toBe(want.length)
       expect(c.every((x) => x === 0)).toBe(true)
     }
+  })
+})
+
+describe('wiping (sealKey)', () => {
+  it('sealKey wipes its secret and passphrase copies whichever check fails', async () => {
+    const secret = 'sk-a-secret-that-must-not-linger'
+    const pw = 'a passphrase that must not linger'
+    const copies: Uint8Array[] = []
+    const real = TextEncoder.prototype.encode
+    vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
+      const b = real.call(this, s)
+      if (s === secret || s === pw) copies.push(b)
+      return b
+    })
+    const ring = createKeyring([{ id: 'a', key: await importKey(RAW) }])
+    const raw = await importKey(RAW, { keyId: 'own' })
+    await expectCode(sealKey(secret, 42 as never), 'INVALID_KEY', [secret])
+    await expectCode(sealKey(secret, ring, { keyId: 'b' }), 'INVALID_OPTIONS', [secret])
+    await expectCode(sealKey(secret, raw, { keyId: 'other' }), 'INVALID_OPTIONS', [secret])
+    await expectCode(sealKey('', pw, P), 'INVALID_SECRET', [pw])
+    await expectCode(sealKey('\ud800', pw, P), 'INVALID_SECRET', [pw])
+    vi.restoreAllMocks()
+    // The ring, the key-id and the secret failures each made one copy (the secret's or the
+    // passphrase's); every copy is all zero once the call has failed.
+    expect(copies.length).toBe(4)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
   })
 })
 

@@ -48,6 +48,15 @@ describe('keyrings', () => {
     expect(ring.ids).toEqual(['old', 'new'])
   })
 
+  it('methods called unbound or on a fake keyring fail with INVALID_OPTIONS, not a TypeError', async () => {
+    const ring = createKeyring([{ id: 'a', key: await rawKey() }])
+    const { has, isDisabled, toJSON, toString } = ring
+    for (const call of [() => has('a'), () => isDisabled('a'), () => toJSON(), () => toString(), () => String(Object.create(Object.getPrototypeOf(ring)))]) {
+      expect(call).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }))
+    }
+    expect(has.call(ring, 'a')).toBe(true)
+  })
+
   it('uses only the key named by the envelope id, never the others', async () => {
     const x = await rawKey()
     const e = await sealKey('sk-x', x, { keyId: 'x' })
