@@ -115,7 +115,11 @@ export interface RotateOptions {
 export interface RotateResult {
   /** The new envelope, or the input unchanged when `rotated` is false. */
   readonly envelope: string
-  /** False when nothing needed doing: `to` already sealed it, under the current policy. */
+  /**
+   * False when nothing needed doing: no reasons under the current policy, and `to` sealed it
+   * already. For a key object `to` that means the envelope opened under it with this context; for
+   * a keyring whose primary is a passphrase, that its key id is the primary's (no KDF is run).
+   */
   readonly rotated: boolean
   /** The {@link needsRotation} reasons measured against `to` and the policy. */
   readonly reasons: readonly RotationReason[]
@@ -148,7 +152,16 @@ function rotation(o: Partial<RotateOptions>): Rotation {
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
   const from = resolveKeyInput(o.from)
-  const to = resolveKeyInput(o.to)
+  let to: Resolved
+  try {
+    to = resolveKeyInput(o.to)
+    // A key object that cannot seal (from deriveKey({ envelope })) fails the call, before any item
+    // is opened, not every item after its KDF.
+    if ('single' in to && (to.single as KeysealKey).canSeal === false && keyState(to.single) !== undefined) fail('KEY_USAGE')
+  } catch (error) {
+    wipePassphrases([from]) // the passphrase copy of `from` never outlives a failed call
+    throw error
+  }
   const primary = 'ring' in to ? to.ring.primary : undefined
   return {
     policy,
@@ -161,13 +174,34 @@ function rotation(o: Partial<RotateOptions>): Rotation {
   }
 }
 
-/** @internal True when the envelope is provably already sealed by `to` (so rotating changes nothing). */
+/**
+ * @internal True when the header says `to` sealed the envelope (so rotating would change nothing):
+ * see {@link confirmed} for how much of that is checked.
+ */
 function alreadySealedBy(p: Parsed, r: Rotation): boolean {
   const id = p.header.keyId
   const k = r.key as KeysealKey
   // A keyring: by its primary's id. A passphrase: not provable from the header. A raw key: only by
   // its key id. A derived key: same salt and parameters.
   return (r.keyring ? id === r.keyId : keyState(k) !== undefined && (k.kind !== 'raw' || (k.keyId !== undefined && k.keyId === id))) && compatible(k, p)
+}
+
+/**
+ * @internal Before an item is skipped: when `to` is a key object, the envelope must open under it
+ * with this context (its keys are cached: no KDF, one AES-GCM decryption). A tampered envelope, a
+ * wrong context or another key under the same id is then rotated like any other item, which
+ * fails for it when `from` does not open it either. A passphrase primary of a keyring is taken at
+ * its header's word (the key id): confirming would cost one KDF per envelope.
+ */
+async function confirmed(p: Parsed, r: Rotation, context: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  if (keyState(r.key) === undefined) return true
+  try {
+    wipe(await openWithKey(p, r.key, context, r.policy))
+    return true
+  } catch (error) {
+    if (isKeysealError(error, 'AUTH_FAILED')) return false
+    throw error
+  }
 }
 
 /** @internal The single sealing key for `to`: the primary of a keyring; a passphrase derived once. */
@@ -192,9 +226,11 @@ async function rotateOne(
   derive?: RingDerive,
 ): Promise<string | undefined> {
   const p = parseString(envelope)
-  checkOpenParams(p.header.params, r.policy)
+  // The reasons first: an item refused by the policy's bounds below still reports why it needs
+  // rotating (for example KDF_BELOW_POLICY with PARAMS_OUT_OF_POLICY).
   const reasons = (out.reasons = Object.freeze(reasonsFor(p, r as RotationCheck, r.policy)))
-  if (reasons.length === 0 && alreadySealedBy(p, r)) return undefined
+  checkOpenParams(p.header.params, r.policy)
+  if (reasons.length === 0 && alreadySealedBy(p, r) && (await confirmed(p, r, context))) return undefined
   const sealer = await (r.sealer ??= sealingKey(r))
   const secret = await openResolved(p, r.from, context, r.policy, derive)
   try {
@@ -211,8 +247,8 @@ async function rotateOne(
 }
 
 /** @internal Wipe the passphrase copies made by resolveKeyInput (keyring bytes are not copies: kept). */
-function wipePassphrases(r: Rotation): void {
-  for (const k of [r.from, r.to]) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
+function wipePassphrases(keys: readonly Resolved[]): void {
+  for (const k of keys) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
 }
 
 const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
@@ -220,7 +256,8 @@ const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
 /**
  * Re-seal one envelope: open it with `from`, seal the same secret with `to` (fresh nonce, and fresh
  * salt where a KDF runs), keep the context, and open the result once to verify it before returning.
- * When `to` provably sealed it already under the current policy, nothing is done (`rotated: false`).
+ * When `to` sealed it already and the policy has no reason to rotate it, nothing is done
+ * (`rotated: false`; see {@link RotateResult.rotated} for how that is checked).
  *
  * @throws {KeysealError} any code of {@link openKey} (opening with `from`) or {@link sealKey}.
  * @example
@@ -244,7 +281,7 @@ export async function rotateKey(envelope: string, options: RotateOptions): Promi
     const next = await rotateOne(r, envelope, r.context, out)
     return Object.freeze({ envelope: next ?? envelope, rotated: next !== undefined, reasons: out.reasons! })
   } finally {
-    wipePassphrases(r)
+    wipePassphrases([r.from, r.to])
   }
 }
 
@@ -257,7 +294,11 @@ export interface RotateItemResult {
   readonly index: number
   /** Your `id`, when the item had one. */
   readonly id?: unknown
-  /** `ok`: re-sealed; `skipped`: nothing needed doing; `failed`: see `code`. */
+  /**
+   * `ok`: re-sealed; `skipped`: nothing needed doing (as for {@link RotateResult.rotated} false);
+   * `failed`: see `code` (`INVALID_OPTIONS` for an item that could not be read, such as a getter
+   * that throws).
+   */
   readonly status: 'ok' | 'skipped' | 'failed'
   /** The envelope to store: the new one (`ok`) or the unchanged input (`skipped`). */
   readonly envelope?: string
@@ -289,9 +330,15 @@ export interface RotateManyOptions {
   policy?: KeysealPolicy
   /** Items in flight at once, 1–256. Default 4. */
   concurrency?: number
-  /** Called after each item. */
+  /**
+   * Called after each item. If it throws, no new item starts, the items in flight finish, the
+   * source iterator is closed and the call rejects with that error.
+   */
   onProgress?: (progress: RotateProgress) => void
-  /** Stops the batch: no new item starts; the call rejects with the signal's reason. */
+  /**
+   * Stops the batch: no new item starts, the items in flight finish, the source iterator is closed
+   * and the call rejects with the signal's reason.
+   */
   signal?: AbortSignal
 }
 
@@ -304,8 +351,9 @@ const MANY_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'onProgr
  * written: store the returned envelopes yourself.
  *
  * @returns One result per item, in input order.
- * @throws {KeysealError} `INVALID_OPTIONS`, `INVALID_KEY`, `INVALID_CONTEXT` for the call itself;
- * rejects with `signal.reason` when aborted. Per-item failures are results, not throws.
+ * @throws {KeysealError} `INVALID_OPTIONS`, `INVALID_KEY`, `INVALID_CONTEXT`, `KEY_USAGE` (a `to`
+ * key that cannot seal) for the call itself; rejects with `signal.reason` when aborted and with
+ * the error of `onProgress` if it throws. Per-item failures are results, not throws.
  * @example
  * ```ts
  * import { deriveKey, sealKey, rotateMany, openKey } from '@org/keyseal'
@@ -323,14 +371,16 @@ export async function rotateMany(
   options: RotateManyOptions,
 ): Promise<RotateItemResult[]> {
   const o = checkOptions<RotateManyOptions>(options, MANY_OPTIONS)
-  const r = rotation(o)
+  // Everything that can fail the call is checked before rotation() copies any passphrase.
   const concurrency = o.concurrency ?? 4
   if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') fail('INVALID_OPTIONS')
+  const onProgress = o.onProgress
+  if (onProgress !== undefined && typeof onProgress !== 'function') fail('INVALID_OPTIONS')
   const signal = o.signal
-  const aborted = (): boolean => signal?.aborted === true
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTIONS')
+  const aborted = (): boolean => signal?.aborted === true
   const iterator = iteratorOf(items)
+  const r = rotation(o)
 
   // The derived-key cache: scoped to this call, dropped when it returns. Keyed by the keyring
   // entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides the
@@ -353,12 +403,22 @@ export async function rotateMany(
   const results: RotateItemResult[] = []
   const counts = { done: 0, ok: 0, skipped: 0, failed: 0 }
   let started = 0
+  // Set when a worker throws (onProgress threw, or an unexpected error): no new item starts.
+  let stopped = false
 
   const runOne = async (index: number, item: RotateItem): Promise<RotateItemResult> => {
-    const it = typeof item === 'object' && item !== null ? item : { envelope: item }
-    const { envelope, context } = it as { envelope?: unknown; context?: unknown }
-    const base = Object.hasOwn(it, 'id') ? { index, id: it.id } : { index }
+    let base: { index: number; id?: unknown } = { index }
     const out: { reasons?: readonly RotationReason[] } = {}
+    let envelope: unknown
+    let context: unknown
+    try {
+      // Reading the item can throw (a getter, a revoked Proxy): that fails this item only.
+      const it = typeof item === 'object' && item !== null ? item : { envelope: item }
+      if (Object.hasOwn(it, 'id')) base = { index, id: it.id }
+      ;({ envelope, context } = it as { envelope?: unknown; context?: unknown })
+    } catch {
+      return { ...base, status: 'failed', code: 'INVALID_OPTIONS' }
+    }
     try {
       // Inside the try: a bad context is this item's failure, never the batch's.
       const next = await rotateOne(r, envelope, context === undefined ? r.context : contextBytes(context), out, derive)
@@ -370,30 +430,43 @@ export async function rotateMany(
   }
 
   const worker = async (): Promise<void> => {
-    for (;;) {
-      if (aborted()) return
-      const next = await iterator.next()
-      if (next.done === true || aborted()) return
-      const i = started++
-      const item = Object.freeze(await runOne(i, next.value))
-      results[i] = item
-      counts.done++
-      counts[item.status]++
-      o.onProgress?.({ ...counts, item })
+    try {
+      while (!stopped && !aborted()) {
+        // The index is taken when next() is called, not when it settles: the i-th call gives the
+        // i-th item even when an async iterator settles its calls out of order. After `done`,
+        // every later call is done too, so the indices it uses up are past the last item.
+        const i = started++
+        const next = await iterator.next()
+        if (next.done === true || stopped || aborted()) return
+        const item = Object.freeze(await runOne(i, next.value))
+        results[i] = item
+        counts.done++
+        counts[item.status]++
+        onProgress?.({ ...counts, item })
+      }
+    } catch (error) {
+      stopped = true
+      throw error
     }
   }
+  let failure: { error: unknown } | undefined
   try {
     // allSettled, not all: if one worker throws, the others must finish before the passphrase
     // copies are wiped below.
     const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker))
-    for (const s of settled) if (s.status === 'rejected') throw s.reason
+    for (const s of settled) if (s.status === 'rejected') failure ??= { error: s.reason }
   } finally {
     cache.clear()
-    wipePassphrases(r)
+    wipePassphrases([r.from, r.to])
   }
-  if (aborted()) {
-    await iterator.return?.()
-    throw signal!.reason
+  if (failure !== undefined || aborted()) {
+    // Every early exit closes the source, so a generator's `finally` (a cursor, a file) runs.
+    try {
+      await iterator.return?.()
+    } catch {
+      // The caller needs the first failure (or the abort reason), not the source's.
+    }
+    throw failure !== undefined ? failure.error : signal!.reason
   }
   return results
 }

@@ -339,6 +339,143 @@ describe('rotateMany', () => {
     expect(results.map((r) => [r.status, r.code])).toEqual([['ok', undefined], ['failed', 'MALFORMED_ENVELOPE'], ['failed', 'INVALID_CONTEXT']])
   })
 
+  it('index is the input position even when an async iterator settles its next() calls out of order', async () => {
+    const rows = await batch(4)
+    // The first next() settles last, the last first.
+    let calls = 0
+    const source: AsyncIterable<RotateItem> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          const i = calls++
+          return new Promise((resolve) => setTimeout(() => resolve(i < rows.length ? { value: rows[i]!, done: false } : { value: undefined, done: true }), (rows.length - i) * 15))
+        },
+      }),
+    }
+    const results = await rotateMany(source, { from: 'batch old pw', to: 'batch new pw', policy, concurrency: 4 })
+    expect(results.map((r) => [r.index, r.id])).toEqual(rows.map((row, i) => [i, row.id]))
+    for (const [i, r] of results.entries()) expect(await openKey(r.envelope!, 'batch new pw', { context: rows[i]!.context, policy })).toBe(`sk-${i}`)
+  })
+
+  it('if onProgress throws, no new item starts, the source is closed and the call rejects with that error', async () => {
+    const rows = await batch(40)
+    let pulled = 0
+    let closed = false
+    async function* gen() {
+      try {
+        for (const r of rows) {
+          pulled++
+          yield r
+        }
+      } finally {
+        closed = true
+      }
+    }
+    let calls = 0
+    const p = rotateMany(gen(), {
+      from: 'batch old pw',
+      to: 'batch new pw',
+      policy,
+      concurrency: 4,
+      onProgress: () => {
+        calls++
+        throw new Error('progress sink down')
+      },
+    })
+    await expect(p).rejects.toThrow('progress sink down')
+    expect(closed).toBe(true)
+    // The four workers each finish at most the item they hold.
+    expect(pulled).toBeLessThanOrEqual(4)
+    expect(calls).toBeLessThanOrEqual(4)
+  })
+
+  it('an item that cannot be read fails alone with INVALID_OPTIONS; a fake typed array as context is INVALID_CONTEXT', async () => {
+    const rows = await batch(2)
+    const revoked = Proxy.revocable({}, {})
+    revoked.revoke()
+    const throwing = Object.defineProperty({}, 'envelope', {
+      get() {
+        throw new Error('getter')
+      },
+    })
+    const fake = { envelope: rows[1]!.envelope, context: Object.create(Uint8Array.prototype) as Uint8Array }
+    const results = await rotateMany([rows[0]!, revoked.proxy as RotateItem, throwing as RotateItem, fake, rows[1]!], { from: 'batch old pw', to: 'batch new pw', policy })
+    expect(results.map((r) => [r.index, r.status, r.code])).toEqual([
+      [0, 'ok', undefined],
+      [1, 'failed', 'INVALID_OPTIONS'],
+      [2, 'failed', 'INVALID_OPTIONS'],
+      [3, 'failed', 'INVALID_CONTEXT'],
+      [4, 'ok', undefined],
+    ])
+  })
+
+  it('skips an item only after it opens under a key-object `to`: tampered, wrong-context or same-id-other-key envelopes fail', async () => {
+    const k = await rawKey()
+    const ring = createKeyring([{ id: 'p', key: k }])
+    const good = await sealKey('sk-good', ring, { context: 'c1' })
+    const [head, body] = good.slice(4).split('.') as [string, string]
+    const flipped = body.slice(0, 5) + (body[5] === 'A' ? 'B' : 'A') + body.slice(6)
+    const tampered = `ks1.${head}.${flipped}`
+    const otherKey = await sealKey('sk-other', await rawKey(), { keyId: 'p', context: 'c1' })
+    const results = await rotateMany(
+      [
+        { envelope: good, context: 'c1' },
+        { envelope: tampered, context: 'c1' },
+        { envelope: good, context: 'c2' },
+        { envelope: otherKey, context: 'c1' },
+      ],
+      { from: ring, to: ring },
+    )
+    expect(results.map((r) => [r.status, r.code])).toEqual([
+      ['skipped', undefined],
+      ['failed', 'AUTH_FAILED'],
+      ['failed', 'AUTH_FAILED'],
+      ['failed', 'AUTH_FAILED'],
+    ])
+    // An envelope under the primary's id that `from` can open (another key with that id) is
+    // re-sealed under the real primary, not skipped.
+    const imposter = await rawKey()
+    const fromRing = createKeyring([{ id: 'p', key: imposter }])
+    const e = await sealKey('sk-moved', fromRing)
+    const [moved] = await rotateMany([e], { from: fromRing, to: ring })
+    expect(moved!.status).toBe('ok')
+    expect(await openKey(moved!.envelope!, ring)).toBe('sk-moved')
+  })
+
+  it('a `to` key that cannot seal fails the call before any item is opened (no KDF)', async () => {
+    const rows = await batch(3)
+    const openOnly = await deriveKey('batch old pw', { policy, envelope: rows[0]!.envelope })
+    const { value, pbkdf2 } = await countPbkdf2(() => rotateMany(rows, { from: 'batch old pw', to: openOnly, policy }).catch((e: unknown) => e))
+    expect(value).toMatchObject({ code: 'KEY_USAGE' })
+    expect(pbkdf2).toBe(0)
+    await expectCode(rotateKey(rows[0]!.envelope, { from: 'batch old pw', to: openOnly, policy, context: rows[0]!.context }), 'KEY_USAGE')
+  })
+
+  it('an item refused by the policy bounds still reports its reasons', async () => {
+    const weak = createPolicy({ pbkdf2: { iterations: 500, minIterations: 500, openMinIterations: 500 } })
+    const e = await sealKey('sk-weak', 'weak pass', { policy: weak })
+    const [r] = await rotateMany([e], { from: 'weak pass', to: 'new pass', policy })
+    expect(r).toMatchObject({ status: 'failed', code: 'PARAMS_OUT_OF_POLICY', reasons: ['KDF_BELOW_POLICY'] })
+  })
+
+  it('no passphrase copy outlives a call refused by its options', async () => {
+    const pw = 'a from passphrase that must not linger'
+    const copies: Uint8Array[] = []
+    const real = TextEncoder.prototype.encode
+    vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
+      const b = real.call(this, s)
+      if (s === pw) copies.push(b)
+      return b
+    })
+    const e = await sealKey('s', 'x pass', { policy })
+    await expectCode(rotateKey(e, { from: pw, to: 42 as never, policy }), 'INVALID_KEY', [pw])
+    await expectCode(rotateMany([e], { from: pw, to: 'b pw', policy, concurrency: 0 }), 'INVALID_OPTIONS', [pw])
+    await expectCode(rotateMany([e], { from: pw, to: 'b pw', policy, onProgress: 1 as never }), 'INVALID_OPTIONS', [pw])
+    await expectCode(rotateMany(42 as never, { from: pw, to: 'b pw', policy }), 'INVALID_OPTIONS', [pw])
+    vi.restoreAllMocks()
+    expect(copies.length).toBeGreaterThanOrEqual(1)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+  })
+
   it('refuses bad options before doing anything', async () => {
     await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 0 }), 'INVALID_OPTIONS')
     await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 1.5 }), 'INVALID_OPTIONS')
