@@ -131,8 +131,10 @@ function b64Field(v: unknown, len: number, upTo?: boolean): Uint8Array<ArrayBuff
  */
 export function envelopeFromJSON(json: unknown): string {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('MALFORMED_ENVELOPE')
-  const proto = Object.getPrototypeOf(json)
-  if (proto !== Object.prototype && proto !== null) fail('MALFORMED_ENVELOPE')
+  // A plain object: its prototype is null or an Object.prototype, of this realm or another (an
+  // object parsed in an iframe or a vm context); class instances and arrays are refused.
+  const proto: unknown = Object.getPrototypeOf(json)
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) fail('MALFORMED_ENVELOPE')
   // Own data properties only: a getter could return different values on each read.
   const desc = Object.getOwnPropertyDescriptors(json) as Record<PropertyKey, PropertyDescriptor>
   const has = (k: string): boolean => Object.hasOwn(desc, k)
@@ -140,7 +142,10 @@ export function envelopeFromJSON(json: unknown): string {
   for (const k of Reflect.ownKeys(desc)) {
     if (typeof k !== 'string' || !('value' in desc[k]!)) fail('MALFORMED_ENVELOPE')
   }
-  if (intField(get('v'), 255) !== VERSION) fail('UNSUPPORTED_VERSION')
+  // §14: a `v` that is an integer other than 1 is UNSUPPORTED_VERSION; anything else MALFORMED.
+  const v = get('v')
+  if (!Number.isInteger(v)) fail('MALFORMED_ENVELOPE')
+  if (v !== VERSION) fail('UNSUPPORTED_VERSION')
   const kdf = get('kdf')
   if (typeof kdf !== 'string') return fail('MALFORMED_ENVELOPE')
   if (!Object.hasOwn(KEYS, kdf)) fail('UNSUPPORTED_KDF')

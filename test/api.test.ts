@@ -223,6 +223,28 @@ describe('contexts', () => {
 })
 
 describe('options', () => {
+  it('reads each option once, and never from a (polluted) prototype', async () => {
+    const key = await importKey(RAW)
+    const proto = Object.prototype as Record<string, unknown>
+    proto['context'] = 'polluted-context'
+    proto['keyId'] = 'polluted-id'
+    try {
+      const env = await sealKey('sk-p', key)
+      expect(inspect(env).keyId).toBeUndefined()
+      expect(await openKey(env, key, { context: undefined })).toBe('sk-p')
+      await expectCode(openKey(env, key, { context: 'polluted-context' }), 'AUTH_FAILED')
+    } finally {
+      delete proto['context']
+      delete proto['keyId']
+    }
+    // A getter answers once: the context sealed is the context validated.
+    let reads = 0
+    const options = Object.defineProperty({}, 'context', { enumerable: true, get: () => (reads++ === 0 ? 'user:1' : 42) })
+    const env = await sealKey('sk-g', key, options)
+    expect(reads).toBe(1)
+    expect(await openKey(env, key, { context: 'user:1' })).toBe('sk-g')
+  })
+
   it('refuses unknown option keys rather than ignoring them (a typo would seal without a context)', async () => {
     const key = await importKey(RAW)
     const env = await sealKey('sk-o', key)

@@ -4,6 +4,7 @@
 // Smaller tables follow for inspect, envelopeFromJSON, envelopeFromBytes, importKey, sealKey,
 // deriveKey and createPolicy.
 import { Buffer } from 'node:buffer'
+import vm from 'node:vm'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   createPolicy,
@@ -357,6 +358,11 @@ describe('envelopeFromJSON: malformed objects', () => {
     { name: 'v 2', input: () => withField('v', 2), code: 'UNSUPPORTED_VERSION' },
     { name: 'v "1"', input: () => withField('v', '1'), code: 'MALFORMED_ENVELOPE' },
     { name: 'v 1.5', input: () => withField('v', 1.5), code: 'MALFORMED_ENVELOPE' },
+    // §14: any integer other than 1 is another version, beyond one byte too.
+    { name: 'v 256', input: () => withField('v', 256), code: 'UNSUPPORTED_VERSION' },
+    { name: 'v -1', input: () => withField('v', -1), code: 'UNSUPPORTED_VERSION' },
+    { name: 'v 2^32', input: () => withField('v', 2 ** 32), code: 'UNSUPPORTED_VERSION' },
+    { name: 'v NaN', input: () => withField('v', NaN), code: 'MALFORMED_ENVELOPE' },
     { name: 'kdf "scrypt"', input: () => withField('kdf', 'scrypt'), code: 'UNSUPPORTED_KDF' },
     { name: 'kdf "__proto__"', input: () => withField('kdf', '__proto__'), code: 'UNSUPPORTED_KDF' },
     { name: 'kdf "constructor"', input: () => withField('kdf', 'constructor'), code: 'UNSUPPORTED_KDF' },
@@ -391,12 +397,21 @@ describe('envelopeFromJSON: malformed objects', () => {
     expect(envelopeFromJSON(v)).toBe(base.env)
     expect(envelopeFromJSON(Object.assign(Object.create(null), v))).toBe(base.env)
   })
+
+  it('a plain object from another realm (vm context, iframe) is accepted; its class instances are not', () => {
+    const other = vm.runInNewContext('(s) => JSON.parse(s)') as (s: string) => unknown
+    expect(envelopeFromJSON(other(JSON.stringify(valid())))).toBe(base.env)
+    const otherClass = vm.runInNewContext('(o) => Object.assign(new (class Doc {})(), o)') as (o: unknown) => unknown
+    expect(() => envelopeFromJSON(otherClass(valid()))).toThrow(expect.objectContaining({ code: 'MALFORMED_ENVELOPE' }))
+  })
 })
 
 describe('envelopeFromBytes: malformed bytes', () => {
   const rows: Array<{ name: string; input: () => unknown; code: KeysealErrorCode }> = [
     { name: 'empty', input: () => new Uint8Array(0), code: 'MALFORMED_ENVELOPE' },
     { name: 'one byte', input: () => Uint8Array.of(1), code: 'MALFORMED_ENVELOPE' },
+    // The version byte is read first (§14): one byte of another version is UNSUPPORTED_VERSION.
+    { name: 'one byte, version 2', input: () => Uint8Array.of(2), code: 'UNSUPPORTED_VERSION' },
     { name: 'version 2', input: () => Uint8Array.of(2, 1), code: 'UNSUPPORTED_VERSION' },
     { name: 'version 0 in a full envelope', input: () => binaryOf({ ...base.f, version: 0 }), code: 'UNSUPPORTED_VERSION' },
     { name: 'KDF id 0x09', input: () => binaryOf({ ...base.f, kdfId: 9 }), code: 'UNSUPPORTED_KDF' },
@@ -405,6 +420,15 @@ describe('envelopeFromBytes: malformed bytes', () => {
     { name: 'a DataView', input: () => new DataView(binaryOf(base.f).buffer), code: 'MALFORMED_ENVELOPE' },
     { name: 'an ArrayBuffer', input: () => binaryOf(base.f).buffer, code: 'MALFORMED_ENVELOPE' },
     { name: 'a Uint16Array', input: () => new Uint16Array(40), code: 'MALFORMED_ENVELOPE' },
+    // Brand checks, not instanceof or constructor names (src/bytes.ts bytesOf).
+    { name: 'Object.create(Uint8Array.prototype)', input: () => Object.create(Uint8Array.prototype), code: 'MALFORMED_ENVELOPE' },
+    { name: 'a Proxy of a valid binary envelope', input: () => new Proxy(binaryOf(base.f), {}), code: 'MALFORMED_ENVELOPE' },
+    { name: 'a Float64Array subclass named Uint8Array', input: () => new (class Uint8Array extends Float64Array {})(80), code: 'MALFORMED_ENVELOPE' },
+    {
+      name: 'a Uint8Array subclass whose length lies (over the cap)',
+      input: () => new (class extends Uint8Array { override get length() { return 10 } })(HEADER_MAX + SECRET_MAX + TAG_LEN + 1),
+      code: 'MALFORMED_ENVELOPE',
+    },
     { name: 'the string form', input: () => base.env, code: 'MALFORMED_ENVELOPE' },
     { name: 'over the binary cap', input: () => new Uint8Array(HEADER_MAX + SECRET_MAX + TAG_LEN + 1).fill(1), code: 'MALFORMED_ENVELOPE' },
   ]
@@ -459,12 +483,19 @@ describe('importKey, sealKey, deriveKey, createPolicy: bad input', () => {
     { name: 'an ArrayBuffer', input: () => RAW.slice().buffer, code: 'INVALID_KEY' },
     { name: 'a number array', input: () => Array.from(RAW), code: 'INVALID_KEY' },
     { name: 'null', input: () => null, code: 'INVALID_KEY' },
+    { name: 'Object.create(Uint8Array.prototype)', input: () => Object.create(Uint8Array.prototype), code: 'INVALID_KEY' },
+    { name: 'a Proxy of 32 key bytes', input: () => new Proxy(RAW.slice(), {}), code: 'INVALID_KEY' },
+    // Values 257.9 would become byte 1 in a Uint8Array copy: a silent different key.
+    { name: 'a Float64Array subclass named Uint8Array', input: () => new (class Uint8Array extends Float64Array {})(32).fill(257.9), code: 'INVALID_KEY' },
     { name: 'a bad keyId option', input: () => RAW, options: { keyId: 'a b' }, code: 'INVALID_OPTIONS' },
     { name: 'an unknown option', input: () => RAW, options: { keyid: 'a' }, code: 'INVALID_OPTIONS' },
   ]
   it.each(importRows)('importKey: $name -> $code', async (row) => {
     const input = row.input()
-    await expectCode(importKey(input as Uint8Array, row.options as never), row.code, [input, good])
+    // Fakes (a Proxy, Object.create(Uint8Array.prototype)) hold no bytes to look for in the error.
+    const fake = typeof input === 'object' && input !== null && Object.getPrototypeOf(input) === Uint8Array.prototype && !ArrayBuffer.isView(input)
+    const sensitive = fake ? [good] : [input, good]
+    await expectCode(importKey(input as Uint8Array, row.options as never), row.code, sensitive)
   })
 
   it.each([
@@ -474,6 +505,9 @@ describe('importKey, sealKey, deriveKey, createPolicy: bad input', () => {
     { name: 'options as a string', call: () => sealKey(SECRET, PASSPHRASE, 'user:1' as never), code: 'INVALID_OPTIONS' as const },
     { name: 'a policy of {}', call: () => sealKey(SECRET, PASSPHRASE, { policy: {} as never }), code: 'INVALID_OPTIONS' as const },
     { name: 'a context of 42', call: () => sealKey(SECRET, PASSPHRASE, { context: 42 as never, policy: TEST_POLICY }), code: 'INVALID_CONTEXT' as const },
+    { name: 'a context of Object.create(Uint8Array.prototype)', call: () => sealKey(SECRET, PASSPHRASE, { context: Object.create(Uint8Array.prototype), policy: TEST_POLICY }), code: 'INVALID_CONTEXT' as const },
+    { name: 'a secret that is a Proxy of bytes', call: () => sealKey(new Proxy(new Uint8Array(4).fill(1), {}), PASSPHRASE, { policy: TEST_POLICY }), code: 'INVALID_SECRET' as const },
+    { name: 'a passphrase that is a Float64Array named Uint8Array', call: () => sealKey(SECRET, new (class Uint8Array extends Float64Array {})(4).fill(256) as never, { policy: TEST_POLICY }), code: 'INVALID_KEY' as const },
   ])('sealKey: $name -> $code', async ({ call, code }) => {
     const spy = spySubtle()
     try {
