@@ -10,7 +10,7 @@
 // implementation runs, yielding to the event loop so a page stays responsive. Both give identical
 // output (test/argon2id.test.ts checks the TypeScript one against Node 24's native one).
 // This module never reads globalThis.crypto: keyseal hands it its SubtleCrypto.
-import { argon2idTs } from './kdf/argon2id.js'
+import { argon2idTs, check } from './kdf/argon2id.js'
 
 /**
  * The shape `createPolicy` expects for `argon2id.implementation` (the same as `Argon2idImplementation`
@@ -59,12 +59,16 @@ async function native(subtle: SubtleCrypto, password: Uint8Array<ArrayBuffer>, s
 export const argon2id: Argon2idImplementation = Object.freeze({
   name: 'argon2id' as const,
   async derive(password: Uint8Array, salt: Uint8Array, params: Params, subtle: unknown): Promise<Uint8Array> {
+    // Every input is read once and checked as the TypeScript path checks it, before either path:
+    // WebCrypto would silently truncate 64.5 KiB, and a string password would be read as a length.
+    const p = { memoryKiB: params.memoryKiB, passes: params.passes, lanes: params.lanes, tagLength: 32 }
+    check(password, salt, p)
     const pw = new Uint8Array(password)
     const s = new Uint8Array(salt)
     try {
-      const viaPlatform = await native(subtle as SubtleCrypto, pw, s, params)
+      const viaPlatform = await native(subtle as SubtleCrypto, pw, s, p)
       if (viaPlatform !== undefined) return viaPlatform
-      return await argon2idTs(pw, s, { memoryKiB: params.memoryKiB, passes: params.passes, lanes: params.lanes, tagLength: 32 })
+      return await argon2idTs(pw, s, p)
     } finally {
       pw.fill(0)
     }

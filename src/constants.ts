@@ -39,6 +39,12 @@ export const AES_KEY_LEN = 32
 export const SECRET_MAX = 1024 * 1024
 /** @internal Argon2id lanes: RFC 9106 §3.1 allows 1 to 2^24 - 1. */
 export const ARGON2_LANES_MAX = 0xffffff
+/**
+ * @internal The most Argon2id memory a policy may allow, in KiB (just under 8 GiB): the limit of the
+ * TypeScript implementation (src/kdf/argon2id.ts MAX_MEMORY_KIB), so that no policy accepts
+ * envelopes that runtimes without native Argon2id could not open.
+ */
+export const ARGON2_MEMORY_MAX = 0x7fffff
 
 /** @internal Longest header: version, KDF id, 12 parameter bytes, salt and key id with their lengths, nonce, commitment. */
 export const HEADER_MAX = 1 + 1 + 12 + 1 + SALT_MAX + 1 + KEY_ID_MAX + NONCE_LEN + COMMITMENT_LEN

@@ -49,7 +49,10 @@ export interface Argon2idPolicy {
   readonly openMinMemoryKiB: number
   /** Opening refuses fewer passes. Default 1. */
   readonly openMinPasses: number
-  /** Opening and sealing refuse more memory. Default 65,536 (64 MiB: what a phone browser can open). */
+  /**
+   * Opening and sealing refuse more memory. Default 65,536 (64 MiB: what a phone browser can open);
+   * at most 8,388,607 (just under 8 GiB, the limit of the TypeScript implementation).
+   */
   readonly maxMemoryKiB: number
   /** Opening and sealing refuse more passes. Default 10. */
   readonly maxPasses: number
@@ -88,7 +91,7 @@ export interface KeysealPolicyOptions {
   readonly argon2id?: Partial<Argon2idPolicy> & { readonly implementation: Argon2idImplementation }
 }
 
-import { U32_MAX } from './constants.js'
+import { ARGON2_LANES_MAX, ARGON2_MEMORY_MAX, U32_MAX } from './constants.js'
 
 // `@__PURE__`: an unused frozen table is dropped by bundlers (a bare Object.freeze call counts as a
 // side effect and would be kept in every bundle).
@@ -208,7 +211,7 @@ export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy 
       typeof impl !== 'object' || impl === null || impl.name !== 'argon2id' || typeof impl.derive !== 'function' ||
       !(a.openMinMemoryKiB <= a.minMemoryKiB && a.minMemoryKiB <= a.memoryKiB && a.memoryKiB <= a.maxMemoryKiB &&
         a.openMinPasses <= a.minPasses && a.minPasses <= a.passes && a.passes <= a.maxPasses &&
-        a.lanes <= a.maxLanes && a.maxLanes <= 0xffffff &&
+        a.lanes <= a.maxLanes && a.maxLanes <= ARGON2_LANES_MAX && a.maxMemoryKiB <= ARGON2_MEMORY_MAX &&
         // RFC 9106 §3.1: at least 8 KiB per lane, for what we seal and for every opening bound.
         a.memoryKiB >= 8 * a.lanes && a.openMinMemoryKiB >= 8)
     ) {
@@ -216,7 +219,8 @@ export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy 
     }
     Object.freeze(a)
   }
-  const kdf = o['kdf'] ?? (a ? 'argon2id' : 'pbkdf2-sha256')
+  // Only undefined means "not given": `kdf: null` is a wrong value, not a default.
+  const kdf = o['kdf'] === undefined ? (a ? 'argon2id' : 'pbkdf2-sha256') : o['kdf']
   if (!ordered || !(kdf === 'pbkdf2-sha256' || (kdf === 'argon2id' && a))) fail('INVALID_OPTIONS')
   if (!a) return brand({ kdf, pbkdf2: p })
   const { memoryKiB, passes, lanes, implementation } = a

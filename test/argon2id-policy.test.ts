@@ -32,6 +32,28 @@ describe('Argon2id policy', () => {
     await expectCode(() => ks.createPolicy({ argon2id: { implementation: argon2id, passes: 1.5 } }), 'INVALID_OPTIONS')
     await expectCode(() => ks.createPolicy({ argon2id: { implementation: argon2id, memory: 1 } as never }), 'INVALID_OPTIONS')
     await expectCode(() => ks.createPolicy({ kdf: 'scrypt' } as never), 'INVALID_OPTIONS')
+    await expectCode(() => ks.createPolicy({ kdf: null } as never), 'INVALID_OPTIONS') // not "the default"
+    // No policy may allow more memory than the TypeScript implementation supports (just under 8 GiB).
+    await expectCode(() => ks.createPolicy({ argon2id: { implementation: argon2id, maxMemoryKiB: 2 ** 23 } }), 'INVALID_OPTIONS')
+    expect(ks.createPolicy({ argon2id: { implementation: argon2id, maxMemoryKiB: 2 ** 23 - 1 } }).argon2id?.maxMemoryKiB).toBe(2 ** 23 - 1)
+  })
+
+  it('argon2id.derive checks its inputs before either path: no silent conversion, no platform call', async () => {
+    let calls = 0
+    const subtle = new Proxy({}, { get: () => () => (calls++, Promise.resolve({})) })
+    const salt = new Uint8Array(16).fill(3)
+    const p = { memoryKiB: 64, passes: 1, lanes: 1 }
+    const bad: Array<[string, () => Promise<Uint8Array>]> = [
+      ['a string password', () => argon2id.derive('hunter2' as never, salt, p, subtle)],
+      ['a DataView password', () => argon2id.derive(new DataView(new ArrayBuffer(4)) as never, salt, p, subtle)],
+      ['a Proxy password', () => argon2id.derive(new Proxy(new Uint8Array(4), {}), salt, p, subtle)],
+      ['a string salt', () => argon2id.derive(new Uint8Array(4), '16' as never, p, subtle)],
+      ['memoryKiB 64.5', () => argon2id.derive(new Uint8Array(4), salt, { ...p, memoryKiB: 64.5 }, subtle)],
+      ['memoryKiB "64"', () => argon2id.derive(new Uint8Array(4), salt, { ...p, memoryKiB: '64' as never }, subtle)],
+      ['passes 1.9', () => argon2id.derive(new Uint8Array(4), salt, { ...p, passes: 1.9 }, subtle)],
+    ]
+    for (const [name, call] of bad) await expect(call(), name).rejects.toThrow(RangeError)
+    expect(calls).toBe(0)
   })
 
   it('seals with Argon2id and opens, with a passphrase, a derived key, and a key re-derived from the envelope', async () => {

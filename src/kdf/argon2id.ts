@@ -103,7 +103,8 @@ function isU32Int(x: unknown, min: number, max: number): x is number {
 }
 
 function isBytes(x: unknown, min: number): x is Uint8Array {
-  return x instanceof Uint8Array && x.length >= min && x.length <= MAX_U32
+  // isView is a brand check: a Proxy or an Object.create(Uint8Array.prototype) passes instanceof only.
+  return x instanceof Uint8Array && ArrayBuffer.isView(x) && x.length >= min && x.length <= MAX_U32
 }
 
 /** Parameters after validation, each read exactly once from the caller's object. */
@@ -121,7 +122,7 @@ interface Checked {
  * allocated or hashed. Each property is read once, so a getter cannot pass the check with one value
  * and feed another to the computation.
  */
-function check(password: unknown, salt: unknown, params: unknown): Checked {
+export function check(password: unknown, salt: unknown, params: unknown): Checked {
   if (typeof params !== 'object' || params === null) fail('params')
   const o = params as Record<string, unknown>
   const p = o['lanes']
