@@ -130,6 +130,8 @@ const openRows: OpenRow[] = [
   // Empty and huge.
   { name: 'the empty string', input: () => '', code: 'MALFORMED_ENVELOPE' },
   { name: 'one character over the size cap', input: () => 'ks1.' + 'A'.repeat(STRING_MAX - 5) + '.A', code: 'MALFORMED_ENVELOPE', bomb: true },
+  // The cap comes before the prefix (§6 step 1): an over-long ks2. string is not a later version.
+  { name: 'a ks2. prefix over the size cap', input: () => 'ks2.' + 'A'.repeat(STRING_MAX - 3), code: 'MALFORMED_ENVELOPE', bomb: true },
   { name: 'a 64 MiB string of valid base64url', input: () => 'ks1.' + 'A'.repeat(32 << 20) + '.' + 'A'.repeat(32 << 20), code: 'MALFORMED_ENVELOPE', bomb: true },
   // Not an envelope: an unencrypted API key left in the column, as text and as JSON text.
   { name: 'a plaintext OpenAI key', input: () => 'sk-proj-Zx8QmW4tLr2Vb7Nc1Kd9Fg3Hj6Ps0Ty5Ua', code: 'MALFORMED_ENVELOPE' },

@@ -94,18 +94,22 @@ export function parseString(s) {
   }
   const parts = s.slice(4).split('.')
   if (parts.length !== 2) no('MALFORMED_ENVELOPE')
+  // Spec §6 step 1: the whole header (version, KDF id, fields, exact length) before the body.
   const head = b64d(parts[0])
-  const body = b64d(parts[1])
   if (head.length < 1 || head[0] !== 1) no('MALFORMED_ENVELOPE')
   const h = parseHeader(head)
   if (h.length !== head.length) no('MALFORMED_ENVELOPE')
+  const body = b64d(parts[1])
   if (body.length < 17 || body.length > 1048592) no('MALFORMED_ENVELOPE')
   return { ...h, headerBytes: head, body }
 }
 
 /** Spec §7: passphrase string -> bytes. */
 export function passphraseBytes(p) {
-  if (typeof p !== 'string') return Buffer.from(p)
+  if (typeof p !== 'string') {
+    if (!(p instanceof Uint8Array) || p.length < 1 || p.length > 1024) no('INVALID_KEY')
+    return Buffer.from(p)
+  }
   if (p.startsWith('ksk1.')) no('INVALID_KEY')
   if (!p.isWellFormed()) no('INVALID_KEY')
   const n = p.normalize('NFC')
@@ -134,7 +138,14 @@ export function schedule(M, salt) {
   return { K: okm.subarray(0, 32), C: okm.subarray(32, 64) }
 }
 
-const ctxBytes = (c) => (c === undefined || c === null ? Buffer.alloc(0) : typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c))
+/** Spec §7 contexts: a well-formed string as UTF-8, or bytes; at most 1024 bytes. */
+function ctxBytes(c) {
+  if (c === undefined || c === null) return Buffer.alloc(0)
+  if (typeof c === 'string' && !c.isWellFormed()) no('INVALID_CONTEXT')
+  const b = typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c)
+  if (b.length > 1024) no('INVALID_CONTEXT')
+  return b
+}
 
 /** Spec §6 sealing, with caller-chosen salt and nonce (for reproducing vectors). */
 export function sealWith({ params, key, salt, nonce, keyId, context, secret, master }) {
@@ -149,13 +160,16 @@ export function sealWith({ params, key, salt, nonce, keyId, context, secret, mas
 
 /** Spec §6 opening (no policy: callers check it). Returns the secret bytes. */
 export function open(envelope, key, context, master) {
+  // Spec §6 step 0: the caller's inputs before the envelope, context then key.
+  const aadTail = ctxBytes(context)
+  if ('passphrase' in key) passphraseBytes(key.passphrase)
   const e = parseString(envelope)
   if ((e.params.kdf === 'raw') !== ('raw' in key)) no('KEY_MISMATCH')
   const M = master ?? masterKey(e.params, key, e.salt)
   const { K, C } = schedule(M, e.salt)
   if (!timingSafeEqual(C, e.commitment)) no('AUTH_FAILED')
   const d = createDecipheriv('aes-256-gcm', K, e.nonce)
-  d.setAAD(Buffer.concat([e.headerBytes, ctxBytes(context)]))
+  d.setAAD(Buffer.concat([e.headerBytes, aadTail]))
   d.setAuthTag(e.body.subarray(e.body.length - 16))
   try {
     return Buffer.concat([d.update(e.body.subarray(0, e.body.length - 16)), d.final()])
