@@ -103,7 +103,11 @@ export function needsRotation(envelope: string, against: KeysealPolicy | Keyring
 export interface RotateOptions {
   /** The key (passphrase, key object or keyring) that opens the envelope today. */
   from: KeyInput
-  /** The key to seal with. A passphrase is derived once (fresh salt); a keyring seals with its primary. */
+  /**
+   * The key to seal with. A passphrase is derived once (fresh salt) under the policy; a keyring
+   * seals with its primary. A derived key seals with its own KDF and parameters: to move envelopes
+   * to the policy's KDF (`KDF_CHANGED`), pass a passphrase or a key derived under that policy.
+   */
   to: KeyInput
   /** The envelope's context; kept unchanged. */
   context?: string | Uint8Array
@@ -322,7 +326,7 @@ export interface RotateProgress {
 export interface RotateManyOptions {
   /** The key (passphrase, key object or keyring) that opens the envelopes today. */
   from: KeyInput
-  /** The key to seal with (a passphrase is derived once per call). */
+  /** The key to seal with (a passphrase is derived once per call), as for {@link RotateOptions.to}. */
   to: KeyInput
   /** The context of items given as plain strings (default: none). */
   context?: string | Uint8Array
