@@ -63,6 +63,9 @@ const envelopeVectors = existsSync(vectorsPath) ? JSON.parse(readFileSync(vector
 const argon2idVectorsPath = join(ROOT, 'vectors/envelopes-v1-argon2id.json')
 // Missing Argon2id vectors fail the Argon2id vector test in every runtime (they are not optional).
 const argon2idVectors = existsSync(argon2idVectorsPath) ? JSON.parse(readFileSync(argon2idVectorsPath, 'utf8')) : null
+// The precedence vectors (two defects each: which error code wins) are not optional either.
+const precedencePath = join(ROOT, 'vectors/envelopes-v1-precedence.json')
+const precedenceVectors = existsSync(precedencePath) ? JSON.parse(readFileSync(precedencePath, 'utf8')) : null
 const { nist, reason: nistMissing } = loadNistSample(ROOT)
 if (!envelopeVectors) log('note: vectors/envelopes-v1.json not found; the envelope-vector test is skipped')
 if (!nist) log(`note: ${nistMissing}; the NIST test is skipped`)
@@ -126,7 +129,7 @@ await pool(runtimes, CONCURRENCY, async (r) => {
     entry.conformance = { crash: `needs the packed tarball: ${ctx.packedError}` }
   } else {
     log(`${r.name}: conformance`)
-    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, argon2idVectors, nist }, ctx))
+    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, argon2idVectors, precedenceVectors, nist }, ctx))
   }
   entry.version = entry.conformance.version
   entry.argon2id = entry.conformance.argon2idPath

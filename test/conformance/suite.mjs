@@ -205,6 +205,14 @@ async function conformance(ks, input, a2) {
   } else {
     t.skip('envelope vectors', 'vectors/envelopes-v1.json not present')
   }
+  // Negative vectors wrong in two ways at once: every runtime must report the same winning code.
+  if (Array.isArray(input.precedenceVectors?.negative)) {
+    for (const v of input.precedenceVectors.negative) {
+      t.test(`precedence vector ${v.id}`, () => checkEnvelopeVector(ks, input.precedenceVectors, v))
+    }
+  } else {
+    t.test('precedence vectors', () => assert(false, 'vectors/envelopes-v1-precedence.json not in the input'))
+  }
 
   // -- Argon2id: the @org/keyseal/argon2id entry, its path here, its frozen vectors, round trips --
   t.test('@org/keyseal/argon2id loads and exports the argon2id implementation', () => {
