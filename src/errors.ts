@@ -4,10 +4,11 @@
  * Codes are part of the public API and never change meaning within a major version. Switch on
  * `error.code`, never on `error.message`.
  *
- * - `WEBCRYPTO_UNAVAILABLE`: `globalThis.crypto.subtle` is missing (an insecure browser context, an old runtime).
+ * - `WEBCRYPTO_UNAVAILABLE`: `globalThis.crypto.subtle` or `crypto.getRandomValues` is missing (an insecure browser context, an old runtime).
  * - `MALFORMED_ENVELOPE`: the envelope is not a canonical keyseal envelope (wrong type, size, prefix, fields, encoding).
  * - `UNSUPPORTED_VERSION`: the envelope names a format version this build does not implement.
- * - `UNSUPPORTED_KDF`: the envelope names a key-derivation function this build does not implement.
+ * - `UNSUPPORTED_KDF`: the envelope names a key-derivation function this build does not implement, or one the
+ *   policy does not enable (Argon2id without an implementation).
  * - `PARAMS_OUT_OF_POLICY`: KDF parameters are outside the policy's bounds (checked before any KDF work).
  * - `AUTH_FAILED`: wrong key, wrong context or a tampered envelope. Deliberately one code for all three.
  * - `KEY_MISMATCH`: the key is of a kind that cannot open this envelope (raw key versus passphrase, another salt, another key id).

@@ -121,7 +121,7 @@ export interface DeriveKeyOptions {
  *
  * @throws {KeysealError} `INVALID_KEY` (bad passphrase), `INVALID_OPTIONS`, `MALFORMED_ENVELOPE`,
  * `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`, `KEY_MISMATCH` (a raw-key envelope),
- * `PARAMS_OUT_OF_POLICY`, `WEBCRYPTO_UNAVAILABLE`.
+ * `PARAMS_OUT_OF_POLICY`, `WEBCRYPTO_UNAVAILABLE`, `CRYPTO_FAILURE`.
  * @example
  * ```ts
  * import { deriveKey, sealKey, openKey } from '@org/keyseal'

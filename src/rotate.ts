@@ -121,8 +121,11 @@ export interface RotateResult {
   readonly envelope: string
   /**
    * False when nothing needed doing: no reasons under the current policy, and `to` sealed it
-   * already. For a key object `to` that means the envelope opened under it with this context; for
-   * a keyring whose primary is a passphrase, that its key id is the primary's (no KDF is run).
+   * already, as far as the header tells: a keyring's primary by its key id, a derived key by its
+   * salt and parameters, a raw key by its key id (a raw key without an id, or a passphrase, is never
+   * recognised, so such envelopes are always re-sealed). A key object `to` must also open the
+   * envelope with this context; a keyring whose primary is a passphrase is taken at the key id's
+   * word (no KDF is run).
    */
   readonly rotated: boolean
   /** The {@link needsRotation} reasons measured against `to` and the policy. */
@@ -328,7 +331,7 @@ export interface RotateManyOptions {
   from: KeyInput
   /** The key to seal with (a passphrase is derived once per call), as for {@link RotateOptions.to}. */
   to: KeyInput
-  /** The context of items given as plain strings (default: none). */
+  /** The context of items that do not give their own: plain strings, or objects without `context` (default: none). */
   context?: string | Uint8Array
   /** Policy for sealing and opening. Default {@link defaultPolicy}. */
   policy?: KeysealPolicy

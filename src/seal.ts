@@ -112,8 +112,9 @@ export function openResolved(
  * @param key A passphrase, a {@link KeysealKey} or a {@link Keyring}.
  * @returns The envelope, `ks1.<header>.<body>` (docs/format.md).
  * @throws {KeysealError} `INVALID_SECRET`, `INVALID_KEY`, `INVALID_CONTEXT`, `INVALID_OPTIONS`,
- * `PARAMS_OUT_OF_POLICY` (a derived key below the policy), `KEY_USAGE` (an open-only key),
- * `WEBCRYPTO_UNAVAILABLE`, `CRYPTO_FAILURE`.
+ * `PARAMS_OUT_OF_POLICY` (a derived key below the policy), `UNSUPPORTED_KDF` (an Argon2id-derived
+ * key under a policy without Argon2id), `KEY_USAGE` (an open-only key), `WEBCRYPTO_UNAVAILABLE`,
+ * `CRYPTO_FAILURE`.
  * @example
  * ```ts
  * import { sealKey, openKey } from '@org/keyseal'
@@ -187,7 +188,8 @@ export async function openKeyBytes(envelope: string, key: KeyInput, options?: Op
  *
  * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`,
  * `PARAMS_OUT_OF_POLICY`, `KEY_MISMATCH`, `UNKNOWN_KEY_ID` (keyrings), `AUTH_FAILED`, `NOT_UTF8`,
- * `INVALID_KEY`, `INVALID_CONTEXT`, `INVALID_OPTIONS`, `WEBCRYPTO_UNAVAILABLE`.
+ * `INVALID_KEY`, `INVALID_CONTEXT`, `INVALID_OPTIONS`, `WEBCRYPTO_UNAVAILABLE`, `CRYPTO_FAILURE`
+ * (the platform failed, or an Argon2id implementation returned an all-zero or wrong-length key).
  * @example
  * ```ts
  * import { sealKey, openKey, isKeysealError } from '@org/keyseal'
