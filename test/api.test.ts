@@ -9,6 +9,7 @@ import {
   createPolicy,
   defaultPolicy,
   deriveKey,
+  envelopeFromJSON,
   envelopeToJSON,
   generateKey,
   importKey,
@@ -18,6 +19,7 @@ import {
   KeysealKey,
   openKey,
   openKeyBytes,
+  rotateKey,
   sealKey,
   SECRET_MAX,
 } from '../src/index'
@@ -279,6 +281,14 @@ describe('policy', () => {
     expect(createPolicy({})).toEqual(defaultPolicy)
   })
 
+  it('a policy admits exactly its maxIterations when sealing and opening, and not one more', async () => {
+    const edge = createPolicy({ pbkdf2: { iterations: 2000, minIterations: 1000, openMinIterations: 1000, maxIterations: 2000 } })
+    const env = await sealKey('sk-max', PW, { policy: edge })
+    expect(await openKey(env, PW, { policy: edge })).toBe('sk-max')
+    const over = envelopeFromJSON({ ...envelopeToJSON(env), iterations: 2001 })
+    await expectEarly(() => openKey(over, PW, { policy: edge }), 'PARAMS_OUT_OF_POLICY')
+  })
+
   it('createPolicy merges overrides, validates the order and freezes the result', () => {
     const p = createPolicy({ pbkdf2: { iterations: 1_000_000 } })
     expect(p.pbkdf2).toEqual({ ...defaultPolicy.pbkdf2, iterations: 1_000_000 })
@@ -393,6 +403,16 @@ describe('derived keys', () => {
     await expectEarly(() => openKey(rawEnv, derived, P), 'KEY_MISMATCH', [rawEnv])
     await expectEarly(() => openKey(pwEnv, rawKey, P), 'KEY_MISMATCH', [pwEnv])
     await expectEarly(() => openKey(dEnv, rawKey, P), 'KEY_MISMATCH', [dEnv])
+  })
+})
+
+describe('derived keys', () => {
+  it('refuse an envelope whose salt extends theirs or whose iterations differ: KEY_MISMATCH before any crypto', async () => {
+    const d = await deriveKey(PW, P)
+    const j = envelopeToJSON(await sealKey('sk-d', d, P)) as ReturnType<typeof envelopeToJSON> & { iterations: number }
+    const longerSalt = envelopeFromJSON({ ...j, salt: b64u(Uint8Array.from([...Buffer.from(j.salt, 'base64url'), 0])) })
+    const moreIterations = envelopeFromJSON({ ...j, iterations: j.iterations + 1 })
+    for (const e of [longerSalt, moreIterations]) await expectEarly(() => openKey(e, d, P), 'KEY_MISMATCH')
   })
 })
 
@@ -612,6 +632,42 @@ describe('wiping (sealKey)', () => {
     // passphrase's); every copy is all zero once the call has failed.
     expect(copies.length).toBe(4)
     for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+  })
+})
+
+describe('wiping (success paths)', () => {
+  it('openKey, deriveKey and rotateKey leave no passphrase copy, master key, HKDF output or plaintext behind', async () => {
+    const pw = 'a passphrase for the success path'
+    const secret = 'sk-success-path-secret'
+    const env = await sealKey(secret, pw, P)
+    const copies: Uint8Array[] = []
+    const realEncode = TextEncoder.prototype.encode
+    vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
+      const b = realEncode.call(this, s)
+      if (s === pw) copies.push(b)
+      return b
+    })
+    // Every buffer WebCrypto hands back for a KDF or a decryption (keyseal wraps them without copying).
+    const buffers: ArrayBuffer[] = []
+    const subtle = globalThis.crypto.subtle
+    for (const m of ['deriveBits', 'decrypt'] as const) {
+      const real = (subtle[m] as (...a: unknown[]) => Promise<ArrayBuffer>).bind(subtle)
+      vi.spyOn(subtle, m).mockImplementation((async (...args: unknown[]) => {
+        const b = await real(...args)
+        buffers.push(b)
+        return b
+      }) as never)
+    }
+    expect(await openKey(env, pw, P)).toBe(secret)
+    await deriveKey(pw, P)
+    const r = await rotateKey(env, { from: pw, to: 'another passphrase', ...P })
+    vi.restoreAllMocks()
+    expect(r.rotated).toBe(true)
+    expect(copies.length).toBe(3)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    // openKey: PBKDF2, HKDF, decrypt; deriveKey: PBKDF2, HKDF; rotateKey: from and to, and the check.
+    expect(buffers.length).toBeGreaterThanOrEqual(10)
+    for (const b of buffers) expect(new Uint8Array(b).every((x) => x === 0)).toBe(true)
   })
 })
 

@@ -57,6 +57,22 @@ describe('keyrings', () => {
     expect(has.call(ring, 'a')).toBe(true)
   })
 
+  it('an envelope whose key id names a key of the wrong kind is KEY_MISMATCH, not AUTH_FAILED', async () => {
+    const e = await sealKey('sk-k', await rawKey(), { keyId: 'a' })
+    const ring = createKeyring([{ id: 'a', key: 'a passphrase, not a raw key' }])
+    await expectCode(openKey(e, ring, { policy }), 'KEY_MISMATCH')
+  })
+
+  it('a mixed ring opens an envelope without a key id with its one compatible key', async () => {
+    const raw = await rawKey()
+    const e = await sealKey('sk-mixed', raw)
+    const ring = createKeyring([
+      { id: 'pw', key: 'the primary is a passphrase', primary: true },
+      { id: 'raw', key: raw },
+    ])
+    expect(await openKey(e, ring, { policy })).toBe('sk-mixed')
+  })
+
   it('uses only the key named by the envelope id, never the others', async () => {
     const x = await rawKey()
     const e = await sealKey('sk-x', x, { keyId: 'x' })
@@ -176,6 +192,9 @@ describe('needsRotation', () => {
     const day = 86_400_000
     expect(needsRotation(e, { sealedAt: new Date(0), maxAgeMs: 90 * day, now: 91 * day })).toEqual(['TOO_OLD'])
     expect(needsRotation(e, { sealedAt: 0, maxAgeMs: 90 * day, now: 89 * day })).toEqual([])
+    // The boundary: exactly maxAgeMs old is not too old; one millisecond more is.
+    expect(needsRotation(e, { sealedAt: 1000, maxAgeMs: 90 * day, now: 1000 + 90 * day })).toEqual([])
+    expect(needsRotation(e, { sealedAt: 1000, maxAgeMs: 90 * day, now: 1001 + 90 * day })).toEqual(['TOO_OLD'])
     await expectCode(() => needsRotation(e, { maxAgeMs: 1 }), 'INVALID_OPTIONS')
     await expectCode(() => needsRotation(e, { sealedAt: Number.NaN, maxAgeMs: 1 }), 'INVALID_OPTIONS')
     await expectCode(() => needsRotation(e, { polcy: policy } as never), 'INVALID_OPTIONS')
@@ -214,6 +233,22 @@ describe('rotateKey', () => {
     expect(toRing.reasons).toEqual(['KEY_NOT_PRIMARY'])
     expect(inspect(toRing.envelope).keyId).toBe('k')
     expect(await openKey(toRing.envelope, k)).toBe('s')
+  })
+
+  it('verifies the new envelope before returning it: a verification that reads other bytes is CRYPTO_FAILURE', async () => {
+    const from = await rawKey()
+    const e = await sealKey('sk-verify', from)
+    const subtle = globalThis.crypto.subtle
+    const real = subtle.decrypt.bind(subtle)
+    let calls = 0
+    vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
+      const out = new Uint8Array(await real(...args))
+      // The second decryption is the check of the new envelope: make it disagree.
+      if (++calls === 2) out[0]! ^= 1
+      return out.buffer
+    })
+    await expectCode(rotateKey(e, { from, to: await rawKey() }), 'CRYPTO_FAILURE', ['sk-verify'])
+    expect(calls).toBe(2)
   })
 
   it('fails with a typed error and returns nothing when `from` cannot open it', async () => {
@@ -290,11 +325,9 @@ describe('rotateMany', () => {
     const ring = createKeyring([{ id: 'cur', key: k }])
     const e1 = await sealKey('a', ring)
     const e2 = await sealKey('b', await rawKey(), { keyId: 'old' })
-    const old = createKeyring([{ id: 'old', key: (await rawKey()) }])
     const results = await rotateMany([e1, e2], { from: createKeyring([{ id: 'cur', key: k, primary: true }, { id: 'old', key: (await rawKey()) }]), to: ring })
     expect(results[0]).toMatchObject({ status: 'skipped', envelope: e1, reasons: [] })
     expect(results[1]).toMatchObject({ status: 'failed', code: 'AUTH_FAILED', reasons: ['KEY_NOT_PRIMARY', 'UNKNOWN_KEY_ID'] })
-    expect(old.has('old')).toBe(true)
   })
 
   it('cancellation stops promptly and rejects with the signal reason', async () => {
@@ -477,6 +510,8 @@ describe('rotateMany', () => {
   })
 
   it('refuses bad options before doing anything', async () => {
+    await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 257 }), 'INVALID_OPTIONS')
+    expect(await rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 256 })).toEqual([])
     await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 0 }), 'INVALID_OPTIONS')
     await expectCode(rotateMany([], { from: 'a pw', to: 'b pw', concurrency: 1.5 }), 'INVALID_OPTIONS')
     await expectCode(rotateMany(42 as never, { from: 'a pw', to: 'b pw' }), 'INVALID_OPTIONS')
