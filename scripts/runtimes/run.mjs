@@ -69,6 +69,9 @@ const precedenceVectors = existsSync(precedencePath) ? JSON.parse(readFileSync(p
 const { nist, reason: nistMissing } = loadNistSample(ROOT)
 if (!envelopeVectors) log('note: vectors/envelopes-v1.json not found; the envelope-vector test is skipped')
 if (!nist) log(`note: ${nistMissing}; the NIST test is skipped`)
+// In CI the NIST data is there (../shared/vectors): a missing sample must fail, not skip.
+if (!nist && process.env.CI) throw new Error(`CI: ${nistMissing}`)
+if (!envelopeVectors || !precedenceVectors) throw new Error('vectors/envelopes-v1.json and vectors/envelopes-v1-precedence.json are part of the repository')
 
 const runtimeNames = selected.filter((n) => RUNTIMES.some((r) => r.name === n))
 if (runtimeNames.length > 0 && !runtimeNames.includes(HOST_NODE)) runtimeNames.unshift(HOST_NODE)
