@@ -23,7 +23,7 @@ import {
   sealKey,
   SECRET_MAX,
 } from '../src/index'
-import { b64u, expectCode, spySubtle, TEST_POLICY, utf8 } from './helpers'
+import { b64u, captureEncodings, expectCode, spySubtle, TEST_POLICY, utf8 } from './helpers'
 
 const PW = 'correct horse battery staple'
 const RAW = new Uint8Array(32).map((_, i) => (i * 37 + 11) & 255)
@@ -588,13 +588,7 @@ describe('wiping', () => {
   it('deriveKey wipes its passphrase copy when a later check fails (bad envelope, policy, no WebCrypto)', async () => {
     const pw = 'a passphrase that must not linger'
     const want = new TextEncoder().encode(pw)
-    const copies: Uint8Array[] = []
-    const real = TextEncoder.prototype.encode
-    vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
-      const b = real.call(this, s)
-      if (s === pw) copies.push(b)
-      return b
-    })
+    const copies = captureEncodings(pw)
     const env = await sealKey('sk-w', PW, P)
     await expectCode(deriveKey(pw, { policy: P.policy, envelope: 'ks1.not-an-envelope' }), 'MALFORMED_ENVELOPE', [pw])
     await expectCode(deriveKey(pw, { envelope: env }), 'PARAMS_OUT_OF_POLICY', [pw]) // 1,000 iterations < the default floor
@@ -613,13 +607,7 @@ describe('wiping (sealKey)', () => {
   it('sealKey wipes its secret and passphrase copies whichever check fails', async () => {
     const secret = 'sk-a-secret-that-must-not-linger'
     const pw = 'a passphrase that must not linger'
-    const copies: Uint8Array[] = []
-    const real = TextEncoder.prototype.encode
-    vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
-      const b = real.call(this, s)
-      if (s === secret || s === pw) copies.push(b)
-      return b
-    })
+    const copies = captureEncodings(secret, pw)
     const ring = createKeyring([{ id: 'a', key: await importKey(RAW) }])
     const raw = await importKey(RAW, { keyId: 'own' })
     await expectCode(sealKey(secret, 42 as never), 'INVALID_KEY', [secret])
@@ -640,13 +628,7 @@ describe('wiping (success paths)', () => {
     const pw = 'a passphrase for the success path'
     const secret = 'sk-success-path-secret'
     const env = await sealKey(secret, pw, P)
-    const copies: Uint8Array[] = []
-    const realEncode = TextEncoder.prototype.encode
-    vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
-      const b = realEncode.call(this, s)
-      if (s === pw) copies.push(b)
-      return b
-    })
+    const copies = captureEncodings(pw)
     // Every buffer WebCrypto hands back for a KDF or a decryption (keyseal wraps them without copying).
     const buffers: ArrayBuffer[] = []
     const subtle = globalThis.crypto.subtle

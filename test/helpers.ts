@@ -289,3 +289,18 @@ export function strictUtf8(b: Uint8Array): string | undefined {
 export function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s)
 }
+
+/**
+ * Records every UTF-8 encoding keyseal makes of the given strings (its copies of a passphrase or a
+ * secret), so a test can check they are all zero once a call is over. Undo with vi.restoreAllMocks().
+ */
+export function captureEncodings(...watched: string[]): Uint8Array[] {
+  const copies: Uint8Array[] = []
+  const real = TextEncoder.prototype.encode
+  vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
+    const b = real.call(this, s)
+    if (s !== undefined && watched.includes(s)) copies.push(b)
+    return b
+  })
+  return copies
+}

@@ -16,7 +16,7 @@ import {
   sealKey,
   type RotateItem,
 } from '../src/index.js'
-import { expectCode, runs, TEST_POLICY } from './helpers.js'
+import { captureEncodings, expectCode, runs, TEST_POLICY } from './helpers.js'
 
 const policy = TEST_POLICY
 const rawKey = async (keyId?: string) => importKey(await generateKey(), keyId === undefined ? {} : { keyId })
@@ -492,13 +492,7 @@ describe('rotateMany', () => {
 
   it('no passphrase copy outlives a call refused by its options', async () => {
     const pw = 'a from passphrase that must not linger'
-    const copies: Uint8Array[] = []
-    const real = TextEncoder.prototype.encode
-    vi.spyOn(TextEncoder.prototype, 'encode').mockImplementation(function (this: TextEncoder, s?: string) {
-      const b = real.call(this, s)
-      if (s === pw) copies.push(b)
-      return b
-    })
+    const copies = captureEncodings(pw)
     const e = await sealKey('s', 'x pass', { policy })
     await expectCode(rotateKey(e, { from: pw, to: 42 as never, policy }), 'INVALID_KEY', [pw])
     await expectCode(rotateMany([e], { from: pw, to: 'b pw', policy, concurrency: 0 }), 'INVALID_OPTIONS', [pw])
