@@ -129,12 +129,12 @@ export async function sealKey(secret: string | Uint8Array, key: KeyInput, option
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
   let keyId = optionalKeyId(o.keyId)
-  // The passphrase copy is made first and the plaintext copy inside the try: whichever check
-  // fails, no copy outlives the call.
-  const k = resolveKeyInput(key)
-  let plaintext: Uint8Array | undefined
+  const plaintext = secretBytes(secret)
+  // The key (and its passphrase copy) is resolved inside the try: whichever check fails after the
+  // plaintext copy, no copy outlives the call.
+  let k: ReturnType<typeof resolveKeyInput> | undefined
   try {
-    plaintext = secretBytes(secret)
+    k = resolveKeyInput(key)
     let single: SingleKey
     if ('ring' in k) {
       if (keyId !== undefined) fail('INVALID_OPTIONS')
@@ -146,10 +146,10 @@ export async function sealKey(secret: string | Uint8Array, key: KeyInput, option
       const own = (single as KeysealKey).keyId
       if (keyId !== undefined && own !== undefined && keyId !== own) fail('INVALID_OPTIONS')
     }
-    return await sealWithKey(plaintext as Uint8Array<ArrayBuffer>, single, context, policy, keyId)
+    return await sealWithKey(plaintext, single, context, policy, keyId)
   } finally {
-    if (plaintext) wipe(plaintext)
-    if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
+    wipe(plaintext)
+    if (k !== undefined && 'single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
   }
 }
 
