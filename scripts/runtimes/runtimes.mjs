@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { runChromium, runFirefox, runWebKit } from './browsers.mjs'
+import { loadEdgeVm, loadMiniflare } from '../../test/runtimes/deps.mjs'
 import { startServer } from './server.mjs'
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
@@ -17,9 +18,14 @@ const DIST_CJS = join(ROOT, 'dist/index.cjs')
 const DIST_A2_ESM = join(ROOT, 'dist/argon2id.js')
 const DIST_A2_CJS = join(ROOT, 'dist/argon2id.cjs')
 const NODE_VERSIONS = join(ROOT, 'test/runtimes/node-versions/node_modules')
-const BIN = join(ROOT, 'node_modules/.bin')
+// Deno, Bun, Miniflare, edge-runtime and the browser drivers: test/runtimes/package.json (its own
+// lock, installed by `npm run test:runtimes`), never the root package (issue 12: `npm test` downloads
+// no platform binaries).
+export const RUNTIMES_DIR = join(ROOT, 'test/runtimes')
+export const RUNTIMES_BIN = join(RUNTIMES_DIR, 'node_modules/.bin')
+const BIN = RUNTIMES_BIN
 const entry = (name) => join(ROOT, 'test/runtimes', name)
-const pkgVersion = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version
+const pkgVersion = (name) => JSON.parse(readFileSync(join(RUNTIMES_DIR, 'node_modules', name, 'package.json'), 'utf8')).version
 
 /** Run a command that reads <input.json> and writes <output.json>; resolve to the parsed output. */
 async function runFileProtocol(command, args, input, { timeoutMs = 300_000 } = {}) {
@@ -74,7 +80,7 @@ function nodeRuntime(name, nodeBin, { format = 'esm', module, argon2idModule } =
 }
 
 async function runWorkerd(input) {
-  const { Miniflare } = await import('miniflare')
+  const { Miniflare } = await loadMiniflare()
   // Pitfall 4: Miniflare's module walker refuses dynamic import(x): list every module explicitly.
   const files = ['test/runtimes/workerd.mjs', 'dist/index.js', 'dist/argon2id.js', 'test/conformance/suite.mjs', 'test/conformance/harness.mjs']
   const mf = new Miniflare({
@@ -109,7 +115,7 @@ async function runEdge(input) {
     })
     edgeBundle = built.outputFiles[0].text
   }
-  const { EdgeVM } = await import('@edge-runtime/vm')
+  const { EdgeVM } = await loadEdgeVm()
   const vm = new EdgeVM()
   vm.evaluate(edgeBundle)
   const json = await vm.evaluate(`__keysealConformance(${JSON.stringify(JSON.stringify(input))})`)
@@ -161,7 +167,7 @@ export const RUNTIMES = [
   nodeRuntime('node26', join(NODE_VERSIONS, 'node26/bin/node')),
   {
     name: 'deno',
-    available: () => existsSync(join(BIN, 'deno')) || 'node_modules/.bin/deno missing',
+    available: () => existsSync(join(BIN, 'deno')) || 'test/runtimes/node_modules/.bin/deno missing (npm ci --prefix test/runtimes)',
     run: (input) =>
       runFileProtocol(
         join(BIN, 'deno'),
@@ -171,7 +177,7 @@ export const RUNTIMES = [
   },
   {
     name: 'bun',
-    available: () => existsSync(join(BIN, 'bun')) || 'node_modules/.bin/bun missing',
+    available: () => existsSync(join(BIN, 'bun')) || 'test/runtimes/node_modules/.bin/bun missing (npm ci --prefix test/runtimes)',
     run: (input) =>
       runFileProtocol(join(BIN, 'bun'), [entry('bun.mjs')], { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href }),
   },
