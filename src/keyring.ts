@@ -17,9 +17,9 @@ export interface KeyringEntry {
   /** A passphrase (string or bytes) or a key object from {@link importKey} or {@link deriveKey}. */
   readonly key: string | Uint8Array | KeysealKey
   /** Seal with this key. Exactly one entry is primary (a single entry is primary by default). */
-  readonly primary?: boolean
+  readonly primary?: boolean | undefined
   /** Open with this key, but never seal. The primary cannot be disabled. */
-  readonly disabled?: boolean
+  readonly disabled?: boolean | undefined
 }
 
 /** @internal A resolved keyring entry: a key object, or normalized passphrase bytes. */

@@ -100,14 +100,14 @@ export class KeysealKey {
 /** Options for {@link deriveKey}. */
 export interface DeriveKeyOptions {
   /** Policy for the KDF parameters. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
   /** Key id written into envelopes this key seals (1–64 printable ASCII characters). */
-  keyId?: string
+  keyId?: string | undefined
   /**
    * Re-derive the key of an existing envelope (its salt and parameters) instead of making a new
    * one. Such a key opens every envelope that shares them, and cannot seal.
    */
-  envelope?: string
+  envelope?: string | undefined
 }
 
 /**
@@ -200,7 +200,7 @@ export async function generateKey(): Promise<string> {
 /** Options for {@link importKey}. */
 export interface ImportKeyOptions {
   /** Key id written into envelopes this key seals (1–64 printable ASCII characters). */
-  keyId?: string
+  keyId?: string | undefined
 }
 
 /**

@@ -86,9 +86,11 @@ declare const policyMark: unique symbol
 
 /** Partial settings accepted by {@link createPolicy}. */
 export interface KeysealPolicyOptions {
-  readonly kdf?: 'pbkdf2-sha256' | 'argon2id'
-  readonly pbkdf2?: Partial<Pbkdf2Policy>
-  readonly argon2id?: Partial<Argon2idPolicy> & { readonly implementation: Argon2idImplementation }
+  readonly kdf?: 'pbkdf2-sha256' | 'argon2id' | undefined
+  readonly pbkdf2?: { readonly [K in keyof Pbkdf2Policy]?: Pbkdf2Policy[K] | undefined } | undefined
+  readonly argon2id?:
+    | ({ readonly [K in Exclude<keyof Argon2idPolicy, 'implementation'>]?: Argon2idPolicy[K] | undefined } & { readonly implementation: Argon2idImplementation })
+    | undefined
 }
 
 import { ARGON2_LANES_MAX, ARGON2_MEMORY_MAX, U32_MAX } from './constants.js'

@@ -29,15 +29,15 @@ export type RotationReason = 'FORMAT_VERSION' | 'KDF_BELOW_POLICY' | 'KDF_CHANGE
 /** What {@link needsRotation} checks against. */
 export interface RotationCheck {
   /** The current policy. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
   /** The current keyring: envelopes not sealed by its primary key need rotation. */
-  keyring?: Keyring
+  keyring?: Keyring | undefined
   /** When the envelope was sealed (your row's timestamp), for `maxAgeMs`. */
-  sealedAt?: Date | number
+  sealedAt?: Date | number | undefined
   /** Rotate envelopes older than this many milliseconds (needs `sealedAt`). */
-  maxAgeMs?: number
+  maxAgeMs?: number | undefined
   /** "Now", for `maxAgeMs` (default `Date.now()`). */
-  now?: Date | number
+  now?: Date | number | undefined
 }
 
 function time(v: unknown): number {
@@ -110,25 +110,41 @@ export interface RotateOptions {
    */
   to: KeyInput
   /** The envelope's context; kept unchanged. */
-  context?: string | Uint8Array
+  context?: string | Uint8Array | undefined
   /** The policy for sealing (its minimums) and for opening (its bounds). Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
 }
 
-/** What {@link rotateKey} returns. */
-export interface RotateResult {
-  /** The new envelope, or the input unchanged when `rotated` is false. */
+/**
+ * What {@link rotateKey} returns: {@link RotateResultRotated} or {@link RotateResultUnchanged},
+ * told apart by `rotated` (TypeScript narrows on it). Both carry the envelope to store.
+ */
+export type RotateResult = RotateResultRotated | RotateResultUnchanged
+
+/** {@link rotateKey}'s result when it re-sealed the envelope. */
+export interface RotateResultRotated {
+  /** The new envelope. */
   readonly envelope: string
-  /**
-   * False when nothing needed doing: no reasons under the current policy, and `to` sealed it
-   * already, as far as the header tells: a keyring's primary by its key id, a derived key by its
-   * salt and parameters, a raw key by its key id (a raw key without an id, or a passphrase, is never
-   * recognised, so such envelopes are always re-sealed). A key object `to` must also open the
-   * envelope with this context; a keyring whose primary is a passphrase is taken at the key id's
-   * word (no KDF is run).
-   */
-  readonly rotated: boolean
+  /** True: re-sealed. */
+  readonly rotated: true
   /** The {@link needsRotation} reasons measured against `to` and the policy. */
+  readonly reasons: readonly RotationReason[]
+}
+
+/**
+ * {@link rotateKey}'s result when nothing needed doing: no reasons under the current policy, and
+ * `to` sealed it already, as far as the header tells: a keyring's primary by its key id, a derived
+ * key by its salt and parameters, a raw key by its key id (a raw key without an id, or a
+ * passphrase, is never recognised, so such envelopes are always re-sealed). A key object `to` must
+ * also open the envelope with this context; a keyring whose primary is a passphrase is taken at the
+ * key id's word (no KDF is run).
+ */
+export interface RotateResultUnchanged {
+  /** The input, unchanged. */
+  readonly envelope: string
+  /** False: nothing needed doing. */
+  readonly rotated: false
+  /** The {@link needsRotation} reasons measured against `to` and the policy (empty). */
   readonly reasons: readonly RotationReason[]
 }
 
@@ -264,7 +280,7 @@ const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
  * Re-seal one envelope: open it with `from`, seal the same secret with `to` (fresh nonce, and fresh
  * salt where a KDF runs), keep the context, and open the result once to verify it before returning.
  * When `to` sealed it already and the policy has no reason to rotate it, nothing is done
- * (`rotated: false`; see {@link RotateResult.rotated} for how that is checked).
+ * (`rotated: false`; see {@link RotateResultUnchanged} for how that is checked).
  *
  * @throws {KeysealError} any code of {@link openKey} (opening with `from`) or {@link sealKey}.
  * @example
@@ -293,60 +309,105 @@ export async function rotateKey(envelope: string, options: RotateOptions): Promi
 }
 
 /** One input of {@link rotateMany}: an envelope, or an envelope with its context and your own id. */
-export type RotateItem = string | { readonly envelope: string; readonly context?: string | Uint8Array; readonly id?: unknown }
+export type RotateItem = string | { readonly envelope: string; readonly context?: string | Uint8Array | undefined; readonly id?: unknown }
 
-/** The outcome for one item of {@link rotateMany}, in input order. */
-export interface RotateItemResult {
+/**
+ * The type of `id` in the results for items of type `T`: the items' own `id` type (`never` for
+ * plain strings, which have none). Type-level only.
+ */
+export type RotateItemId<T extends RotateItem> = T extends string ? never : T extends { readonly id?: unknown } ? ('id' extends keyof T ? T['id'] : never) : never
+
+/**
+ * The `id` member of a result: required when every item type has a required `id`, optional
+ * otherwise (the result has `id` exactly when its item had an own `id`). Type-level only.
+ */
+export type RotateItemIdField<T extends RotateItem> = [T] extends [{ readonly id: unknown }]
+  ? { readonly id: RotateItemId<T> }
+  : [RotateItemId<T>] extends [never]
+    ? { readonly id?: never }
+    : { readonly id?: RotateItemId<T> }
+
+/** {@link rotateMany}'s result for an item it re-sealed (`status: 'ok'`). */
+export type RotateItemOk<T extends RotateItem = RotateItem> = RotateItemIdField<T> & {
   /** Position in the input. */
   readonly index: number
-  /** Your `id`, when the item had one. */
-  readonly id?: unknown
-  /**
-   * `ok`: re-sealed; `skipped`: nothing needed doing (as for {@link RotateResult.rotated} false);
-   * `failed`: see `code` (`INVALID_OPTIONS` for an item that could not be read, such as a getter
-   * that throws).
-   */
-  readonly status: 'ok' | 'skipped' | 'failed'
-  /** The envelope to store: the new one (`ok`) or the unchanged input (`skipped`). */
-  readonly envelope?: string
-  /** Why it failed. */
-  readonly code?: KeysealErrorCode
-  /** The {@link needsRotation} reasons, when the item could be parsed. */
-  readonly reasons?: readonly RotationReason[]
+  /** `ok`: re-sealed. */
+  readonly status: 'ok'
+  /** The envelope to store: the new one. */
+  readonly envelope: string
+  /** The {@link needsRotation} reasons. */
+  readonly reasons: readonly RotationReason[]
+  readonly code?: never
 }
 
+/** {@link rotateMany}'s result for an item that needed nothing (as for {@link RotateResultUnchanged}). */
+export type RotateItemSkipped<T extends RotateItem = RotateItem> = RotateItemIdField<T> & {
+  /** Position in the input. */
+  readonly index: number
+  /** `skipped`: nothing needed doing. */
+  readonly status: 'skipped'
+  /** The envelope to store: the unchanged input. */
+  readonly envelope: string
+  /** The {@link needsRotation} reasons (empty). */
+  readonly reasons: readonly RotationReason[]
+  readonly code?: never
+}
+
+/** {@link rotateMany}'s result for an item that failed (`status: 'failed'`): no envelope, a code. */
+export type RotateItemFailed<T extends RotateItem = RotateItem> = RotateItemIdField<T> & {
+  /** Position in the input. */
+  readonly index: number
+  /** `failed`: see `code`. */
+  readonly status: 'failed'
+  /**
+   * Why it failed (`INVALID_OPTIONS` for an item that could not be read, such as a getter that
+   * throws).
+   */
+  readonly code: KeysealErrorCode
+  /** The {@link needsRotation} reasons, when the item could be parsed. */
+  readonly reasons?: readonly RotationReason[]
+  readonly envelope?: never
+}
+
+/**
+ * The outcome for one item of {@link rotateMany}, at its input position: a union told apart by
+ * `status` (TypeScript narrows on it), so `envelope` is a `string` once `status` is `ok` or
+ * `skipped`, and `code` once it is `failed`. `T` is the item type; `id` has the items' `id` type.
+ */
+export type RotateItemResult<T extends RotateItem = RotateItem> = RotateItemOk<T> | RotateItemSkipped<T> | RotateItemFailed<T>
+
 /** Progress reported by {@link rotateMany} after each item. */
-export interface RotateProgress {
+export interface RotateProgress<T extends RotateItem = RotateItem> {
   readonly done: number
   readonly ok: number
   readonly skipped: number
   readonly failed: number
   /** The item that just finished. */
-  readonly item: RotateItemResult
+  readonly item: RotateItemResult<T>
 }
 
-/** Options for {@link rotateMany}. */
-export interface RotateManyOptions {
+/** Options for {@link rotateMany}; `T` is the item type. */
+export interface RotateManyOptions<T extends RotateItem = RotateItem> {
   /** The key (passphrase, key object or keyring) that opens the envelopes today. */
   from: KeyInput
   /** The key to seal with (a passphrase is derived once per call), as for {@link RotateOptions.to}. */
   to: KeyInput
   /** The context of items that do not give their own: plain strings, or objects without `context` (default: none). */
-  context?: string | Uint8Array
+  context?: string | Uint8Array | undefined
   /** Policy for sealing and opening. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
   /** Items in flight at once, 1–256. Default 4. */
-  concurrency?: number
+  concurrency?: number | undefined
   /**
    * Called after each item. If it throws, no new item starts, the items in flight finish, the
    * source iterator is closed and the call rejects with that error.
    */
-  onProgress?: (progress: RotateProgress) => void
+  onProgress?: ((progress: RotateProgress<T>) => void) | undefined
   /**
    * Stops the batch: no new item starts, the items in flight finish, the source iterator is closed
    * and the call rejects with the signal's reason.
    */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 const MANY_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'onProgress', 'signal'] as const
@@ -373,11 +434,11 @@ const MANY_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'onProgr
  * console.log(await openKey(results[1].envelope!, 'new passphrase', { context: 'user:1/p1' })) // sk-b
  * ```
  */
-export async function rotateMany(
-  items: Iterable<RotateItem> | AsyncIterable<RotateItem>,
-  options: RotateManyOptions,
-): Promise<RotateItemResult[]> {
-  const o = checkOptions<RotateManyOptions>(options, MANY_OPTIONS)
+export async function rotateMany<T extends RotateItem = RotateItem>(
+  items: Iterable<T> | AsyncIterable<T>,
+  options: RotateManyOptions<T>,
+): Promise<RotateItemResult<T>[]> {
+  const o = checkOptions<RotateManyOptions>(options as RotateManyOptions, MANY_OPTIONS)
   // Everything that can fail the call is checked before rotation() copies any passphrase.
   const concurrency = o.concurrency ?? 4
   if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
@@ -429,7 +490,8 @@ export async function rotateMany(
     try {
       // Inside the try: a bad context is this item's failure, never the batch's.
       const next = await rotateOne(r, envelope, context === undefined ? r.context : contextBytes(context), out, derive)
-      return { ...base, status: next === undefined ? 'skipped' : 'ok', envelope: next ?? (envelope as string), ...out }
+      // rotateOne set out.reasons before it returned (the union's ok/skipped members require them).
+      return { ...base, status: next === undefined ? 'skipped' : 'ok', envelope: next ?? (envelope as string), ...out } as RotateItemResult
     } catch (error) {
       if (!isKeysealError(error)) throw error
       return { ...base, status: 'failed', code: error.code, ...out }
@@ -475,7 +537,8 @@ export async function rotateMany(
     }
     throw failure !== undefined ? failure.error : signal!.reason
   }
-  return results
+  // Each result's `id` is its own item's `id` (an own property, copied as is): the type of T's.
+  return results as RotateItemResult<T>[]
 }
 
 /** The items' iterator. A sync iterator needs no wrapping: the workers `await` whatever `next()` returns. */

@@ -23,23 +23,23 @@ export interface SealOptions {
    * authenticated: opening needs the same context, so an envelope copied to another row fails.
    * At most 1024 bytes.
    */
-  context?: string | Uint8Array
+  context?: string | Uint8Array | undefined
   /** KDF parameters to seal with and their floors: a policy from {@link createPolicy}. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
   /**
    * Key id to record in the header, for a passphrase or a key object without one. A key object's
    * own `keyId` is recorded by default; a different one here is `INVALID_OPTIONS` (that envelope
    * would not open with its own key: `KEY_MISMATCH`), and so is any `keyId` with a keyring.
    */
-  keyId?: string
+  keyId?: string | undefined
 }
 
 /** Options for {@link openKey} and {@link openKeyBytes}. */
 export interface OpenOptions {
   /** The context the envelope was sealed with (default: none). */
-  context?: string | Uint8Array
+  context?: string | Uint8Array | undefined
   /** Bounds for the envelope's KDF parameters, checked before any KDF work: a policy from {@link createPolicy}. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
 }
 
 const SEAL_OPTIONS = ['context', 'policy', 'keyId'] as const

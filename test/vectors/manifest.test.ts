@@ -235,17 +235,6 @@ describe('vectors/ in the repository', () => {
       expect(documented.get(f), f).toBe(sha256(readFileSync(join(REPO_ROOT, 'vectors', ...f.split('/')))))
     }
   })
-
-  // A provenance cross-check on this project's machines only: the SHA-256 pins above (README and
-  // manifest) are what every clone checks. A clone without ../shared is the normal case (issue 12),
-  // in CI too, so this test is registered only where the shared collection exists.
-  const shared = join(REPO_ROOT, '..', 'shared', 'vectors')
-  it.runIf(existsSync(shared))('the RFC transcriptions and the NIST copies are byte-for-byte the shared collection', () => {
-    for (const f of files.filter((x) => x.startsWith('rfc/'))) {
-      expect(sha256(readFileSync(join(shared, ...f.split('/')))), f).toBe(sha256(readFileSync(join(REPO_ROOT, 'vectors', ...f.split('/')))))
-    }
-    expect(verifyDir(shared).filter((r) => !r.ok)).toEqual([])
-  })
 })
 
 describe('scripts/fetch-vectors.mjs ZIP reader', () => {
