@@ -31,8 +31,10 @@ export function parseHeader(buf) {
   const need = (n) => {
     if (o + n > buf.length) no('MALFORMED_ENVELOPE')
   }
-  need(2)
+  // Spec §14: the version byte is read before anything else (a lone 0x02 is UNSUPPORTED_VERSION).
+  need(1)
   if (buf[0] !== 1) no('UNSUPPORTED_VERSION')
+  need(2)
   const kdfId = buf[1]
   o = 2
   let params
