@@ -172,7 +172,7 @@ export function deriveKey(pw, options) {
     checkParams(params, policy, false)
     salt = Buffer.from(random(16))
   }
-  const M = masterKey(params, { passphrase: bytes }, salt)
+  const M = masterKey(params, { bytes }, salt)
   const state = { kind: params.kdf, params, salt, M, canSeal, seals: 0 }
   return Object.freeze({ [KEY]: state, kind: params.kdf, keyId, canSeal })
 }
@@ -223,7 +223,7 @@ function fits(key, e) {
 /** M for one key and an envelope's parameters and salt (a passphrase runs the KDF). */
 function master(key, params, salt) {
   const s = stateOf(key)
-  if (!s) return masterKey(params, { passphrase: key }, salt)
+  if (!s) return masterKey(params, { bytes: key }, salt)
   return s.kind === 'raw' ? s.raw : s.M
 }
 

@@ -79,7 +79,9 @@ async function entries(impl, doc, list) {
 }
 
 const toHex = (b) => Buffer.from(b).toString('hex')
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b)
+/** JSON value with object members sorted: member order is never significant (RFC 8259 §4). */
+const canon = (v) => (Array.isArray(v) ? v.map(canon) : isObj(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v)
+const same = (a, b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b))
 
 /** Run the operation of one case; returns its result (converted to JSON-comparable form). */
 async function perform(impl, doc, c) {
