@@ -65,6 +65,11 @@ export const PASSPHRASE_MAX = 1024
 export const CONTEXT_MAX = 1024
 /** @internal Prefix of the string form of a raw key (see generateKey). */
 export const RAW_KEY_PREFIX = 'ksk1.'
+/**
+ * @internal The most PBKDF2 iterations a policy may allow: 2^31 - 1 (docs/format.md §17.2). The header
+ * field holds up to 2^32 - 1, but platforms take the count as a signed 32-bit integer.
+ */
+export const PBKDF2_ITERATIONS_MAX = 0x7fffffff
 /** @internal The largest value of a 32-bit header field, such as the PBKDF2 iteration count. */
 export const U32_MAX = 0xffffffff
 

@@ -64,7 +64,7 @@ export interface Argon2idPolicy {
  * Which KDF and parameters keyseal seals with, and which it agrees to open.
  *
  * Create one with {@link createPolicy}; the default is {@link defaultPolicy}. Rules:
- * `1 <= openMinIterations <= minIterations <= iterations <= maxIterations <= 4294967295`, and the
+ * `1 <= openMinIterations <= minIterations <= iterations <= maxIterations <= 2147483647`, and the
  * same order for Argon2id memory and passes; `1 <= lanes <= maxLanes`.
  */
 export interface KeysealPolicy {
@@ -93,7 +93,7 @@ export interface KeysealPolicyOptions {
     | undefined
 }
 
-import { ARGON2_LANES_MAX, ARGON2_MEMORY_MAX, U32_MAX } from './constants.js'
+import { ARGON2_LANES_MAX, ARGON2_MEMORY_MAX, PBKDF2_ITERATIONS_MAX, U32_MAX } from './constants.js'
 
 // `@__PURE__`: an unused frozen table is dropped by bundlers (a bare Object.freeze call counts as a
 // side effect and would be kept in every bundle).
@@ -204,7 +204,11 @@ function settings<T extends object>(o: unknown, defaults: T, extra?: string): T 
 export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy {
   const o = checkOptions<Record<string, unknown>>(options, ['kdf', 'pbkdf2', 'argon2id'])
   const p = Object.freeze(settings(o['pbkdf2'], DEFAULT_PBKDF2))
-  const ordered = p.openMinIterations <= p.minIterations && p.minIterations <= p.iterations && p.iterations <= p.maxIterations
+  // docs/format.md §17.2: at most 2^31 - 1 iterations. WebCrypto's PBKDF2 (a signed 32-bit count in
+  // the platforms' C APIs) and other libraries cannot run more, so a policy admitting them would
+  // turn a well-formed envelope into CRYPTO_FAILURE (or an abort) instead of PARAMS_OUT_OF_POLICY.
+  const ordered =
+    p.openMinIterations <= p.minIterations && p.minIterations <= p.iterations && p.iterations <= p.maxIterations && p.maxIterations <= PBKDF2_ITERATIONS_MAX
   let a: Argon2idPolicy | undefined
   if (o['argon2id'] !== undefined) {
     a = settings(o['argon2id'], DEFAULT_ARGON2ID as Argon2idPolicy, 'implementation')
