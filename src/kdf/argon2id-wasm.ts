@@ -186,3 +186,8 @@ async function compute(engine: Engine, password: Uint8Array, salt: Uint8Array, p
     new Uint8Array(memory.buffer).fill(0, 0, used)
   }
 }
+
+/** @internal For tests: the engine's memory (to check that it is wiped), or undefined. */
+export async function _argon2idWasmMemory(): Promise<WebAssembly.Memory | undefined> {
+  return (await (tried ??= instantiate()))?.memory
+}
