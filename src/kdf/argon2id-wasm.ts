@@ -49,22 +49,11 @@ interface Engine {
   readonly fill: Fill
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-
-/** Decodes the embedded (trusted, generated) base64 module text. */
+/** Decodes the embedded (trusted, generated) hex text of the module. */
 function decode(s: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array((s.length * 3) >> 2)
-  let acc = 0
-  let bits = 0
-  let o = 0
-  for (let i = 0; i < s.length; i++) {
-    const v = B64.indexOf(s[i]!)
-    if (v < 0) break // '=' padding
-    acc = ((acc << 6) | v) & 0xffffff
-    bits += 6
-    if (bits >= 8) out[o++] = acc >> (bits -= 8)
-  }
-  return out.subarray(0, o)
+  const out = new Uint8Array(s.length >> 1)
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16)
+  return out
 }
 
 /** One derivation at a time: the tail of the queue of derivations. */
