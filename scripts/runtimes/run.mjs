@@ -193,7 +193,7 @@ for (const e of all) {
   }
   if (e.note) console.log(`     ${e.note}`)
 }
-const paths = all.filter((e) => e.argon2id).map((e) => `${e.name}: ${e.argon2id.startsWith('native') ? 'native' : 'TypeScript'}`)
+const paths = all.filter((e) => e.argon2id).map((e) => `${e.name}: ${e.argon2id.split(' ')[0]}`)
 if (paths.length) console.log(`\nArgon2id path per runtime: ${paths.join(', ')}`)
 const resp = results.get(RESPONSIVENESS.name)?.metrics
 if (resp) {
