@@ -8,7 +8,7 @@
  * - Whether WebAssembly is usable is decided by trying once per process: compiling and
  *   instantiating the embedded module (refused in workerd and in pages whose Content-Security-Policy
  *   lacks 'wasm-unsafe-eval'; a runtime without SIMD fails validation) and then deriving a small
- *   known answer, compared with the TypeScript implementation. Any failure means "not here", and
+ *   known answer (RFC 9106 §5.3). Any failure means "not here", and
  *   the caller runs the TypeScript path; nothing is sniffed.
  * - One instance and one memory serve every derivation in the process (fresh pages cost about as
  *   much as the hashing, issue 17), one derivation at a time: concurrent calls wait their turn,
@@ -17,7 +17,7 @@
  *   the password) is zeroed after every derivation, successful or not.
  */
 
-import { _argon2idH0, argon2idTsSync, check, yielder, type Argon2idParams } from './argon2id.js'
+import { _argon2idH0, check, yielder, type Argon2idParams } from './argon2id.js'
 import { ARGON2ID_WASM } from './argon2id-wasm-bytes.js'
 import { blake2bLong, le32 } from './blake2b.js'
 
@@ -56,6 +56,9 @@ function decode(s: string): Uint8Array<ArrayBuffer> {
   return out
 }
 
+/** The tag of RFC 9106 §5.3 (Argon2id test vector), hex. */
+const RFC9106_TAG = '0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659'
+
 /** One derivation at a time: the tail of the queue of derivations. */
 let queue: Promise<unknown> = Promise.resolve()
 /** The engine, once tried: undefined while untried, null where WebAssembly is not usable. */
@@ -71,15 +74,14 @@ async function instantiate(): Promise<Engine | null> {
     const { memory, fill } = exports
     if (!(memory instanceof wasm.Memory) || typeof fill !== 'function') return null
     const engine: Engine = { memory, fill: fill as Fill }
-    // A known answer with two lanes and two passes (every addressing case), against the
-    // TypeScript implementation: an engine that compiles the module but computes it wrongly
-    // is not used.
-    const pw = new Uint8Array(8).fill(1)
-    const salt = new Uint8Array(16).fill(2)
-    const params = { memoryKiB: 32, passes: 2, lanes: 2, tagLength: 32 }
-    const a = await compute(engine, pw, salt, params)
-    const b = argon2idTsSync(pw, salt, params)
-    for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return null
+    // The known answer of RFC 9106 §5.3 (4 lanes, 3 passes, secret and associated data: every
+    // addressing case): an engine that compiles the module but computes it wrongly is not used.
+    // A published constant rather than a TypeScript computation, which would block a fresh page
+    // for 100-300 ms while its code is still cold.
+    const tag = await compute(engine, new Uint8Array(32).fill(1), new Uint8Array(16).fill(2), {
+      memoryKiB: 32, passes: 3, lanes: 4, tagLength: 32, secret: new Uint8Array(8).fill(3), associatedData: new Uint8Array(12).fill(4),
+    })
+    for (let i = 0; i < 32; i++) if (tag[i] !== parseInt(RFC9106_TAG.slice(2 * i, 2 * i + 2), 16)) return null
     return engine
   } catch {
     // CompileError (code generation refused, no SIMD), LinkError, RangeError (no memory): not here.
@@ -129,15 +131,20 @@ async function compute(engine: Engine, password: Uint8Array, salt: Uint8Array, p
   try {
     // §3.2 steps 5-6: B[i][0] = H'^1024(H0 || LE32(0) || LE32(i)), B[i][1] likewise with 1,
     // written as bytes straight into the memory (which is little-endian, as the RFC's encoding).
-    let mem = new Uint8Array(memory.buffer)
+    // The TypeScript BLAKE2b is slow while its code is still cold (a fresh page: ~30 ms per lane
+    // here), so the event loop may get a turn between lanes too.
+    let sliceStart = Date.now()
+    let sliceBlocks = 0
     for (let lane = 0; lane < c.p; lane++) {
       for (let col = 0; col < 2; col++) {
         const off = BASE + (lane * laneLength + col) * BLOCK_BYTES
-        blake2bLong(mem.subarray(off, off + BLOCK_BYTES), h0, le32(col), le32(lane))
+        blake2bLong(new Uint8Array(memory.buffer, off, BLOCK_BYTES), h0, le32(col), le32(lane))
+      }
+      if (Date.now() - sliceStart >= SLICE_MS) {
+        await pause()
+        sliceStart = Date.now()
       }
     }
-    let sliceStart = Date.now()
-    let sliceBlocks = 0
     for (let pass = 0; pass < c.t; pass++) {
       for (let slice = 0; slice < SYNC_POINTS; slice++) {
         for (let lane = 0; lane < c.p; lane++) {
@@ -157,9 +164,8 @@ async function compute(engine: Engine, password: Uint8Array, salt: Uint8Array, p
         }
       }
     }
-    // §3.2 step 8: C = B[0][q-1] XOR ... XOR B[p-1][q-1]; Tag = H'^T(C). The memory may not have
-    // grown meanwhile (derivations are serialised), but take a fresh view all the same.
-    mem = new Uint8Array(memory.buffer)
+    // §3.2 step 8: C = B[0][q-1] XOR ... XOR B[p-1][q-1]; Tag = H'^T(C).
+    const mem = new Uint8Array(memory.buffer)
     const last = new Uint8Array(BLOCK_BYTES)
     for (let lane = 0; lane < c.p; lane++) {
       const off = BASE + (lane * laneLength + laneLength - 1) * BLOCK_BYTES
