@@ -41,6 +41,10 @@ export const BUDGETS = {
 export const CEILINGS = {
   'seal-open': 3640,
   full: 7760,
+  // Issue 17: the entry now carries both Argon2id paths, the WebAssembly fill (3045 B of module,
+  // ~980 B gzip as hex) with its driver and the TypeScript fallback: 6048 B gzip on 2026-12-07,
+  // up from 4074 B. Its 4 KB budget predates the WebAssembly path and is not met.
+  argon2id: 6110,
 }
 
 const args = process.argv.slice(2)

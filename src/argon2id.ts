@@ -6,11 +6,14 @@
 //   const policy = createPolicy({ argon2id: { implementation: argon2id } })
 //
 // Native WebCrypto Argon2id is used where the runtime has it (Node 24+, Deno), detected by trying
-// the import, never by sniffing the runtime; everywhere else the pure TypeScript RFC 9106
-// implementation runs, yielding to the event loop so a page stays responsive. Both give identical
-// output (test/argon2id.test.ts checks the TypeScript one against Node 24's native one).
+// the import, never by sniffing the runtime; elsewhere the memory fill runs in WebAssembly
+// (src/kdf/argon2id.wat, issue 17) where the runtime compiles it, and the pure TypeScript RFC 9106
+// implementation where it does not (workerd, pages whose CSP lacks 'wasm-unsafe-eval'). Both
+// non-native paths yield to the event loop so a page stays responsive. All give identical output
+// (test/argon2id.test.ts and test/argon2id-wasm.test.ts check them against Node 24's native one).
 // This module never reads globalThis.crypto: keyseal hands it its SubtleCrypto.
 import { argon2idTs, check } from './kdf/argon2id.js'
+import { argon2idWasm, argon2idWasmAvailable } from './kdf/argon2id-wasm.js'
 
 /**
  * The shape `createPolicy` expects for `argon2id.implementation` (the same as `Argon2idImplementation`
@@ -68,6 +71,10 @@ export const argon2id: Argon2idImplementation = Object.freeze({
     try {
       const viaPlatform = await native(subtle as SubtleCrypto, pw, s, p)
       if (viaPlatform !== undefined) return viaPlatform
+      // Then the WebAssembly fill where this runtime compiles WebAssembly (tried once, with a
+      // known answer), else the TypeScript one: identical output (issue 17).
+      const viaWasm = await argon2idWasm(pw, s, p)
+      if (viaWasm !== undefined) return viaWasm
       return await argon2idTs(pw, s, p)
     } finally {
       pw.fill(0)
@@ -75,3 +82,25 @@ export const argon2id: Argon2idImplementation = Object.freeze({
   },
 })
 
+
+/**
+ * Which implementation {@link argon2id}'s `derive` runs in this runtime, found the way `derive`
+ * finds it, by trying: `'webcrypto'` where the given SubtleCrypto has Argon2id (Node 24+, Deno),
+ * else `'webassembly'` where WebAssembly compiles and passes a known-answer check, else
+ * `'typescript'` (workerd, pages whose Content-Security-Policy lacks `'wasm-unsafe-eval'`). All three
+ * give the same output; the answer only says how fast. WebAssembly is tried once per process.
+ *
+ * @example
+ * ```ts
+ * import { argon2idBackend } from '@org/keyseal/argon2id'
+ * const backend = await argon2idBackend(globalThis.crypto.subtle)
+ * console.log(['webcrypto', 'webassembly', 'typescript'].includes(backend)) // true
+ * ```
+ * @throws never: a failed try means the next implementation.
+ */
+export async function argon2idBackend(subtle: unknown): Promise<'webcrypto' | 'webassembly' | 'typescript'> {
+  const probe = new Uint8Array(8)
+  const hasNative = await native(subtle as SubtleCrypto, probe, new Uint8Array(16), { memoryKiB: 8, passes: 1, lanes: 1 }).catch(() => undefined)
+  if (hasNative !== undefined) return 'webcrypto'
+  return (await argon2idWasmAvailable()) ? 'webassembly' : 'typescript'
+}

@@ -195,12 +195,15 @@ for (const e of all) {
   }
   if (e.note) console.log(`     ${e.note}`)
 }
-const paths = all.filter((e) => e.argon2id).map((e) => `${e.name}: ${e.argon2id.startsWith('native') ? 'native' : 'TypeScript'}`)
+const paths = all.filter((e) => e.argon2id).map((e) => `${e.name}: ${e.argon2id.split(' ')[0]}`)
 if (paths.length) console.log(`\nArgon2id path per runtime: ${paths.join(', ')}`)
 const resp = results.get(RESPONSIVENESS.name)?.metrics
 if (resp) {
   const line = (m) => `longest task ${m.longestTaskMs} ms, seal ${m.sealMs} ms`
-  console.log(`Argon2id responsiveness (Chromium, TypeScript, m=19456 t=2 p=1): cold ${line(resp.cold)}; warm ${line(resp.warm)} (bound ${resp.boundMs} ms warm)`)
+  for (const key of ['webassembly', 'typescript']) {
+    const r = resp[key]
+    if (r) console.log(`Argon2id responsiveness (Chromium, ${key}, m=19456 t=2 p=1): cold ${line(r.cold)}; warm ${line(r.warm)} (bound ${resp.boundMs} ms warm)`)
+  }
 }
 const passed = all.filter((e) => e.ok).length
 const failed = all.length - passed

@@ -132,12 +132,14 @@ export async function runInBrowser(
     extraMounts = {},
     moduleUrl = '/dist/index.js',
     argon2idModuleUrl = '/dist/argon2id.js',
+    headers = {},
     ...opts
   } = {},
 ) {
   const server = await startServer({
     mounts: { '/dist/': join(ROOT, 'dist'), '/test/conformance/': join(ROOT, 'test/conformance'), '/test/runtimes/': join(ROOT, 'test/runtimes'), ...extraMounts },
     input: { ...input, module: moduleUrl, argon2idModule: argon2idModuleUrl },
+    headers,
   })
   try {
     return await launch(`${origin}:${server.port}${path}`, server.result, opts)
@@ -187,6 +189,15 @@ export const RUNTIMES = [
     name: 'chromium',
     available: () => existsSync('/usr/bin/chromium') || '/usr/bin/chromium missing (apt-get install chromium)',
     run: async (input) => browserVersioned(await runInBrowser(runChromium, input)),
+  },
+  {
+    // Issue 17: the same suite in a page whose Content-Security-Policy allows only its own scripts,
+    // without 'wasm-unsafe-eval', so Chromium refuses to compile WebAssembly: the Argon2id path
+    // test then requires the TypeScript fallback (and that derive tried WebAssembly and was refused).
+    name: 'chromium-csp',
+    available: () => existsSync('/usr/bin/chromium') || '/usr/bin/chromium missing (apt-get install chromium)',
+    run: async (input) =>
+      browserVersioned(await runInBrowser(runChromium, input, { headers: { 'content-security-policy': "default-src 'self'; script-src 'self'" } })),
   },
   {
     name: 'firefox',

@@ -472,7 +472,7 @@ export function argon2idTsSync(password: Uint8Array, salt: Uint8Array, params: A
  *   keep a Node-like process alive.
  * - setTimeout(0) as the last resort.
  */
-function yielder(): () => Promise<void> {
+export function yielder(): () => Promise<void> {
   const g = globalThis as { setImmediate?: (callback: () => void) => unknown }
   const immediate = g.setImmediate
   if (typeof immediate === 'function') return () => new Promise((resolve) => immediate(resolve))

@@ -59,6 +59,50 @@ export async function detectNativeArgon2id() {
 }
 
 /**
+ * Whether this runtime compiles WebAssembly with the SIMD instructions keyseal's Argon2id fill
+ * uses, found by trying (issue 17): a 75-byte module (assembled by wabt from
+ * `(func (export "f") (result i32) v128.const i64x2 5 2 v128.const i64x2 3 4
+ * i64x2.extmul_low_i32x4_u i32x4.extract_lane 0)`) must compile, instantiate and return 15.
+ * Refused in workerd and under a Content-Security-Policy without 'wasm-unsafe-eval'.
+ */
+export async function detectWasmSimd() {
+  const hex = '0061736d010000000105016000017f03020100070501016600000a2e012c00fd0c05000000000000000200000000000000fd0c03000000000000000400000000000000fdde01fd1b000b'
+  try {
+    const bytes = new Uint8Array(hex.match(/../g).map((h) => parseInt(h, 16)))
+    const { instance } = await WebAssembly.instantiate(bytes, {})
+    return instance.exports.f() === 15
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Wraps WebAssembly.compile (what keyseal's Argon2id uses to try WebAssembly) to record each call
+ * and its outcome; `restore()` puts the original back.
+ */
+function recordingWasmCompile() {
+  const calls = []
+  const wasm = globalThis.WebAssembly
+  const original = wasm?.compile
+  if (typeof original !== 'function') return { calls, restore: () => {} }
+  try {
+    wasm.compile = async (...args) => {
+      try {
+        const out = await original.apply(wasm, args)
+        calls.push('compile:ok')
+        return out
+      } catch (error) {
+        calls.push('compile:refused')
+        throw error
+      }
+    }
+  } catch {
+    calls.push('compile:not-wrappable')
+  }
+  return { calls, restore: () => { try { wasm.compile = original } catch { /* frozen */ } } }
+}
+
+/**
  * A SubtleCrypto wrapper that records the Argon2id calls made through it, so the suite can tell
  * which path keyseal's implementation really took (not only what the platform offers).
  */
@@ -225,17 +269,43 @@ async function conformance(ks, input, a2) {
   t.test('Argon2id path (detected by trying) is the one the implementation takes; its M matches argon2id-basic', async () => {
     assert(a2, 'no argon2id module')
     const detected = await detectNativeArgon2id()
+    const wasmSimd = await detectWasmSimd()
     // The implementation, called directly on the frozen vector argon2id-basic's inputs, through a
-    // SubtleCrypto that records what it is asked: its M must match, whichever path it takes.
+    // SubtleCrypto that records what it is asked and a WebAssembly.compile that records whether
+    // it was tried and refused: its M must match, whichever path it takes. This is the first
+    // Argon2id call in the process, so the implementation tries WebAssembly here (once).
     const basic = input.argon2idVectors?.positive?.find((v) => v.id === 'argon2id-basic')
     assert(basic, 'argon2id-basic vector missing from the input')
     const rec = recordingSubtle(globalThis.crypto.subtle)
+    const wrec = recordingWasmCompile()
     const salt = fromHex(basic.intermediate.salt)
-    const m = await a2.argon2id.derive(fromHex(basic.intermediate.passphraseBytes), salt, { memoryKiB: 64, passes: 1, lanes: 1 }, rec.subtle)
+    let m
+    let backend
+    try {
+      m = await a2.argon2id.derive(fromHex(basic.intermediate.passphraseBytes), salt, { memoryKiB: 64, passes: 1, lanes: 1 }, rec.subtle)
+      backend = await a2.argon2idBackend(globalThis.crypto.subtle)
+    } finally {
+      wrec.restore()
+    }
     bytesEqual(m, fromHex(basic.intermediate.master), 'argon2id.derive on argon2id-basic (master M)')
     const usedNative = rec.calls.includes('deriveBits:ok')
     equal(usedNative, detected.native, `implementation used native (${rec.calls.join(', ') || 'no Argon2id WebCrypto calls'}) vs detected native`)
-    argon2idPath = detected.native ? `native WebCrypto (importKey '${detected.format}')` : 'TypeScript fallback (WebCrypto has no Argon2id)'
+    const expected = detected.native ? 'webcrypto' : wasmSimd ? 'webassembly' : 'typescript'
+    equal(backend, expected, `argon2idBackend() vs detected (native ${detected.native}, WebAssembly SIMD ${wasmSimd})`)
+    if (!detected.native) {
+      // Not native: the implementation must have tried WebAssembly once, with the outcome the
+      // independent detection predicts (wrapping may be impossible where WebAssembly is frozen).
+      if (!wrec.calls.includes('compile:not-wrappable') && typeof globalThis.WebAssembly?.compile === 'function') {
+        equal(wrec.calls.join(','), wasmSimd ? 'compile:ok' : 'compile:refused', 'WebAssembly.compile calls made by derive')
+      }
+    } else {
+      equal(wrec.calls.length, 0, 'WebAssembly is not tried where native Argon2id runs')
+    }
+    argon2idPath = detected.native
+      ? `native WebCrypto (importKey '${detected.format}')`
+      : wasmSimd
+        ? 'WebAssembly (SIMD fill; WebCrypto has no Argon2id)'
+        : 'TypeScript fallback (no native Argon2id, WebAssembly refused)'
     return argon2idPath
   })
 
