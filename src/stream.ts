@@ -374,7 +374,6 @@ export function checkEnvelope(envelope: string, options?: CheckEnvelopeOptions):
   if (list !== undefined) {
     if (!Array.isArray(list)) fail('INVALID_OPTIONS')
     ids = new Set()
-    // An indexed loop: a polluted Array.prototype[Symbol.iterator] cannot change what is read.
     for (let i = 0, n = list.length; i < n; i++) {
       const id: unknown = list[i]
       ids.add(isValidKeyId(id) ? id : fail('INVALID_OPTIONS'))
