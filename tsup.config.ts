@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup'
 // One build for every runtime: plain ES2022 + WebCrypto, no platform shims.
 export default defineConfig({
   // Argon2id has its own entry so that PBKDF2/raw-key users never bundle it.
-  entry: { index: 'src/index.ts', argon2id: 'src/argon2id.ts' },
+  entry: { index: 'src/index.ts', argon2id: 'src/argon2id.ts', testing: 'src/testing.ts' },
   format: ['esm', 'cjs'],
   // tsup 8's declaration build sets `baseUrl`, which TypeScript 6 reports as deprecated (TS5101);
   // the option has no effect on these declarations. tsup 8 is used because tsup 9 declares no

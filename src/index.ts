@@ -32,3 +32,5 @@ export type {
   RotateProgress,
   RotateManyOptions,
 } from './rotate.js'
+export { rotateStream, checkEnvelope } from './stream.js'
+export type { RotateStreamOptions, RotateStreamResult, RotationKdf, CheckEnvelopeOptions } from './stream.js'

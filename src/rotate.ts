@@ -54,7 +54,7 @@ function checkArg(against: unknown): RotationCheck {
   return { policy, keyring, sealedAt, maxAgeMs, now } as RotationCheck
 }
 
-function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): RotationReason[] {
+export function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): RotationReason[] {
   const reasons: RotationReason[] = []
   const params = p.header.params
   if (belowSealFloor(params, policy)) reasons.push('KDF_BELOW_POLICY')
@@ -83,7 +83,9 @@ function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): Rotatio
  * Returns the reasons; an empty array means nothing needs doing.
  *
  * @param against A policy, a keyring, or {@link RotationCheck} options.
- * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`, `INVALID_OPTIONS`.
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF` (also an
+ * Argon2id envelope under a policy without Argon2id), `PARAMS_OUT_OF_POLICY` (parameters that
+ * {@link openKey} refuses under this policy, checked as it does), `INVALID_OPTIONS`.
  * @example
  * ```ts
  * import { sealKey, needsRotation, createPolicy } from '@org/keyseal'
@@ -96,7 +98,11 @@ function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): Rotatio
 export function needsRotation(envelope: string, against: KeysealPolicy | Keyring | RotationCheck = {}): readonly RotationReason[] {
   const c = checkArg(against)
   const policy = resolvePolicy(c.policy)
-  return Object.freeze(reasonsFor(parseString(envelope), c, policy))
+  const p = parseString(envelope)
+  // An envelope openKey would refuse under this policy (2^31 iterations, Argon2id without an
+  // implementation) cannot be rotated under it either: a typed error, never an empty answer.
+  checkOpenParams(p.header.params, policy)
+  return Object.freeze(reasonsFor(p, c, policy))
 }
 
 /** Options for {@link rotateKey}. */
@@ -148,7 +154,7 @@ export interface RotateResultUnchanged {
   readonly reasons: readonly RotationReason[]
 }
 
-type Resolved = ReturnType<typeof resolveKeyInput>
+export type Resolved = ReturnType<typeof resolveKeyInput>
 
 /** @internal The single sealing key for `to` and the key id to record. */
 type Sealer = { key: SingleKey; keyId: string | undefined }
@@ -157,7 +163,7 @@ type Sealer = { key: SingleKey; keyId: string | undefined }
  * @internal The options rotateKey and rotateMany share, validated before any work. It is also the
  * {@link RotationCheck} for the reasons: `keyring` is `to` when that is a keyring.
  */
-interface Rotation {
+export interface Rotation {
   readonly policy: KeysealPolicy
   readonly context: Uint8Array<ArrayBuffer>
   readonly from: Resolved
@@ -170,7 +176,7 @@ interface Rotation {
   sealer?: Promise<Sealer>
 }
 
-function rotation(o: Partial<RotateOptions>): Rotation {
+export function rotation(o: Partial<RotateOptions>): Rotation {
   if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
@@ -241,7 +247,7 @@ async function sealingKey(r: Rotation): Promise<Sealer> {
  * sealed it already under the policy. `out.reasons` is set as soon as they are known: rotateMany
  * reports them for an item that fails later.
  */
-async function rotateOne(
+export async function rotateOne(
   r: Rotation,
   envelope: unknown,
   context: Uint8Array<ArrayBuffer>,
@@ -270,7 +276,7 @@ async function rotateOne(
 }
 
 /** @internal Wipe the passphrase copies made by resolveKeyInput (keyring bytes are not copies: kept). */
-function wipePassphrases(keys: readonly Resolved[]): void {
+export function wipePassphrases(keys: readonly Resolved[]): void {
   for (const k of keys) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
 }
 
@@ -542,7 +548,7 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
 }
 
 /** The items' iterator. A sync iterator needs no wrapping: the workers `await` whatever `next()` returns. */
-function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
+export function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
   if (typeof items !== 'object' || items === null) return fail('INVALID_OPTIONS')
   if (Symbol.asyncIterator in items) return items[Symbol.asyncIterator]()
   if (Symbol.iterator in items) return items[Symbol.iterator]()
