@@ -15,8 +15,9 @@ const HERE = dirname(fileURLToPath(import.meta.url))
 const PUBLIC = join(HERE, '..', 'public')
 const require = createRequire(import.meta.url)
 // The browser gets the same built package the server runs (the repository's dist/, through the
-// example's `file:../..` dependency): one ES module with no imports of its own.
-const KEYSEAL_BUNDLE = join(dirname(require.resolve('@org/keyseal/package.json')), 'dist', 'index.js')
+// example's `file:../..` dependency): /vendor/v2.js and the chunks it imports, nothing else.
+const KEYSEAL_DIST = join(dirname(require.resolve('@org/keyseal/package.json')), 'dist')
+const VENDOR = /^\/vendor\/([A-Za-z0-9_-]+\.js)$/
 
 const STATIC = {
   '/': ['index.html', 'text/html; charset=utf-8'],
@@ -246,9 +247,12 @@ export function createApp({ store, keys, log }) {
       const [status, body, headers] = await handler(req)
       return send(res, status, body, headers)
     }
-    if (req.method === 'GET' && (Object.hasOwn(STATIC, path) || path === '/vendor/keyseal.js')) {
-      const [file, type] = path === '/vendor/keyseal.js' ? [KEYSEAL_BUNDLE, 'text/javascript; charset=utf-8'] : [join(PUBLIC, STATIC[path][0]), STATIC[path][1]]
-      const data = await readFile(file)
+    const vendor = VENDOR.exec(path)
+    if (req.method === 'GET' && (Object.hasOwn(STATIC, path) || vendor)) {
+      const [file, type] = vendor ? [join(KEYSEAL_DIST, vendor[1]), 'text/javascript; charset=utf-8'] : [join(PUBLIC, STATIC[path][0]), STATIC[path][1]]
+      const data = await readFile(file).catch(() => {
+        throw new HttpError(404, 'NOT_FOUND')
+      })
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type })
       return res.end(data)
     }

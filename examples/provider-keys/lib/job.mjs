@@ -1,7 +1,7 @@
 // The scheduled job: open every stored key with the server's private key and call the provider
 // with it. It logs only row ids, providers, server key ids and outcomes; the API key exists in
 // this process only between openKeyBytes and the request, as bytes zeroed right after.
-import { isKeysealError, openKeyBytes } from '@org/keyseal'
+import { isKeysealError, openKeyBytes } from '@org/keyseal/v2'
 import { contextFor } from '../public/shared.js'
 
 const PAGE = 100

@@ -16,7 +16,7 @@
 // Killed at any point, the next run resumes: step 1 is skipped when a 'next' key exists, step 2
 // only sees rows still on the old key, step 3 is a single transaction, and retired key files
 // left behind by a crash after it are deleted on the next run.
-import { importPublicKey, rotateKey } from '@org/keyseal'
+import { importPublicKey, rotateRecipient } from '@org/keyseal/v2'
 import { contextFor } from '../public/shared.js'
 import { createServerKey, destroyPrivateKey, hasPrivateKey } from './server-keys.mjs'
 
@@ -61,7 +61,7 @@ export async function rotateServerKey({ store, keys, dataDir, log, beforeWrite, 
         let envelope
         try {
           const from = await keys.privateKey(row.server_key_id)
-          ;({ envelope } = await rotateKey(row.envelope, { from, to, context: contextFor(row.user_id, row.provider) }))
+          envelope = await rotateRecipient(row.envelope, { from, to, context: contextFor(row.user_id, row.provider) })
         } catch (error) {
           skipped++
           log('rotate.row', { row: row.id, outcome: 'cannot-open', code: error?.code ?? 'NO_PRIVATE_KEY' })

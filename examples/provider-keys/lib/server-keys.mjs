@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { generateKeyPair, importKey } from '@org/keyseal'
+import { generateKeyPair, importKey } from '@org/keyseal/v2'
 
 const ID = /^srv-[0-9]{8}-[0-9a-f]{8}$/
 

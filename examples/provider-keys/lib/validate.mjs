@@ -12,7 +12,7 @@
 //   6. what it holds looks like an API key and matches its label.
 // Refusals carry a stable code: a keyseal error code where keyseal found the problem, otherwise
 // one of the app's own (listed in README.md). Messages never contain the input.
-import { inspect, isKeysealError, openKeyBytes, defaultPolicy } from '@org/keyseal'
+import { inspect, isKeysealError, openKeyBytes, defaultPolicy } from '@org/keyseal/v2'
 import { API_KEY, LABEL, contextFor, maskKey } from '../public/shared.js'
 
 export const ENVELOPE_MAX = 4096 // an API key is at most 256 characters; its envelope about 700
@@ -25,7 +25,6 @@ export class Refusal extends Error {
   }
 }
 
-const PASSPHRASE_KINDS = new Set(['pbkdf2-sha256', 'argon2id'])
 
 /** Steps 1-4: no key needed. Returns the parsed description and the server key id it names. */
 export function checkShape(envelope, acceptedServerKeyIds, policy = defaultPolicy) {
@@ -42,7 +41,7 @@ export function checkShape(envelope, acceptedServerKeyIds, policy = defaultPolic
   if (typeof info.label !== 'string' || !LABEL.test(info.label)) throw new Refusal('BAD_LABEL', 422)
   const recipients = info.recipients ?? []
   const server = recipients.filter((r) => r.kind === 'p256')
-  const user = recipients.filter((r) => PASSPHRASE_KINDS.has(r.kind))
+  const user = recipients.filter((r) => r.kind === 'passphrase')
   if (server.length === 0) throw new Refusal('MISSING_SERVER_RECIPIENT', 422)
   if (user.length === 0) throw new Refusal('MISSING_USER_RECIPIENT', 422)
   if (recipients.length !== 2 || server.length !== 1 || user.length !== 1) throw new Refusal('UNEXPECTED_RECIPIENT', 422)
@@ -54,8 +53,8 @@ export function checkShape(envelope, acceptedServerKeyIds, policy = defaultPolic
 
 /** The sealing floor and opening bounds of the policy, applied to the user's stanza. */
 function checkUserStanzaPolicy(stanza, policy) {
-  const p = stanza.params ?? stanza
-  if (stanza.kind === 'pbkdf2-sha256') {
+  const p = stanza.kdf
+  if (p.kdf === 'pbkdf2-sha256') {
     const it = p.iterations
     if (!Number.isSafeInteger(it) || it < policy.pbkdf2.minIterations || it > policy.pbkdf2.maxIterations) throw new Refusal('PARAMS_OUT_OF_POLICY', 422)
   } else {

@@ -90,7 +90,8 @@ function render() {
     // The label is the envelope's public label as the server stored it: a claim, not opened.
     label.textContent = k.label
     const updated = document.createElement('td')
-    updated.textContent = new Date(k.updatedAt).toLocaleString()
+    updated.className = 'updated'
+    updated.textContent = new Date(k.updatedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
     const actions = document.createElement('td')
     actions.className = 'actions'
     const reveal = document.createElement('button')

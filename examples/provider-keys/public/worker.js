@@ -6,7 +6,7 @@
 // Messages: { id, op, args } in; { id, ok: true, result } or { id, ok: false, code } out. A code
 // is a keyseal error code or one of this file's; messages never carry secrets back except the
 // result the page asked for (an opened key for "Reveal").
-import { deriveKey, importPublicKey, isKeysealError, openKey, rotateKey, sealKey } from '/vendor/keyseal.js'
+import { deriveKey, importPublicKey, isKeysealError, openKey, rotateRecipient, sealKey } from '/vendor/v2.js'
 import { API_KEY, contextFor, maskKey } from '/shared.js'
 
 /** @type {{ name: string, password: string, key: any } | null} */
@@ -86,7 +86,7 @@ const ops = {
     const rewrapped = []
     for (const k of keys) {
       const context = contextFor(userId, k.provider)
-      const { envelope } = await withUserKey((from) => rotateKey(k.envelope, { from, to: newKey, context }))
+      const envelope = await withUserKey((from) => rotateRecipient(k.envelope, { from, to: newKey, context }))
       rewrapped.push({ id: k.id, version: k.version, envelope })
     }
     const [verifierNow, verifierNext] = await Promise.all([verifier(session.name, current), verifier(session.name, next)])

@@ -81,7 +81,7 @@ for (const b of browsers) {
 }
 
 if (opts['update-screenshot']) {
-  const src = join(OUT, 'screenshots', 'chromium', '04-revealed.png')
+  const src = join(OUT, 'screenshots', 'chromium', '03-revealed.png')
   if (existsSync(src)) {
     copyFileSync(src, join(EXAMPLE_ROOT, 'docs', 'screenshot.png'))
     console.log('updated docs/screenshot.png')
