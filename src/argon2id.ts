@@ -92,9 +92,11 @@ export const argon2id: Argon2idImplementation = Object.freeze({
  *
  * @example
  * ```ts
- * import { argon2idBackend } from '@org/keyseal/argon2id'
+ * import { createPolicy } from '@org/keyseal'
+ * import { argon2id, argon2idBackend } from '@org/keyseal/argon2id'
+ * const policy = createPolicy({ argon2id: { implementation: argon2id } })
  * const backend = await argon2idBackend(globalThis.crypto.subtle)
- * console.log(['webcrypto', 'webassembly', 'typescript'].includes(backend)) // true
+ * console.log(policy.kdf, ['webcrypto', 'webassembly', 'typescript'].includes(backend)) // argon2id true
  * ```
  * @throws never: a failed try means the next implementation.
  */
