@@ -407,7 +407,7 @@ describe('properties', () => {
     },
   )
 
-  fcit.prop([fc.string({ maxLength: 30 }).filter((l) => !/[\0-\x1f\x7f-\x9f]/.test(l) && l.isWellFormed() && Buffer.byteLength(l) <= 128)], { numRuns: runs(6) })(
+  fcit.prop([fc.string({ maxLength: 30 }).filter((l) => !/[\0-\x1f\x7f-\x9f]/.test(l) && !/\p{Cs}/u.test(l) && Buffer.byteLength(l) <= 128)], { numRuns: runs(6) })(
     'a label change never opens',
     async (label) => {
       const { pairs } = await setup
