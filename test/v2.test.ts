@@ -257,8 +257,10 @@ describe('opening: candidates and the order of checks (§9)', () => {
   })
 
   it('a v1 keyring opens v2: the stanza key id picks the entry; unknown ids only: UNKNOWN_KEY_ID', async () => {
-    const a = await importKey(await generateKey(), { keyId: 'a' })
-    const b = await importKey(await generateKey(), { keyId: 'b' })
+    // generateKey() gives a base64url string, which importKey may read as either kind: these are raw keys.
+    const a = (await importKey(await generateKey(), { keyId: 'a' })) as main.KeysealKey
+    const b = (await importKey(await generateKey(), { keyId: 'b' })) as main.KeysealKey
+    expect([a.kind, b.kind]).toEqual(['raw', 'raw'])
     const env = await sealKey('x', [b], o)
     expect(await openKey(env, createKeyring([{ id: 'a', key: a, primary: true }, { id: 'b', key: b }]), o)).toBe('x')
     await expectCode(openKey(env, createKeyring([{ id: 'a', key: a }]), o), 'UNKNOWN_KEY_ID')
