@@ -13,6 +13,8 @@
  * - `AUTH_FAILED`: wrong key, wrong context or a tampered envelope. Deliberately one code for all three.
  * - `KEY_MISMATCH`: the key is of a kind that cannot open this envelope (raw key versus passphrase, another salt, another key id).
  * - `UNKNOWN_KEY_ID`: a keyring has no key with the envelope's key id.
+ * - `UNSUPPORTED_RECIPIENT`: a v2 envelope has no stanza for this key, and has a stanza of a kind (or KDF)
+ *   this build does not implement (docs/format-v2.md §5, §9).
  * - `INVALID_KEY`: the passphrase or key material is unusable (empty, too long, control characters, wrong length).
  * - `INVALID_SECRET`: the secret to seal is empty, too large or not well-formed Unicode.
  * - `INVALID_CONTEXT`: the context is not a string or bytes, too long or not well-formed Unicode.
@@ -30,6 +32,7 @@ export type KeysealErrorCode =
   | 'AUTH_FAILED'
   | 'KEY_MISMATCH'
   | 'UNKNOWN_KEY_ID'
+  | 'UNSUPPORTED_RECIPIENT'
   | 'INVALID_KEY'
   | 'INVALID_SECRET'
   | 'INVALID_CONTEXT'

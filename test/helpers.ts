@@ -35,6 +35,7 @@ export const FIXED_MESSAGES: Readonly<Record<KeysealErrorCode, string>> = {
   AUTH_FAILED: 'keyseal: auth failed',
   KEY_MISMATCH: 'keyseal: key mismatch',
   UNKNOWN_KEY_ID: 'keyseal: unknown key id',
+  UNSUPPORTED_RECIPIENT: 'keyseal: unsupported recipient',
   INVALID_KEY: 'keyseal: invalid key',
   INVALID_SECRET: 'keyseal: invalid secret',
   INVALID_CONTEXT: 'keyseal: invalid context',

@@ -1,0 +1,320 @@
+// Format v2: seal to several recipients, open with any one, rotate one recipient
+// (docs/format-v2.md §6, §7, §9, §14). The symmetric stanzas are v1 envelopes of the file key, sealed
+// and opened by v1's own functions (seal.ts, open.ts), so passphrases derive through v1's KDF code,
+// parameters, policy and limits.
+import { concat, equalConstantTime, utf8, wipe } from '../bytes.js'
+import { importAesGcmKey, aesGcmOpen, aesGcmSeal } from '../aead.js'
+import { parseString } from '../envelope.js'
+import { fail, isKeysealError } from '../errors.js'
+import { passphraseBytes } from '../inputs.js'
+import { hkdfSha256, importHkdfKey } from '../kdf/hkdf.js'
+import { keyringState, type RingState } from '../keyring.js'
+import { keyState, type KeysealKey } from '../keys.js'
+import { compatible, openWithKey, type SingleKey } from '../open.js'
+import { checkOpenParams, type KeysealPolicy } from '../policy.js'
+import { sealWithKey } from '../seal.js'
+import { guard, importRaw, platform, randomBytes, subtle } from '../webcrypto.js'
+import {
+  FILE_KEY_LEN, GCM_NONCE_LEN, KIND_HPKE_P256, KIND_SYMMETRIC, PRIVATE_KEY_PREFIX, PUBLIC_KEY_PREFIX, STANZAS_MAX, V2_SALT_LEN,
+} from './constants.js'
+import {
+  encodeCore, encodeHeaderWithoutMac, encodeStanza, toV2String, type HpkeStanza, type ParsedV2, type Stanza, type SymmetricStanza,
+} from './format.js'
+import { decap, encap, exportSecret, generateEphemeral, keySchedule, MODE_BASE, openAt, sealAt, type KeyPair } from './hpke.js'
+import { isPrivateKey, pointState, type KeysealPrivateKey } from './keys.js'
+
+const ascii = (s: string): Uint8Array<ArrayBuffer> => utf8(s, 'CRYPTO_FAILURE')
+/** §6: HKDF info of the payload key and the header MAC key. */
+const PAYLOAD_INFO = ascii('keyseal v2 payload key and header mac key')
+/** §5.1, §5.2: every stanza's AAD (v1 context for symmetric stanzas) starts with this. */
+const STANZA_DOMAIN = ascii('keyseal v2 stanza')
+/** §5.2: HPKE info and the exporter context of the stanza commitment. */
+export const HPKE_INFO = ascii('keyseal v2 hpke-p256 file key')
+export const COMMIT_CONTEXT = ascii('keyseal v2 stanza commitment')
+
+/** @internal One recipient, resolved: a v1 key or passphrase bytes (symmetric), or a public point (HPKE). */
+export type ResolvedRecipient =
+  | { readonly sym: SingleKey }
+  | { readonly point: Uint8Array<ArrayBuffer>; readonly keyId: string | undefined }
+
+/** @internal Passphrase bytes, refusing the key strings of §10 (they were meant for importPublicKey/importKey). */
+export function v2PassphraseBytes(p: unknown): Uint8Array<ArrayBuffer> {
+  if (typeof p === 'string' && (p.startsWith(PUBLIC_KEY_PREFIX) || p.startsWith(PRIVATE_KEY_PREFIX))) fail('INVALID_KEY')
+  return passphraseBytes(p)
+}
+
+/** @internal Resolve one recipient of sealKey (sync). A keyring is not a recipient. */
+export function resolveRecipient(r: unknown): ResolvedRecipient {
+  const ps = pointState(r)
+  if (ps) return { point: ps.point, keyId: (r as KeysealPrivateKey).keyId }
+  if (keyState(r)) return { sym: r as KeysealKey }
+  if (keyringState(r)) return fail('INVALID_KEY')
+  return { sym: v2PassphraseBytes(r) }
+}
+
+/** @internal Resolve the recipient list: 1 to 16, no recipient twice (§13). Wipes its copies on failure. */
+export function resolveRecipients(list: unknown): ResolvedRecipient[] {
+  if (!Array.isArray(list) || list.length < 1 || list.length > STANZAS_MAX) return fail('INVALID_OPTIONS')
+  const out: ResolvedRecipient[] = []
+  try {
+    for (let i = 0; i < list.length; i++) {
+      const r = resolveRecipient(list[i])
+      for (const q of out) {
+        const same =
+          'point' in r
+            ? 'point' in q && equalConstantTime(q.point, r.point)
+            : 'sym' in q && (q.sym === r.sym || (keyState(r.sym) === undefined && keyState(q.sym) === undefined && equalConstantTime(q.sym as Uint8Array, r.sym as Uint8Array)))
+        if (same) fail('INVALID_OPTIONS')
+      }
+      out.push(r)
+    }
+    return out
+  } catch (error) {
+    wipeRecipients(out)
+    throw error
+  }
+}
+
+/** @internal Wipe the passphrase copies of resolved recipients. */
+export function wipeRecipients(list: readonly ResolvedRecipient[]): void {
+  for (const r of list) if ('sym' in r && keyState(r.sym) === undefined) wipe(r.sym as Uint8Array)
+}
+
+/** @internal §6: K_payload (AES-256-GCM) and K_mac (HMAC-SHA256) from the file key and envelope salt. */
+async function fileKeySchedule(fk: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>): Promise<{ aes: CryptoKey; mac: CryptoKey }> {
+  const okm = await hkdfSha256(await importHkdfKey(fk), salt, PAYLOAD_INFO, 64)
+  try {
+    return {
+      aes: await importAesGcmKey(okm.subarray(0, 32)),
+      mac: await importRaw(okm.slice(32), { name: 'HMAC', hash: 'SHA-256' } as AlgorithmIdentifier, ['sign']),
+    }
+  } finally {
+    wipe(okm)
+  }
+}
+
+/** @internal §7: HMAC-SHA256(K_mac, header_without_mac || context). */
+async function headerMac(mac: CryptoKey, headerWithoutMac: Uint8Array<ArrayBuffer>, context: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const data = concat(headerWithoutMac, context)
+  return new Uint8Array(await guard(() => subtle().sign('HMAC', mac, data)))
+}
+
+/** @internal §6: the stanza AAD, "keyseal v2 stanza" || SHA-256(core || payload). */
+async function stanzaAad(core: Uint8Array<ArrayBuffer>, payload: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const t = new Uint8Array(await guard(() => subtle().digest('SHA-256', concat(core, payload))))
+  return concat(STANZA_DOMAIN, t)
+}
+
+/** @internal The all-zero payload nonce: K_payload encrypts exactly one message (§6). */
+const zeroNonce = (): Uint8Array<ArrayBuffer> => new Uint8Array(GCM_NONCE_LEN)
+
+/** @internal §5.2: an HPKE stanza (kind, length and body) wrapping `fk` for `point`. `ephemeral` only from tests. */
+export async function sealHpkeStanza(
+  point: Uint8Array<ArrayBuffer>, keyId: string | undefined, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, ephemeral?: KeyPair,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { sharedSecret, enc } = await encap(point, ephemeral ?? (await generateEphemeral()))
+  const ctx = await keySchedule(MODE_BASE, sharedSecret, HPKE_INFO)
+  try {
+    const commitment = await exportSecret(ctx, COMMIT_CONTEXT, 32)
+    const ct = await sealAt(ctx, aad, fk)
+    const kid = keyId ?? ''
+    const body = new Uint8Array(1 + kid.length + enc.length + 32 + ct.length)
+    body[0] = kid.length
+    for (let i = 0; i < kid.length; i++) body[1 + i] = kid.charCodeAt(i)
+    body.set(enc, 1 + kid.length)
+    body.set(commitment, 1 + kid.length + enc.length)
+    body.set(ct, 1 + kid.length + enc.length + 32)
+    return encodeStanza(KIND_HPKE_P256, body)
+  } finally {
+    wipe(sharedSecret)
+    wipe(ctx.keyBytes)
+    wipe(ctx.exporterSecret)
+  }
+}
+
+/** @internal §5.1: a symmetric stanza: the v1 binary envelope of `fk` under the v1 context `aad`, sealed by v1's sealWithKey. */
+async function sealSymmetricStanza(key: SingleKey, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<Uint8Array<ArrayBuffer>> {
+  const p = parseString(await sealWithKey(fk, key, aad, policy, undefined))
+  return encodeStanza(KIND_SYMMETRIC, concat(p.headerBytes, p.body))
+}
+
+/** @internal A stanza for one resolved recipient. */
+export function sealStanza(r: ResolvedRecipient, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<Uint8Array<ArrayBuffer>> {
+  return 'point' in r ? sealHpkeStanza(r.point, r.keyId, fk, aad) : sealSymmetricStanza(r.sym, fk, aad, policy)
+}
+
+/** @internal Test hooks: fixed file key, salt and HPKE ephemeral keys (frozen vectors). Never reachable from the public API. */
+export interface SealFixtures {
+  readonly fk: Uint8Array<ArrayBuffer>
+  readonly salt: Uint8Array<ArrayBuffer>
+  readonly stanza?: (index: number, r: ResolvedRecipient, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer>>
+}
+
+/** @internal Seal validated plaintext to validated recipients (§6, §7). */
+export async function sealV2(
+  plaintext: Uint8Array<ArrayBuffer>, recipients: readonly ResolvedRecipient[], label: Uint8Array<ArrayBuffer>,
+  context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, fixtures?: SealFixtures,
+): Promise<string> {
+  platform()
+  const fk = fixtures ? fixtures.fk.slice() : randomBytes(FILE_KEY_LEN)
+  try {
+    const core = encodeCore(fixtures?.salt ?? randomBytes(V2_SALT_LEN), label)
+    const keys = await fileKeySchedule(fk, core.slice(1, 1 + V2_SALT_LEN))
+    const payload = await aesGcmSeal(keys.aes, zeroNonce(), plaintext, concat(core, context))
+    const aad = await stanzaAad(core, payload)
+    const stanzas: Uint8Array<ArrayBuffer>[] = []
+    // In order: the stanza order is part of the header (and of the vectors).
+    for (const [i, r] of recipients.entries()) stanzas.push(await (fixtures?.stanza ? fixtures.stanza(i, r, fk, aad) : sealStanza(r, fk, aad, policy)))
+    return await finish(core, stanzas, payload, keys.mac, context)
+  } finally {
+    wipe(fk)
+  }
+}
+
+/** @internal header = header_without_mac || mac; the string form. */
+async function finish(core: Uint8Array<ArrayBuffer>, stanzas: readonly Uint8Array[], payload: Uint8Array, mac: CryptoKey, context: Uint8Array<ArrayBuffer>): Promise<string> {
+  const hwm = encodeHeaderWithoutMac(core, stanzas)
+  return toV2String(concat(hwm, await headerMac(mac, hwm, context)), payload)
+}
+
+/** @internal What opening under a v2 key can be: a v1 key or passphrase, a v1 keyring, a private key. */
+export type V2OpenKey = { readonly sym: SingleKey } | { readonly ring: RingState } | { readonly sk: KeysealPrivateKey }
+
+/** @internal Resolve the key argument of openKey for a v2 envelope (sync). A public key cannot open: KEY_USAGE. */
+export function resolveOpenKey(k: unknown): V2OpenKey {
+  if (isPrivateKey(k)) return { sk: k }
+  if (pointState(k)) return fail('KEY_USAGE')
+  if (keyState(k)) return { sym: k as KeysealKey }
+  const ring = keyringState(k)
+  return ring ? { ring } : { sym: v2PassphraseBytes(k) }
+}
+
+/** @internal A candidate stanza and how to open it. */
+type Candidate = { readonly index: number; readonly open: (aad: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer> | undefined> }
+
+/** @internal §9 step 2 (and step 3 for symmetric stanzas): the candidates for this key, or the code when there is none. */
+function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candidate[] {
+  const out: Candidate[] = []
+  const sym = p.stanzas.map((s, index) => ({ s, index })).filter((x): x is { s: SymmetricStanza; index: number } => x.s.kind === KIND_SYMMETRIC && !('unsupported' in x.s))
+  const openSym = (s: SymmetricStanza, k: SingleKey) => (aad: Uint8Array<ArrayBuffer>) => openWithKey(s.v1, k, aad, policy)
+  let unknownId = false
+  if ('sk' in key) {
+    const id = key.sk.keyId
+    p.stanzas.forEach((s, index) => {
+      if (s.kind !== KIND_HPKE_P256) return
+      const h = s as HpkeStanza
+      if (id !== undefined && h.keyId !== undefined && h.keyId !== id) return
+      out.push({ index, open: (aad) => openHpkeStanza(h, key.sk, aad) })
+    })
+  } else if ('sym' in key) {
+    const k = key.sym
+    const fitting = sym.filter((x) => compatible(k, x.s.v1))
+    // A bare passphrase: only the first passphrase stanza, so at most one KDF runs (§9 step 2).
+    for (const x of keyState(k) === undefined ? fitting.slice(0, 1) : fitting) out.push({ index: x.index, open: openSym(x.s, k) })
+  } else {
+    // A v1 keyring: a stanza's key id picks the entry; stanzas without one use v1's keyring rule
+    // (raw-key entries all, at most one KDF), of which only the first passphrase stanza.
+    let passphraseStanza = false
+    for (const x of sym) {
+      const h = x.s.v1.header
+      if (h.keyId !== undefined) {
+        if (!key.ring.entries.has(h.keyId)) {
+          unknownId = true
+          continue
+        }
+      } else if (h.params.kdf !== 'raw') {
+        if (passphraseStanza) continue
+        passphraseStanza = true
+      }
+      out.push({ index: x.index, open: (aad) => key.ring.open(key.ring, x.s.v1, aad, policy) })
+    }
+  }
+  if (out.length === 0) {
+    if (p.stanzas.some((s) => 'unsupported' in s)) fail('UNSUPPORTED_RECIPIENT')
+    fail(unknownId ? 'UNKNOWN_KEY_ID' : 'KEY_MISMATCH')
+  }
+  // §9 step 3: KDF parameters against the policy before any KDF work.
+  for (const c of out) {
+    const s = p.stanzas[c.index]!
+    if (s.kind === KIND_SYMMETRIC) checkOpenParams((s as SymmetricStanza).v1.header.params, policy)
+  }
+  return out
+}
+
+/** @internal §5.2 opening: commitment first (constant time), then Open. Undefined when the stanza is not for this key. */
+async function openHpkeStanza(s: HpkeStanza, sk: KeysealPrivateKey, aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  const st = pointState(sk)!
+  const ss = await decap(s.enc, st.sk!, st.point)
+  const ctx = await keySchedule(MODE_BASE, ss, HPKE_INFO)
+  try {
+    if (!equalConstantTime(await exportSecret(ctx, COMMIT_CONTEXT, 32), s.commitment)) return undefined
+    return await openAt(ctx, aad, s.ct)
+  } finally {
+    wipe(ss)
+    wipe(ctx.keyBytes)
+    wipe(ctx.exporterSecret)
+  }
+}
+
+/** @internal The result of opening: the plaintext, and (for rotation) the file key and which stanza opened. */
+export interface OpenedV2 {
+  readonly plaintext: Uint8Array<ArrayBuffer>
+  readonly fk: Uint8Array<ArrayBuffer>
+  readonly index: number
+  readonly aad: Uint8Array<ArrayBuffer>
+}
+
+/** @internal §9 steps 2-7. The caller wipes `fk` and `plaintext`. */
+export async function openV2(p: ParsedV2, key: V2OpenKey, context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<OpenedV2> {
+  const list = candidates(p, key, policy)
+  platform()
+  const aad = await stanzaAad(p.core, p.payload)
+  let fk: Uint8Array<ArrayBuffer> | undefined
+  let index = -1
+  for (const c of list) {
+    try {
+      fk = await c.open(aad)
+    } catch (error) {
+      // A stanza that does not open under this key: try the next (§9 step 5). Other codes stop.
+      if (!isKeysealError(error, 'AUTH_FAILED')) throw error
+    }
+    if (fk !== undefined) {
+      index = c.index
+      break
+    }
+  }
+  if (fk === undefined || fk.length !== FILE_KEY_LEN) return fail('AUTH_FAILED')
+  try {
+    const keys = await fileKeySchedule(fk, p.salt)
+    const hwm = headerWithoutMac(p)
+    if (!equalConstantTime(await headerMac(keys.mac, hwm, context), p.mac)) fail('AUTH_FAILED')
+    const plaintext = await aesGcmOpen(keys.aes, zeroNonce(), p.payload, concat(p.core, context))
+    return { plaintext, fk, index, aad }
+  } catch (error) {
+    wipe(fk)
+    throw error
+  }
+}
+
+/** @internal header_without_mac of a parsed envelope, from its exact stanza bytes. */
+function headerWithoutMac(p: ParsedV2): Uint8Array<ArrayBuffer> {
+  return encodeHeaderWithoutMac(p.core, p.stanzas.map((s) => s.bytes))
+}
+
+/**
+ * @internal §14: replace stanza `index` by one for `to`, keep every other stanza byte for byte,
+ * recompute the MAC. `opened` comes from openV2 on the same parsed envelope and context.
+ */
+export async function replaceStanza(
+  p: ParsedV2, opened: OpenedV2, to: ResolvedRecipient | undefined, context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, extra: readonly ResolvedRecipient[] = [],
+): Promise<string> {
+  const stanzas: Uint8Array[] = p.stanzas.map((s) => s.bytes)
+  if (to === undefined) stanzas.splice(opened.index, 1)
+  else stanzas[opened.index] = await sealStanza(to, opened.fk, opened.aad, policy)
+  for (const r of extra) stanzas.push(await sealStanza(r, opened.fk, opened.aad, policy))
+  if (stanzas.length < 1 || stanzas.length > STANZAS_MAX) fail('INVALID_OPTIONS')
+  const keys = await fileKeySchedule(opened.fk, p.salt)
+  return finish(p.core, stanzas, p.payload, keys.mac, context)
+}
+
+export type { Stanza }
