@@ -49,8 +49,10 @@ function docsExamples(): Example[] {
 
 function tsdocExamples(): Example[] {
   const out: Example[] = []
-  // Public API files only (src/*.ts); internal building blocks under src/kdf/ are not user-facing.
-  for (const file of readdirSync(`${root}src/`).filter((f) => f.endsWith(".ts")).map((f) => `${root}src/${f}`)) {
+  // Public API files only (src/*.ts, and src/v2/*.ts for `@org/keyseal/v2`); internal building
+  // blocks under src/kdf/ are not user-facing.
+  const files = ['src/', 'src/v2/'].flatMap((d) => readdirSync(`${root}${d}`).filter((f) => f.endsWith('.ts')).map((f) => `${root}${d}${f}`))
+  for (const file of files) {
     const text = readFileSync(file, 'utf8')
     const re = /@example\s*\n\s*\*\s*```ts\n([\s\S]*?)\n\s*\*\s*```/g
     let m: RegExpExecArray | null
@@ -117,7 +119,7 @@ describe('documentation examples run against the built package', () => {
       }
     })()
     expect(res.err, `${e.name} failed:\n${res.out}`).toBe('')
-    expect(e.code).toContain("from '@org/keyseal'")
+    expect(e.code).toMatch(/from '@org\/keyseal(\/v2)?'/)
   })
 })
 
