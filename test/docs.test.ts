@@ -119,7 +119,7 @@ describe('documentation examples run against the built package', () => {
       }
     })()
     expect(res.err, `${e.name} failed:\n${res.out}`).toBe('')
-    expect(e.code).toMatch(/from '@org\/keyseal(\/v2)?'/)
+    expect(e.code).toMatch(/from '@org\/keyseal(\/[a-z0-9]+)?'/)
   })
 })
 
