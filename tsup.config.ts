@@ -17,6 +17,8 @@ export default defineConfig([
     platform: 'neutral',
     treeshake: true,
     minify: false,
+    // One shared chunk for the code the entries have in common, so that key objects, keyrings,
+    // policies and KeysealError are the same classes whichever entry (., ./v2, ./testing) made them.
     splitting: true,
     // Syntax minification only (names and layout stay readable): esbuild turns the bundle's
     // top-level `const`s into `var`s, which a consumer's bundler cannot inline, so the format

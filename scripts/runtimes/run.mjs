@@ -50,7 +50,7 @@ if (unknown.length) {
   process.exit(2)
 }
 
-for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/argon2id.js', 'dist/argon2id.cjs']) {
+for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/argon2id.js', 'dist/argon2id.cjs', 'dist/v2.js', 'dist/v2.cjs']) {
   if (!existsSync(join(ROOT, f))) {
     console.error(`${f} is missing: run \`npm run build\` first (the matrix tests the built package, never src/).`)
     process.exit(2)
@@ -70,6 +70,12 @@ const argon2idVectors = existsSync(argon2idVectorsPath) ? JSON.parse(readFileSyn
 const precedencePath = join(ROOT, 'vectors/envelopes-v1-precedence.json')
 const precedenceVectors = existsSync(precedencePath) ? JSON.parse(readFileSync(precedencePath, 'utf8')) : null
 const { nist, reason: nistMissing } = loadNistSample(ROOT)
+// Format v2: the frozen v2 vectors and Wycheproof's P-256 points with keyseal's verdict for each
+// (docs/format-v2.md §10: accept exactly the valid uncompressed points). Both are in the repository.
+const v2Vectors = JSON.parse(readFileSync(join(ROOT, 'vectors/envelopes-v2.json'), 'utf8'))
+const wycheproof = JSON.parse(readFileSync(join(ROOT, 'vectors/wycheproof/ecdh_secp256r1_ecpoint_test.json'), 'utf8')).testGroups.flatMap((g) =>
+  g.tests.map((c) => ({ tcId: c.tcId, public: c.public, accept: c.result === 'valid' && c.public.length === 130 && c.public.startsWith('04') })),
+)
 if (!envelopeVectors) log('note: vectors/envelopes-v1.json not found; the envelope-vector test is skipped')
 // The NIST data is part of the repository (vectors/nist-cavp/): a missing or altered copy fails.
 if (!nist) throw new Error(`NIST vectors: ${nistMissing}`)
@@ -134,7 +140,7 @@ await pool(runtimes, CONCURRENCY, async (r) => {
     entry.conformance = { crash: `needs the packed tarball: ${ctx.packedError}` }
   } else {
     log(`${r.name}: conformance`)
-    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, argon2idVectors, precedenceVectors, nist }, ctx))
+    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, argon2idVectors, precedenceVectors, nist, v2Vectors, wycheproof }, ctx))
   }
   entry.version = entry.conformance.version
   entry.argon2id = entry.conformance.argon2idPath

@@ -183,7 +183,6 @@ export async function openKey(envelope: string, key: OpenKeyInput, options?: Ope
  * ```
  */
 export function importKey(material: `kssk1.${string}`, options?: ImportKeyOptions): Promise<KeysealPrivateKey>
-export function importKey(material: Uint8Array, options?: ImportKeyOptions): Promise<KeysealKey>
 export function importKey(material: string | Uint8Array, options?: ImportKeyOptions): Promise<KeysealKey | KeysealPrivateKey>
 export function importKey(material: string | Uint8Array, options?: ImportKeyOptions): Promise<KeysealKey | KeysealPrivateKey> {
   return typeof material === 'string' && material.startsWith(PRIVATE_KEY_PREFIX)

@@ -113,7 +113,7 @@ export interface KeyPairStrings {
   /** `kspk1.` + 87 base64url characters: give it to the browser. */
   readonly publicKey: string
   /** `kssk1.` + 130 base64url characters: keep it on the server, in a secrets manager. */
-  readonly privateKey: `kssk1.${string}`
+  readonly privateKey: string
 }
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const
@@ -144,7 +144,7 @@ export async function generateKeyPair(): Promise<KeyPairStrings> {
   const both = new Uint8Array(32 + POINT_LEN)
   both.set(d)
   both.set(point, 32)
-  const privateKey = `kssk1.${toBase64url(both)}` as const // PRIVATE_KEY_PREFIX, spelled out for the type
+  const privateKey = PRIVATE_KEY_PREFIX + toBase64url(both)
   wipe(d)
   wipe(both)
   jwk.d = ''

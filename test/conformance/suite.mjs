@@ -15,6 +15,7 @@
 //   'no-webcrypto' run where globalThis.crypto.subtle is missing: calls must reject with
 //                  WEBCRYPTO_UNAVAILABLE (the entry point has already proven that import did not throw).
 import { assert, bytesEqual, createRunner, equal, fromHex, rejectsWithCode, toHex } from './harness.mjs'
+import { v2Conformance, v2OpenItems } from './suite-v2.mjs'
 
 export { toHex, fromHex }
 
@@ -198,14 +199,14 @@ function contextValue(ctx) {
 
 // ---- phases ----------------------------------------------------------------------------------
 
-export async function runPhase(ks, input, a2) {
-  if (input.phase === 'conformance') return conformance(ks, input, a2)
-  if (input.phase === 'open') return openPhase(ks, input, a2)
+export async function runPhase(ks, input, a2, v2) {
+  if (input.phase === 'conformance') return conformance(ks, input, a2, v2)
+  if (input.phase === 'open') return openPhase(ks, input, a2, v2)
   if (input.phase === 'no-webcrypto') return noWebCrypto(ks, a2)
   throw new Error(`unknown phase ${input.phase}`)
 }
 
-async function conformance(ks, input, a2) {
+async function conformance(ks, input, a2, v2) {
   const t = createRunner()
   const policy = () => testPolicy(ks)
   const runtime = input.runtime
@@ -560,6 +561,8 @@ async function conformance(ks, input, a2) {
     for (const item of await sealInteropArgon2id(ks, a2, runtime)) sealed.push(item)
   })
 
+  // Format v2 (`@org/keyseal/v2`): its own tests and interop envelopes (test/conformance/suite-v2.mjs).
+  v2Conformance(t, v2, input, sealed)
   const report = await t.run()
   return { report, sealed, argon2idPath }
 }
@@ -752,16 +755,20 @@ async function openKeyFor(ks, item, policy) {
 }
 
 /** Phase 2: open every runtime's envelopes; one test per source runtime. */
-async function openPhase(ks, input, a2) {
+async function openPhase(ks, input, a2, v2) {
   const t = createRunner()
   const pbkdf2Policy = testPolicy(ks)
   // Argon2id envelopes open under the small Argon2id test policy (lanes are bounded by maxLanes only).
   const argonPolicy = a2 ? argon2idTestPolicy(ks, a2) : undefined
   const bySource = new Map()
+  const v2BySource = new Map()
   for (const item of input.envelopes) {
-    if (!bySource.has(item.from)) bySource.set(item.from, [])
-    bySource.get(item.from).push(item)
+    const map = item.kind === 'v2' ? v2BySource : bySource
+    if (!map.has(item.from)) map.set(item.from, [])
+    map.get(item.from).push(item)
   }
+  for (const [from, items] of v2BySource) t.test(`opens v2 envelopes sealed in ${from} (${items.length})`, () => v2OpenItems(v2, from, items))
+  for (const from of bySource.keys()) if (!v2BySource.has(from)) t.test(`opens v2 envelopes sealed in ${from}`, () => assert(false, `${from} sealed no v2 envelopes`))
   for (const [from, items] of bySource) {
     t.test(`opens envelopes sealed in ${from} (${items.length})`, async () => {
       const ids = items.map((i) => i.id)

@@ -61,11 +61,11 @@ export async function preparePacked() {
   // Let Node itself resolve the package's ESM entry from inside the consumer.
   const resolved = await sh(
     process.execPath,
-    ['--input-type=module', '-e', "console.log(import.meta.resolve('@org/keyseal'));console.log(import.meta.resolve('@org/keyseal/argon2id'))"],
+    ['--input-type=module', '-e', "console.log(import.meta.resolve('@org/keyseal'));console.log(import.meta.resolve('@org/keyseal/argon2id'));console.log(import.meta.resolve('@org/keyseal/v2'))"],
     { cwd: consumer },
   )
   if (!resolved.ok) throw new Error(`resolving @org/keyseal in the consumer failed:\n${resolved.output}`)
-  const [esmUrl, argon2idUrl] = resolved.stdout.trim().split('\n')
+  const [esmUrl, argon2idUrl, v2Url] = resolved.stdout.trim().split('\n')
   return {
     dir,
     consumer,
@@ -73,6 +73,7 @@ export async function preparePacked() {
     files: info.files.map((f) => f.path),
     esmPath: fileURLToPath(esmUrl),
     argon2idEsmPath: fileURLToPath(argon2idUrl),
+    v2EsmPath: fileURLToPath(v2Url),
     rootBefore,
     cleanup: async () => {
       await rm(dir, { recursive: true, force: true })
