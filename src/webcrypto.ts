@@ -50,10 +50,11 @@ export function dict<T extends object>(members: T): T {
 }
 
 /** @internal Import raw bytes as a non-extractable key (WebCrypto copies them; the caller wipes its copy). */
-export function importRaw(raw: Uint8Array<ArrayBuffer>, algorithm: string, usages: KeyUsage[]): Promise<CryptoKey> {
-  // Algorithm { name } as a dictionary of our own: a bare string is turned into an object by the
-  // platform (WebCrypto "normalize an algorithm"), which in some runtimes is an ordinary object.
-  return guard(() => subtle().importKey('raw', raw, dict({ name: algorithm }), false, usages))
+export function importRaw(raw: Uint8Array<ArrayBuffer>, algorithm: string | Algorithm, usages: KeyUsage[]): Promise<CryptoKey> {
+  // The algorithm as a dictionary of our own (own members only, no prototype): a bare string is
+  // turned into an object by the platform (WebCrypto "normalize an algorithm"), which in some
+  // runtimes is an ordinary object, and a caller's object literal inherits from Object.prototype.
+  return guard(() => subtle().importKey('raw', raw, dict(typeof algorithm === 'string' ? { name: algorithm } : algorithm), false, usages))
 }
 
 /** @internal `length` bytes from a WebCrypto deriveBits call (`algorithm` built with {@link dict}). */
