@@ -26,13 +26,19 @@ export interface Argon2idImplementation {
 
 type Params = { memoryKiB: number; passes: number; lanes: number }
 
+/** A null-prototype copy of `o`: nothing a dictionary or a check reads can come from a prototype. */
+const nul = <T extends object>(o: T): T => Object.assign(Object.create(null) as T, o)
+
 /** @internal Native WebCrypto Argon2id, or undefined when this runtime's WebCrypto has none. */
 async function native(subtle: SubtleCrypto, password: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>, p: Params): Promise<Uint8Array | undefined> {
   let key: CryptoKey | undefined
   // Node 24 accepts only the 'raw-secret' format for Argon2id; Deno accepts 'raw' too.
-  for (const format of ['raw-secret', 'raw']) {
+  // An index loop: leaving a for-of early (`break`) would call a polluted Object.prototype.return.
+  const formats = ['raw-secret', 'raw']
+  for (let i = 0; i < formats.length; i++) {
+    const format = formats[i]!
     try {
-      key = await subtle.importKey(format as 'raw', password, 'Argon2id' as unknown as AlgorithmIdentifier, false, ['deriveBits'])
+      key = await subtle.importKey(format as 'raw', password, nul({ name: 'Argon2id' }) as unknown as AlgorithmIdentifier, false, ['deriveBits'])
       break
     } catch {
       // Not supported in this format (or at all): try the next, then fall back.
@@ -41,7 +47,12 @@ async function native(subtle: SubtleCrypto, password: Uint8Array<ArrayBuffer>, s
   if (key === undefined) return undefined
   // From here on a failure is a real error (out of memory, say), not a missing feature: it
   // propagates rather than silently running the fallback.
-  const alg = { name: 'Argon2id', nonce: salt, memory: p.memoryKiB, passes: p.passes, parallelism: p.lanes }
+  // Argon2Params (WICG "Modern Algorithms in the Web Cryptography API" §Argon2) with every member
+  // given, on a null-prototype object: Node 24 reads `version`, `secretValue` and `associatedData`
+  // with [[Get]], so left out they came from a polluted Object.prototype. An empty secret and
+  // associated data are what RFC 9106 §3.2 hashes when they are absent (LE32(0), no bytes).
+  const none = new Uint8Array(0)
+  const alg = nul({ name: 'Argon2id', nonce: salt, memory: p.memoryKiB, passes: p.passes, parallelism: p.lanes, version: 0x13, secretValue: none, associatedData: none })
   return new Uint8Array(await subtle.deriveBits(alg as unknown as AlgorithmIdentifier, key, 256))
 }
 
@@ -64,7 +75,7 @@ export const argon2id: Argon2idImplementation = Object.freeze({
   async derive(password: Uint8Array, salt: Uint8Array, params: Params, subtle: unknown): Promise<Uint8Array> {
     // Every input is read once and checked as the TypeScript path checks it, before either path:
     // WebCrypto would silently truncate 64.5 KiB, and a string password would be read as a length.
-    const p = { memoryKiB: params.memoryKiB, passes: params.passes, lanes: params.lanes, tagLength: 32 }
+    const p = nul({ memoryKiB: params.memoryKiB, passes: params.passes, lanes: params.lanes, tagLength: 32 })
     check(password, salt, p)
     const pw = new Uint8Array(password)
     const s = new Uint8Array(salt)

@@ -20,9 +20,8 @@ export const NONCE_LEN = 12
 export const COMMITMENT_LEN = 32
 /**
  * @internal GCM tag length in bytes: always the full 128 bits (SP 800-38D §5.2.1.2). The AES-GCM
- * calls leave `tagLength` out: WebCrypto's AES-GCM defaults it to 128 (WebCrypto §AES-GCM, "If the
- * tagLength member is not present, let tagLength be 128"), and naming it costs a dictionary
- * conversion per call on the cached-key path. Nothing ever lets input choose it.
+ * calls name `tagLength: 128` on a null-prototype dictionary (aead.ts): a member left out is read
+ * from a polluted Object.prototype. Nothing ever lets input choose it.
  */
 export const TAG_LEN = 16
 /** @internal AES-256 key length in bytes. */

@@ -2,8 +2,8 @@
 // integers before any KDF work or allocation, so an envelope asking for 2^31 PBKDF2 iterations or
 // 4 GiB of Argon2id memory is refused in microseconds (jose CVE-2022-36083 was exactly this bug for
 // PBES2; SECURITY-NOTES: memory-hard KDF DoS).
-import { fail } from './errors.js'
-import { checkOptions } from './inputs.js'
+import { fail, guarded } from './errors.js'
+import { checkOptions, plainObject } from './inputs.js'
 import type { KdfParams } from './envelope.js'
 
 /** PBKDF2-HMAC-SHA256 settings. All values are iteration counts (positive integers). */
@@ -171,10 +171,10 @@ export const defaultPolicy: KeysealPolicy = /* @__PURE__ */ brand({ kdf: 'pbkdf2
  */
 function settings<T extends object>(o: unknown, defaults: T, extra?: string): T {
   if (o === undefined) return defaults
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('INVALID_OPTIONS')
+  plainObject(o, 'INVALID_OPTIONS')
   const out = { ...defaults } as Record<string, unknown>
-  for (const k of Reflect.ownKeys(o)) {
-    const v = (o as Record<string | symbol, unknown>)[k]
+  for (const k of guarded(() => Reflect.ownKeys(o as object), 'INVALID_OPTIONS')) {
+    const v = guarded(() => (o as Record<string | symbol, unknown>)[k], 'INVALID_OPTIONS')
     if (k === extra) out[k] = v
     else if (typeof k !== 'string' || !Object.hasOwn(defaults, k)) fail('INVALID_OPTIONS')
     else if (v !== undefined) out[k] = Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= U32_MAX ? v : fail('INVALID_OPTIONS')

@@ -2,13 +2,14 @@
 // KDF per distinct salt (rotateMany). The library never writes anything: it returns new envelopes.
 import { equalConstantTime, toBase64url, wipe } from './bytes.js'
 import { parseString, toEnvelopeString, type Parsed } from './envelope.js'
-import { fail, isKeysealError, type KeysealErrorCode } from './errors.js'
-import { checkOptions, contextBytes } from './inputs.js'
+import { fail, guarded, isKeysealError, type KeysealErrorCode } from './errors.js'
+import { checkOptions, contextBytes, ownValue, plainObject } from './inputs.js'
 import { keyringState, type Keyring, type RingDerive } from './keyring.js'
-import { deriveKey, keyState, type DeriveKeyOptions, type KeysealKey } from './keys.js'
+import { canSealOf, deriveKey, keyState, type DeriveKeyOptions, type KeysealKey } from './keys.js'
 import { belowSealFloor, checkOpenParams, resolvePolicy, type KeysealPolicy } from './policy.js'
 import { compatible, openWithKey } from './open.js'
 import { openResolved, resolveKeyInput, sealWithKey, type KeyInput, type SingleKey } from './seal.js'
+import { dict } from './webcrypto.js'
 
 /**
  * Why an envelope should be re-sealed.
@@ -46,12 +47,17 @@ function time(v: unknown): number {
   return t
 }
 
+const CHECK_OPTIONS = ['policy', 'keyring', 'sealedAt', 'maxAgeMs', 'now'] as const
+
 function checkArg(against: unknown): RotationCheck {
-  if (keyringState(against) !== undefined) return { keyring: against as Keyring }
-  if (typeof against === 'object' && against !== null && Object.hasOwn(against, 'pbkdf2')) return { policy: against as KeysealPolicy }
+  // Every field is set on a null-prototype record (checkOptions makes one): a keyring or a policy
+  // alone leaves the others undefined, never a polluted Object.prototype.maxAgeMs (issue 11).
+  if (keyringState(against) !== undefined) return Object.assign(checkOptions<RotationCheck>(undefined, CHECK_OPTIONS), { keyring: against as Keyring })
+  if (typeof against === 'object' && against !== null && guarded(() => Object.hasOwn(against, 'pbkdf2'), 'INVALID_OPTIONS')) {
+    return Object.assign(checkOptions<RotationCheck>(undefined, CHECK_OPTIONS), { policy: against as KeysealPolicy })
+  }
   // Each option is read once (a getter cannot answer the check and the use differently).
-  const { policy, keyring, sealedAt, maxAgeMs, now } = checkOptions<RotationCheck>(against, ['policy', 'keyring', 'sealedAt', 'maxAgeMs', 'now'])
-  return { policy, keyring, sealedAt, maxAgeMs, now } as RotationCheck
+  return checkOptions<RotationCheck>(against, CHECK_OPTIONS)
 }
 
 export function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): RotationReason[] {
@@ -173,7 +179,7 @@ export interface Rotation {
   readonly key: SingleKey
   readonly keyId: string | undefined
   /** The sealing key, made once, on first use. */
-  sealer?: Promise<Sealer>
+  sealer?: Promise<Sealer> | undefined
 }
 
 export function rotation(o: Partial<RotateOptions>): Rotation {
@@ -186,13 +192,14 @@ export function rotation(o: Partial<RotateOptions>): Rotation {
     to = resolveKeyInput(o.to)
     // A key object that cannot seal (from deriveKey({ envelope })) fails the call, before any item
     // is opened, not every item after its KDF.
-    if ('single' in to && (to.single as KeysealKey).canSeal === false && keyState(to.single) !== undefined) fail('KEY_USAGE')
+    if ('single' in to && !canSealOf(to.single)) fail('KEY_USAGE')
   } catch (error) {
     wipePassphrases([from]) // the passphrase copy of `from` never outlives a failed call
     throw error
   }
   const primary = 'ring' in to ? to.ring.primary : undefined
-  return {
+  // A null-prototype record with `sealer` set: `r.sealer ??=` must never find Object.prototype.sealer.
+  return dict<Rotation>({
     policy,
     context,
     from,
@@ -200,7 +207,8 @@ export function rotation(o: Partial<RotateOptions>): Rotation {
     keyring: primary && (o.to as Keyring),
     key: primary ? primary.key : (to as { single: SingleKey }).single,
     keyId: primary?.id,
-  }
+    sealer: undefined,
+  })
 }
 
 /**
@@ -426,8 +434,10 @@ const MANY_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'onProgr
  *
  * @returns One result per item, in input order.
  * @throws {KeysealError} `INVALID_OPTIONS`, `INVALID_KEY`, `INVALID_CONTEXT`, `KEY_USAGE` (a `to`
- * key that cannot seal) for the call itself; rejects with `signal.reason` when aborted and with
- * the error of `onProgress` if it throws. Per-item failures are results, not throws.
+ * key that cannot seal) for the call itself (also for items, options or a signal that are revoked
+ * Proxies, and a source whose `next()` gives no result object); rejects with `signal.reason` when
+ * aborted (promptly, even while the source stalls in `next()`), and with the error of `onProgress`
+ * or of the source itself if they throw. Per-item failures are results, not throws.
  * @example
  * ```ts
  * import { deriveKey, sealKey, rotateMany, openKey } from '@org/keyseal'
@@ -451,10 +461,15 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   const onProgress = o.onProgress
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('INVALID_OPTIONS')
   const signal = o.signal
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTIONS')
-  const aborted = (): boolean => signal?.aborted === true
+  // A revoked Proxy or a throwing `aborted` getter is INVALID_OPTIONS, here and on every later read.
+  const aborted = (): boolean => signal !== undefined && guarded(() => signal.aborted, 'INVALID_OPTIONS')
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof aborted() !== 'boolean')) fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
   const r = rotation(o)
+  // Settles when the signal aborts: every wait on the source races it, so a stalled source (a
+  // database cursor that never answers) cannot hold an aborted call (issue 11). A signal that is
+  // not an EventTarget is only polled between items.
+  const abort = abortPromise(signal)
 
   // The derived-key cache: scoped to this call, dropped when it returns. Keyed by the keyring
   // entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides the
@@ -464,7 +479,13 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   const cache = new Map<string, Promise<KeysealKey>>()
   const derive: RingDerive = (pw, p, entry) => {
     const h = p.header
-    const id = JSON.stringify([entry?.id, h.keyId, h.params, toBase64url(h.salt)])
+    // Built by hand, not with JSON.stringify (which reads a polluted Object.prototype.toJSON): the
+    // parts are a key id (printable ASCII, no spaces), integers and base64url, so spaces separate
+    // them unambiguously; '-' stands for no key id (an id may be '-', but it is then prefixed 'i').
+    const kid = (x: string | undefined): string => (x === undefined ? '-' : 'i' + x)
+    const q = h.params
+    const kdf = q.kdf === 'pbkdf2-sha256' ? `p ${q.iterations}` : q.kdf === 'argon2id' ? `a ${q.memoryKiB} ${q.passes} ${q.lanes}` : 'r'
+    const id = `${kid(entry?.id)} ${kid(h.keyId)} ${kdf} ${toBase64url(h.salt)}`
     let k = cache.get(id)
     if (k === undefined) {
       // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
@@ -487,9 +508,14 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
     let context: unknown
     try {
       // Reading the item can throw (a getter, a revoked Proxy): that fails this item only.
-      const it = typeof item === 'object' && item !== null ? item : { envelope: item }
-      if (Object.hasOwn(it, 'id')) base = { index, id: it.id }
-      ;({ envelope, context } = it as { envelope?: unknown; context?: unknown })
+      // Objects are plain objects read own-only (issue 11): a polluted Object.prototype.context is
+      // not this item's context, and a string item has no context of its own.
+      if (typeof item === 'object' && item !== null) {
+        plainObject(item, 'INVALID_OPTIONS')
+        if (Object.hasOwn(item, 'id')) base = { index, id: item.id }
+        envelope = ownValue(item, 'envelope')
+        context = ownValue(item, 'context')
+      } else envelope = item
     } catch {
       return { ...base, status: 'failed', code: 'INVALID_OPTIONS' }
     }
@@ -511,8 +537,8 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
         // i-th item even when an async iterator settles its calls out of order. After `done`,
         // every later call is done too, so the indices it uses up are past the last item.
         const i = started++
-        const next = await iterator.next()
-        if (next.done === true || stopped || aborted()) return
+        const next = await (abort ? Promise.race([nextOf(iterator), abort.promise]) : nextOf(iterator))
+        if (next === ABORTED || next.done === true || stopped || aborted()) return
         const item = Object.freeze(await runOne(i, next.value))
         results[i] = item
         counts.done++
@@ -531,26 +557,70 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
     const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker))
     for (const s of settled) if (s.status === 'rejected') failure ??= { error: s.reason }
   } finally {
+    abort?.dispose()
     cache.clear()
     wipePassphrases([r.from, r.to])
   }
-  if (failure !== undefined || aborted()) {
+  const wasAborted = aborted()
+  if (failure !== undefined || wasAborted) {
     // Every early exit closes the source, so a generator's `finally` (a cursor, a file) runs.
-    try {
-      await iterator.return?.()
-    } catch {
-      // The caller needs the first failure (or the abort reason), not the source's.
-    }
-    throw failure !== undefined ? failure.error : signal!.reason
+    // After an abort it is called but not awaited: a source stalled in next() may never let its
+    // `return` settle either, and an abort settles the call promptly whatever the source does.
+    const closing = closeSource(iterator)
+    if (!wasAborted) await closing
+    throw failure !== undefined ? failure.error : guarded(() => signal!.reason, 'INVALID_OPTIONS')
   }
   // Each result's `id` is its own item's `id` (an own property, copied as is): the type of T's.
   return results as RotateItemResult<T>[]
 }
 
+const ABORTED: unique symbol = Symbol('aborted')
+
+/** @internal A promise that settles with ABORTED when `signal` aborts, and how to stop listening. */
+function abortPromise(signal: AbortSignal | undefined): { promise: Promise<typeof ABORTED>; dispose(): void } | undefined {
+  if (signal === undefined) return undefined
+  let onAbort: () => void = () => {}
+  const promise = new Promise<typeof ABORTED>((resolve) => (onAbort = () => resolve(ABORTED)))
+  const add = guarded(() => signal.addEventListener, 'INVALID_OPTIONS')
+  if (typeof add !== 'function') return undefined
+  // AddEventListenerOptions on a null-prototype dictionary, every member given (see dict).
+  const options = dict({ once: true, capture: false, passive: false, signal: undefined } as unknown as AddEventListenerOptions)
+  guarded(() => add.call(signal, 'abort', onAbort, options), 'INVALID_OPTIONS')
+  if (guarded(() => signal.aborted, 'INVALID_OPTIONS')) onAbort()
+  return { promise, dispose: () => guarded(() => signal.removeEventListener('abort', onAbort, options), 'INVALID_OPTIONS') }
+}
+
+/**
+ * @internal The source's next result. An error the source itself throws propagates (like one of
+ * onProgress: the caller's own code, documented); a result that is not an iterator result object,
+ * or one whose getters throw, fails the call with INVALID_OPTIONS (issue 11: `null` was a TypeError).
+ */
+async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promise<IteratorResult<T>> {
+  const raw: unknown = iterator.next()
+  // Awaited only when it is a real promise: awaiting any other object reads its `then`, which a
+  // revoked Proxy throws on (a TypeError that is not the source's own error).
+  const next: unknown = guarded(() => raw instanceof Promise, 'INVALID_OPTIONS') ? await raw : raw
+  if (typeof next !== 'object' || next === null) fail('INVALID_OPTIONS')
+  return guarded(() => ({ done: (next as IteratorResult<T>).done, value: (next as IteratorResult<T>).value }) as IteratorResult<T>, 'INVALID_OPTIONS')
+}
+
+/** @internal Call the source's `return` if it has one (a function: never a polluted Object.prototype.return); its failure is ignored. */
+function closeSource(iterator: object): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const close = guarded(() => (iterator as { return?: unknown }).return, 'INVALID_OPTIONS')
+    resolve(typeof close === 'function' ? close.call(iterator) : undefined)
+  }).then(
+    () => undefined,
+    () => undefined, // the caller needs the first failure (or the abort reason), not the source's
+  )
+}
+
 /** The items' iterator. A sync iterator needs no wrapping: the workers `await` whatever `next()` returns. */
 export function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
   if (typeof items !== 'object' || items === null) return fail('INVALID_OPTIONS')
-  if (Symbol.asyncIterator in items) return items[Symbol.asyncIterator]()
-  if (Symbol.iterator in items) return items[Symbol.iterator]()
-  return fail('INVALID_OPTIONS')
+  // A revoked Proxy or a throwing trap or method is INVALID_OPTIONS, not a TypeError.
+  return guarded(() => {
+    const it = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : Symbol.iterator in items ? items[Symbol.iterator]() : fail('INVALID_OPTIONS')
+    return typeof it === 'object' && it !== null && typeof it.next === 'function' ? it : fail('INVALID_OPTIONS')
+  }, 'INVALID_OPTIONS')
 }
