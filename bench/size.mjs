@@ -44,14 +44,19 @@ export const BUDGETS = {
  * still open. Lower a ceiling when its bundle shrinks; delete it once the budget is met.
  */
 export const CEILINGS = {
-  'seal-open': 3640,
+  // Raised 2026-12-07 for issue 11 (hardening, a high-severity fix, not a feature): every WebIDL
+  // dictionary built on a null prototype with every member set, own-property reads everywhere, the
+  // plain-object check on options and the Proxy-safe error paths cost 3597 -> 3827 B (seal-open),
+  // 8742 -> 9455 B (full) and 6042 -> 6126 B (argon2id). Flagged for review in the round's note; the
+  // bytes have not been squeezed yet.
+  'seal-open': 3840,
   // +1044 B (issue 16): rotateStream and checkEnvelope are new main-entry exports; the CLI and
   // ./testing are their own entries and add nothing here. seal-open is unchanged (3598 B).
-  full: 8800,
+  full: 9470,
   // Issue 17: the entry now carries both Argon2id paths, the WebAssembly fill (3045 B of module,
   // ~980 B gzip as hex) with its driver and the TypeScript fallback: 6048 B gzip on 2026-12-07,
   // up from 4074 B. Its 4 KB budget predates the WebAssembly path and is not met.
-  argon2id: 6110,
+  argon2id: 6140,
 }
 
 const args = process.argv.slice(2)
