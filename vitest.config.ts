@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/runtimes/**', 'test/packed/**', 'node_modules/**'],
+    exclude: ['test/runtimes/**', 'test/packed/**', 'test/db/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // A machine-readable result for .ci/run, which prints the `N passed, N failed` line from it.

@@ -31,9 +31,12 @@ const SCENARIOS = {
   // `pin`: Argon2id runs pinned to one CPU (see PIN_CPU below).
   argon2id: { script: 'argon2id.mjs', hook: 'Argon2id issue: bench/argon2id.mjs', needsDeps: true, pin: true },
   // The same Argon2id benchmark under Node 24, whose WebCrypto has Argon2id: it measures keyseal's
-  // native path against the addon too (issue 5: at most 1.1x). Node 24 is the one `npm test`
-  // installs for the runtime matrix (scripts/ensure-node-versions.mjs).
-  'argon2id-node24': { script: 'argon2id.mjs', needsDeps: true, node: NODE24, needs: `${NODE24} (installed by \`npm test\`'s pretest)`, pin: true },
+  // native path against the addon too (issue 5: at most 1.1x). Node 24 is the one the runtime
+  // matrix installs (npm run test:runtimes).
+  // Issue 17's second size, RFC 9106's second recommendation: m = 64 MiB, t = 3, p = 4 (pinned too,
+  // so the addon's four lanes share the core the JavaScript runs on).
+  'argon2id-64m': { script: 'argon2id.mjs', needsDeps: true, pin: true, args: () => ['--m=65536', '--t=3', '--p=4'] },
+  'argon2id-node24': { script: 'argon2id.mjs', needsDeps: true, node: NODE24, needs: `${NODE24} (npm ci --prefix test/runtimes/node-versions)`, pin: true },
   rotation: { script: 'rotation.mjs', hook: 'bulk rotation issue: bench/rotation.mjs', needsDeps: true },
   // Not in the default set (needs valgrind, takes minutes): `node bench/run.mjs instructions`.
   instructions: { script: 'instructions.mjs', needsDeps: false, optional: true, args: () => ['--breakdown'] },

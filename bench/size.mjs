@@ -31,6 +31,11 @@ export const BUDGETS = {
   'seal-open': 3 * 1024,
   full: 6 * 1024,
   argon2id: 4 * 1024,
+  // Format v2 (`@org/keyseal/v2`), the two halves of the workflow: the page seals to the user's
+  // passphrase and the server's public key; the server job opens with its private key. Budgets set
+  // at the first measurement (5589 B and 6478 B at 5f097f0+), rounded up to the next KiB.
+  'v2-page': 6 * 1024,
+  'v2-server': 7 * 1024,
 }
 
 /**
@@ -40,7 +45,13 @@ export const BUDGETS = {
  */
 export const CEILINGS = {
   'seal-open': 3640,
-  full: 7760,
+  // +1044 B (issue 16): rotateStream and checkEnvelope are new main-entry exports; the CLI and
+  // ./testing are their own entries and add nothing here. seal-open is unchanged (3598 B).
+  full: 8800,
+  // Issue 17: the entry now carries both Argon2id paths, the WebAssembly fill (3045 B of module,
+  // ~980 B gzip as hex) with its driver and the TypeScript fallback: 6048 B gzip on 2026-12-07,
+  // up from 4074 B. Its 4 KB budget predates the WebAssembly path and is not met.
+  argon2id: 6110,
 }
 
 const args = process.argv.slice(2)
@@ -155,6 +166,12 @@ async function keysealEntries() {
     { id: 'seal-open', label: 'keyseal: sealKey + openKey', source: `export { sealKey, openKey } from '${PKG_NAME}'`, budget: BUDGETS['seal-open'] },
     { id: 'full', label: `keyseal: full API without Argon2id (${withoutArgon.length} exports)`, source: `export { ${withoutArgon.join(', ')} } from '${PKG_NAME}'`, budget: BUDGETS.full, exports: withoutArgon },
   ]
+  if (subs['./v2']) {
+    entries.push(
+      { id: 'v2-page', label: `keyseal v2 page: sealKey + importPublicKey (${PKG_NAME}/v2)`, source: `export { sealKey, importPublicKey } from '${PKG_NAME}/v2'`, budget: BUDGETS['v2-page'] },
+      { id: 'v2-server', label: `keyseal v2 server: openKey + importKey (${PKG_NAME}/v2)`, source: `export { openKey, importKey } from '${PKG_NAME}/v2'`, budget: BUDGETS['v2-server'] },
+    )
+  }
   // Hook: the Argon2id entry, once it exists, either as a subpath export (./argon2id, ...) or as
   // Argon2id-named exports of the main entry. Until then it is reported as pending, never faked.
   const argonSub = Object.keys(subs).find((k) => k !== '.' && isArgon(k))

@@ -7,7 +7,10 @@ export interface ManifestEntry {
   kind: 'cavp-zip-member' | 'acvp-raw' | 'transcription'
   url: string
   member?: string
-  repoCopy?: string
+  repoCopy: string
+  repoCompression?: 'gzip'
+  repoBytes?: number
+  repoSha256?: string
   origin: string
   license: string
 }
@@ -31,12 +34,15 @@ export interface ZipEntry {
 }
 export declare const REPO_ROOT: string
 export declare const MANIFEST_PATH: string
-export declare const SHARED_DIR: string
+export declare const REPO_VECTORS_DIR: string
 export declare const CACHE_DIR: string
 export declare function loadManifest(path?: string): Manifest
 export declare function sha256Hex(bytes: Uint8Array): string
 export declare function checkBytes(entry: ManifestEntry, bytes: Uint8Array): string | null
-export declare function verifyDir(dir: string, manifest?: Manifest, repoVectorsDir?: string): VerifyResult[]
+export declare function verifyDir(dir: string, manifest?: Manifest): VerifyResult[]
+export declare function verifyRepo(manifest?: Manifest, repoVectorsDir?: string): VerifyResult[]
+export declare function readRepoCopy(entry: ManifestEntry, repoVectorsDir?: string): Uint8Array
+export declare function readVector(path: string, options?: { manifest?: Manifest; repoVectorsDir?: string }): Uint8Array
 export declare function crc32(bytes: Uint8Array): number
 export declare function listZip(zip: Uint8Array): ZipEntry[]
 export declare function extractZipMember(zip: Uint8Array, name: string): Uint8Array
@@ -47,4 +53,3 @@ export declare function fetchVectors(options?: {
   repoVectorsDir?: string
   log?: (line: string) => void
 }): Promise<string[]>
-export declare function defaultVectorsDir(env?: Record<string, string | undefined>): string

@@ -1,25 +1,26 @@
 #!/usr/bin/env node
-// Fetch and verify the NIST test-vector files that keyseal's tests read but the repository does not
-// ship (vectors/README.md says why). Every file is pinned by SHA-256 in vectors/manifest.json; a file
-// that does not match is refused and never written.
+// The NIST test-vector files keyseal's tests read are kept in the repository (vectors/nist-cavp/,
+// gzip-compressed, and vectors/nist-acvp/; issue 12), each pinned by size and SHA-256 of the
+// original bytes in vectors/manifest.json. The tests read them only through readVector(), which
+// decompresses and verifies. This script also proves the copies are NIST's own bytes: it downloads
+// the official files and checks them against the same manifest.
 //
-//   node scripts/fetch-vectors.mjs            download into .vectors-cache/ when ../shared/vectors is absent
-//   node scripts/fetch-vectors.mjs --force    download into .vectors-cache/ even when ../shared/vectors exists
-//   node scripts/fetch-vectors.mjs --verify [dir]
-//                                             verify a vectors directory against the manifest, no network
-//                                             (default: $KEYSEAL_VECTORS_DIR, else ../shared/vectors,
-//                                             else .vectors-cache/)
+//   node scripts/fetch-vectors.mjs            download from NIST into .vectors-cache/, verify, and
+//                                             compare with the repository's copies (needs a network)
+//   node scripts/fetch-vectors.mjs --verify   verify the repository's copies, no network
+//   node scripts/fetch-vectors.mjs --verify DIR
+//                                             verify a directory of originals (e.g. ../shared/vectors)
 //
 // Dev tooling only: it uses node: modules, which the library itself never does (STYLE.md habit 1).
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { inflateRawSync } from 'node:zlib'
+import { gunzipSync, inflateRawSync } from 'node:zlib'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const MANIFEST_PATH = join(REPO_ROOT, 'vectors', 'manifest.json')
-export const SHARED_DIR = resolve(REPO_ROOT, '..', 'shared', 'vectors')
+export const REPO_VECTORS_DIR = join(REPO_ROOT, 'vectors')
 export const CACHE_DIR = join(REPO_ROOT, '.vectors-cache')
 
 /** The manifest as parsed JSON: `{ description, files: [{ name, path, bytes, sha256, kind, url, ... }] }`. */
@@ -33,9 +34,63 @@ export function loadManifest(path = MANIFEST_PATH) {
       throw new Error(`manifest entry ${JSON.stringify(f.name)} lacks path, sha256 or bytes`)
     }
     // Paths are joined onto a directory: refuse anything that could climb out of it.
-    if (f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`unsafe manifest path ${f.path}`)
+    for (const p of [f.path, f.repoCopy]) {
+      if (typeof p !== 'string' || p.startsWith('/') || p.split('/').includes('..')) throw new Error(`unsafe or missing manifest path ${p} (${f.name})`)
+    }
+    if (f.repoCompression !== undefined && f.repoCompression !== 'gzip') throw new Error(`${f.name}: unknown repoCompression ${f.repoCompression}`)
   }
   return manifest
+}
+
+/**
+ * The original bytes of one manifest entry from the repository's copy (gunzipped when stored
+ * compressed). Not verified here: see readVector() and verifyRepo().
+ */
+export function readRepoCopy(entry, repoVectorsDir = REPO_VECTORS_DIR) {
+  const stored = readFileSync(join(repoVectorsDir, ...entry.repoCopy.split('/')))
+  if (entry.repoCompression !== 'gzip') return new Uint8Array(stored)
+  // maxOutputLength: a damaged or hostile archive cannot inflate past one byte more than the manifest
+  // size (checkBytes then reports the size).
+  return new Uint8Array(gunzipSync(stored, { maxOutputLength: entry.bytes + 1 }))
+}
+
+/**
+ * The verified original bytes of the vector file at manifest `path` (for example
+ * `nist-cavp/gcmDecrypt256.rsp`), read from the repository. Throws when the path is not in the
+ * manifest or the bytes do not match its size and SHA-256: a test never runs on unverified data.
+ */
+export function readVector(path, { manifest = loadManifest(), repoVectorsDir = REPO_VECTORS_DIR } = {}) {
+  const entry = manifest.files.find((f) => f.path === path)
+  if (entry === undefined) throw new Error(`${path} is not in vectors/manifest.json`)
+  let bytes
+  try {
+    bytes = readRepoCopy(entry, repoVectorsDir)
+  } catch (error) {
+    throw new Error(`vectors/${entry.repoCopy}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const reason = checkBytes(entry, bytes)
+  if (reason !== null) throw new Error(`vectors/${entry.repoCopy} does not match vectors/manifest.json: ${reason}`)
+  return bytes
+}
+
+/** Verify every repository copy against the manifest: one `{ path, ok, reason }` per entry. */
+export function verifyRepo(manifest = loadManifest(), repoVectorsDir = REPO_VECTORS_DIR) {
+  return manifest.files.map((entry) => {
+    const label = `(repo) vectors/${entry.repoCopy}`
+    const file = join(repoVectorsDir, ...entry.repoCopy.split('/'))
+    if (!existsSync(file)) return { path: label, ok: false, reason: 'missing' }
+    const stored = readFileSync(file)
+    if (typeof entry.repoSha256 === 'string' && (stored.length !== entry.repoBytes || sha256Hex(stored) !== entry.repoSha256)) {
+      return { path: label, ok: false, reason: `stored file: size ${stored.length}, sha256 ${sha256Hex(stored)}; manifest says ${entry.repoBytes}, ${entry.repoSha256}` }
+    }
+    let reason
+    try {
+      reason = checkBytes(entry, readRepoCopy(entry, repoVectorsDir))
+    } catch (error) {
+      reason = `unreadable: ${error instanceof Error ? error.message : String(error)}`
+    }
+    return reason === null ? { path: label, ok: true } : { path: label, ok: false, reason }
+  })
 }
 
 /** Lower-case hex SHA-256 of `bytes`. */
@@ -52,10 +107,10 @@ export function checkBytes(entry, bytes) {
 }
 
 /**
- * Verify every manifest file under `dir`. Returns one result per entry: `{ path, ok, reason }`.
- * Transcriptions kept in the repository (`repoCopy`) are checked there as well.
+ * Verify a directory of original (uncompressed) files laid out by manifest `path`, such as
+ * .vectors-cache/ or ../shared/vectors. Returns one result per entry: `{ path, ok, reason }`.
  */
-export function verifyDir(dir, manifest = loadManifest(), repoVectorsDir = join(REPO_ROOT, 'vectors')) {
+export function verifyDir(dir, manifest = loadManifest()) {
   const results = []
   const check = (label, file, entry) => {
     if (!existsSync(file)) return results.push({ path: label, ok: false, reason: 'missing' })
@@ -64,9 +119,6 @@ export function verifyDir(dir, manifest = loadManifest(), repoVectorsDir = join(
   }
   for (const entry of manifest.files) {
     check(entry.path, join(dir, ...entry.path.split('/')), entry)
-    if (typeof entry.repoCopy === 'string') {
-      check(`(repo) vectors/${entry.repoCopy}`, join(repoVectorsDir, ...entry.repoCopy.split('/')), entry)
-    }
   }
   return results
 }
@@ -219,7 +271,7 @@ export async function fetchVectors({
   cacheDir = CACHE_DIR,
   manifest = loadManifest(),
   fetchImpl = globalThis.fetch,
-  repoVectorsDir = join(REPO_ROOT, 'vectors'),
+  repoVectorsDir = REPO_VECTORS_DIR,
   log = () => {},
 } = {}) {
   const zips = new Map() // url -> Promise<bytes>: each archive is downloaded once
@@ -236,7 +288,7 @@ export async function fetchVectors({
     try {
       if (entry.kind === 'transcription') {
         // Not downloadable (its url is the source document): the repository keeps the only copy.
-        bytes = new Uint8Array(readFileSync(join(repoVectorsDir, ...entry.repoCopy.split('/'))))
+        bytes = readRepoCopy(entry, repoVectorsDir)
       } else if (entry.kind === 'cavp-zip-member') {
         if (!zips.has(entry.url)) zips.set(entry.url, download(fetchImpl, entry.url))
         bytes = extractZipMember(await zips.get(entry.url), entry.member)
@@ -262,29 +314,18 @@ export async function fetchVectors({
   return written
 }
 
-/** The vectors directory the tests will use: $KEYSEAL_VECTORS_DIR, ../shared/vectors, .vectors-cache/. */
-export function defaultVectorsDir(env = process.env) {
-  if (env.KEYSEAL_VECTORS_DIR) return resolve(env.KEYSEAL_VECTORS_DIR)
-  if (existsSync(SHARED_DIR)) return SHARED_DIR
-  return CACHE_DIR
-}
-
 async function main(argv) {
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log('usage: node scripts/fetch-vectors.mjs [--force] | --verify [dir]')
+    console.log('usage: node scripts/fetch-vectors.mjs | --verify [dir]')
     return 0
   }
   if (argv[0] === '--verify') {
-    const dir = argv[1] ? resolve(argv[1]) : defaultVectorsDir()
-    const results = verifyDir(dir)
+    const dir = argv[1] ? resolve(argv[1]) : null
+    const results = dir === null ? verifyRepo() : verifyDir(dir)
     for (const r of results) console.log(`${r.ok ? 'ok      ' : 'MISMATCH'} ${r.path}${r.ok ? '' : `: ${r.reason}`}`)
     const bad = results.filter((r) => !r.ok).length
-    console.log(`${dir}: ${results.length - bad} verified, ${bad} failed`)
+    console.log(`${dir ?? 'repository vectors/'}: ${results.length - bad} verified, ${bad} failed`)
     return bad === 0 ? 0 : 1
-  }
-  if (existsSync(SHARED_DIR) && !argv.includes('--force')) {
-    console.log(`${SHARED_DIR} exists: nothing to download (use --force to fill .vectors-cache/ anyway). Verifying it:`)
-    return main(['--verify', SHARED_DIR])
   }
   try {
     await fetchVectors({ log: (line) => console.log(line) })
@@ -292,7 +333,10 @@ async function main(argv) {
     console.error(error instanceof Error ? error.message : String(error))
     return 1
   }
-  return main(['--verify', CACHE_DIR])
+  // The downloads and the repository's copies both match the manifest, so they are the same bytes.
+  const cache = await main(['--verify', CACHE_DIR])
+  const repo = await main(['--verify'])
+  return cache === 0 && repo === 0 ? 0 : 1
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -2,7 +2,7 @@
 // Nonce and tag lengths are constants, never taken from input: Node's WebCrypto accepts a 4-byte tag
 // when asked for `tagLength: 32` (SECURITY-NOTES), so nothing here lets anyone ask.
 import { fail, KeysealError } from './errors.js'
-import { guard, importRaw, subtle } from './webcrypto.js'
+import { dict, guard, importRaw, subtle } from './webcrypto.js'
 import { AES_KEY_LEN, NONCE_LEN, TAG_LEN } from './constants.js'
 
 /** @internal Import 32 bytes as a non-extractable AES-256-GCM key. */
@@ -13,6 +13,14 @@ export async function importAesGcmKey(raw: Uint8Array<ArrayBuffer>): Promise<Cry
 
 const bytes = (b: ArrayBuffer): Uint8Array<ArrayBuffer> => new Uint8Array(b)
 
+/**
+ * AesGcmParams (WebCrypto §AES-GCM) with every member given, `tagLength` included, on a
+ * null-prototype object ({@link dict}): left out, `tagLength` would be read from a polluted
+ * Object.prototype, and `Object.prototype.tagLength = 32` made every runtime seal with 4-byte tags.
+ */
+const gcm = (iv: Uint8Array<ArrayBuffer>, additionalData: Uint8Array<ArrayBuffer>): AesGcmParams =>
+  dict({ name: 'AES-GCM', iv, additionalData, tagLength: TAG_LEN * 8 })
+
 /** @internal AES-GCM encrypt: returns ciphertext || 128-bit tag. */
 export function aesGcmSeal(
   key: CryptoKey,
@@ -22,7 +30,7 @@ export function aesGcmSeal(
 ): Promise<Uint8Array<ArrayBuffer>> {
   return guard(() => {
     if (nonce.length !== NONCE_LEN) fail('CRYPTO_FAILURE')
-    return subtle().encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad }, key, plaintext)
+    return subtle().encrypt(gcm(nonce, aad), key, plaintext)
   }).then(bytes)
 }
 
@@ -40,7 +48,7 @@ export function aesGcmOpen(
   // A body shorter than the tag cannot be an AES-GCM output: malformed, not an authentication failure.
   if (nonce.length !== NONCE_LEN || sealed.length < TAG_LEN) return Promise.reject(new KeysealError('MALFORMED_ENVELOPE'))
   return guard(
-    () => subtle().decrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad }, key, sealed),
+    () => subtle().decrypt(gcm(nonce, aad), key, sealed),
     'AUTH_FAILED',
   ).then(bytes)
 }

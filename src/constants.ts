@@ -20,9 +20,8 @@ export const NONCE_LEN = 12
 export const COMMITMENT_LEN = 32
 /**
  * @internal GCM tag length in bytes: always the full 128 bits (SP 800-38D §5.2.1.2). The AES-GCM
- * calls leave `tagLength` out: WebCrypto's AES-GCM defaults it to 128 (WebCrypto §AES-GCM, "If the
- * tagLength member is not present, let tagLength be 128"), and naming it costs a dictionary
- * conversion per call on the cached-key path. Nothing ever lets input choose it.
+ * calls name `tagLength: 128` on a null-prototype dictionary (aead.ts): a member left out is read
+ * from a polluted Object.prototype. Nothing ever lets input choose it.
  */
 export const TAG_LEN = 16
 /** @internal AES-256 key length in bytes. */
@@ -65,6 +64,11 @@ export const PASSPHRASE_MAX = 1024
 export const CONTEXT_MAX = 1024
 /** @internal Prefix of the string form of a raw key (see generateKey). */
 export const RAW_KEY_PREFIX = 'ksk1.'
+/**
+ * @internal The most PBKDF2 iterations a policy may allow: 2^31 - 1 (docs/format.md §17.2). The header
+ * field holds up to 2^32 - 1, but platforms take the count as a signed 32-bit integer.
+ */
+export const PBKDF2_ITERATIONS_MAX = 0x7fffffff
 /** @internal The largest value of a 32-bit header field, such as the PBKDF2 iteration count. */
 export const U32_MAX = 0xffffffff
 

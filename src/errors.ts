@@ -84,10 +84,29 @@ export class KeysealError extends Error {
  * ```
  */
 export function isKeysealError(value: unknown, code?: KeysealErrorCode): value is KeysealError {
-  return value instanceof KeysealError && (code === undefined || value.code === code)
+  try {
+    // `instanceof` runs a Proxy's getPrototypeOf trap: a revoked Proxy throws there (issue 11).
+    return value instanceof KeysealError && (code === undefined || value.code === code)
+  } catch {
+    return false
+  }
 }
 
 /** @internal Throw a fresh error with the fixed message for `code`. */
 export function fail(code: KeysealErrorCode): never {
   throw new KeysealError(code)
+}
+
+/**
+ * @internal Run `read`, a synchronous read of a caller's object, and turn anything but a
+ * KeysealError it throws (a revoked Proxy, a throwing trap or getter) into `code`: only
+ * KeysealError escapes keyseal's functions (issue 11), and the caller's error is not passed on.
+ */
+export function guarded<T>(read: () => T, code: KeysealErrorCode): T {
+  try {
+    return read()
+  } catch (error) {
+    if (isKeysealError(error)) throw error
+    return fail(code)
+  }
 }

@@ -3,7 +3,7 @@
 import { bytesOf, concat, fromBase64url, toBase64url } from './bytes.js'
 import { BINARY_MAX, COMMITMENT_LEN, NONCE_LEN, STRING_MAX, TAG_LEN, VERSION } from './constants.js'
 import { encodeHeader, isValidKeyId, parseBinary, parseString, toEnvelopeString, type KdfParams } from './envelope.js'
-import { fail } from './errors.js'
+import { fail, guarded } from './errors.js'
 
 /** What {@link inspect} reports about an envelope. Needs no key. */
 export interface EnvelopeInfo {
@@ -130,6 +130,11 @@ function b64Field(v: unknown, len: number, upTo?: boolean): Uint8Array<ArrayBuff
  * ```
  */
 export function envelopeFromJSON(json: unknown): string {
+  // A revoked Proxy or a throwing trap is MALFORMED_ENVELOPE, never a TypeError (issue 11).
+  return guarded(() => fromJSON(json), 'MALFORMED_ENVELOPE')
+}
+
+function fromJSON(json: unknown): string {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('MALFORMED_ENVELOPE')
   // A plain object: its prototype is null or an Object.prototype, of this realm or another (an
   // object parsed in an iframe or a vm context); class instances and arrays are refused.
@@ -140,7 +145,7 @@ export function envelopeFromJSON(json: unknown): string {
   const has = (k: string): boolean => Object.hasOwn(desc, k)
   const get = (k: string): unknown => (has(k) ? desc[k]!.value : undefined)
   for (const k of Reflect.ownKeys(desc)) {
-    if (typeof k !== 'string' || !('value' in desc[k]!)) fail('MALFORMED_ENVELOPE')
+    if (typeof k !== 'string' || !Object.hasOwn(desc[k]!, 'value')) fail('MALFORMED_ENVELOPE')
   }
   // §14: a `v` that is an integer other than 1 is UNSUPPORTED_VERSION; anything else MALFORMED.
   const v = get('v')

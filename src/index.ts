@@ -15,4 +15,22 @@ export type { KeysealErrorCode } from './errors.js'
 export { createKeyring, Keyring } from './keyring.js'
 export type { KeyringEntry } from './keyring.js'
 export { needsRotation, rotateKey, rotateMany } from './rotate.js'
-export type { RotationReason, RotationCheck, RotateOptions, RotateResult, RotateItem, RotateItemResult, RotateProgress, RotateManyOptions } from './rotate.js'
+export type {
+  RotationReason,
+  RotationCheck,
+  RotateOptions,
+  RotateResult,
+  RotateResultRotated,
+  RotateResultUnchanged,
+  RotateItem,
+  RotateItemId,
+  RotateItemIdField,
+  RotateItemResult,
+  RotateItemOk,
+  RotateItemSkipped,
+  RotateItemFailed,
+  RotateProgress,
+  RotateManyOptions,
+} from './rotate.js'
+export { rotateStream, checkEnvelope } from './stream.js'
+export type { RotateStreamOptions, RotateStreamResult, RotationKdf, CheckEnvelopeOptions } from './stream.js'

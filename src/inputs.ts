@@ -1,7 +1,7 @@
 // Validation of caller inputs: passphrases, secrets, contexts, options. Everything here is
 // synchronous and runs before any WebCrypto call, so a bad input fails fast and nothing is half-done.
 import { bytesOf, hasLoneSurrogate, utf8 } from './bytes.js'
-import { fail, type KeysealErrorCode } from './errors.js'
+import { fail, guarded, type KeysealErrorCode } from './errors.js'
 import { isValidKeyId } from './envelope.js'
 import { CONTEXT_MAX, PASSPHRASE_MAX, RAW_KEY_PREFIX, SECRET_MAX } from './constants.js'
 
@@ -54,16 +54,46 @@ export function contextBytes(c: unknown): Uint8Array<ArrayBuffer> {
  * (SECURITY-NOTES: prototype traps).
  */
 export function checkOptions<T extends object>(o: unknown, allowed: readonly string[]): Partial<T> {
-  const out: Record<string, unknown> = {}
+  // Null prototype: an option nobody passed is an own undefined, never a polluted Object.prototype's.
+  const out: Record<string, unknown> = Object.create(null)
   for (const k of allowed) out[k] = undefined
   if (o !== undefined) {
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('INVALID_OPTIONS')
-    for (const k of Reflect.ownKeys(o)) {
-      if (typeof k !== 'string' || !allowed.includes(k)) fail('INVALID_OPTIONS')
-      out[k] = (o as Record<string, unknown>)[k]
-    }
+    plainObject(o, 'INVALID_OPTIONS')
+    // A throwing getter or Proxy trap is INVALID_OPTIONS, not the caller's error.
+    guarded(() => {
+      for (const k of Reflect.ownKeys(o as object)) {
+        if (typeof k !== 'string' || !allowed.includes(k)) fail('INVALID_OPTIONS')
+        out[k] = (o as Record<string, unknown>)[k]
+      }
+    }, 'INVALID_OPTIONS')
   }
   return out as Partial<T>
+}
+
+/**
+ * @internal `o` must be a plain object: its prototype is null or an `Object.prototype` (of this
+ * realm or another: an object made in an iframe or a vm context), otherwise `code`. Arrays, class
+ * instances and `Object.create({ context })` are refused: keyseal reads own properties only, so an
+ * option on such an object's prototype would be silently dropped (issue 11: a class with a
+ * `context` getter sealed without the context).
+ */
+export function plainObject(o: unknown, code: KeysealErrorCode): void {
+  // Array.isArray and getPrototypeOf throw on a revoked Proxy: `code`, like any other bad object.
+  guarded(() => {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) fail(code)
+    const proto: unknown = Object.getPrototypeOf(o)
+    if (proto === null || proto === Object.prototype) return
+    // Another realm's Object.prototype: its own prototype is null and its own `constructor` is a
+    // function named Object whose `prototype` is it. A null-prototype object carrying options is not.
+    const d = Object.getPrototypeOf(proto) === null ? Object.getOwnPropertyDescriptor(proto, 'constructor') : undefined
+    const ctor: unknown = d !== undefined && Object.hasOwn(d, 'value') ? d.value : undefined
+    if (!(typeof ctor === 'function' && ctor.name === 'Object' && ctor.prototype === proto)) fail(code)
+  }, code)
+}
+
+/** @internal An own property's value, or undefined: never read through a prototype. A throwing trap or getter is `code`. */
+export function ownValue(o: object, k: string, code: KeysealErrorCode = 'INVALID_OPTIONS'): unknown {
+  return guarded(() => (Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined), code)
 }
 
 /** @internal An optional key id must be 1–64 printable ASCII characters. */

@@ -7,7 +7,9 @@
  * print `String(target)` (redacted) instead of its fields, then freeze it.
  */
 export function redactAndFreeze(target: object): void {
-  const show = { value: () => String(target) }
+  // A null-prototype descriptor: a polluted Object.prototype.get or .set would otherwise make
+  // defineProperty read an accessor descriptor and throw (issue 11).
+  const show = Object.assign(Object.create(null) as PropertyDescriptor, { value: () => String(target) })
   Object.defineProperty(target, Symbol.for('nodejs.util.inspect.custom'), show)
   Object.defineProperty(target, Symbol.for('Deno.customInspect'), show)
   Object.freeze(target)

@@ -4,9 +4,9 @@
 import { isValidKeyId } from './envelope.js'
 import { redactAndFreeze } from './inspect.js'
 import type { Parsed } from './envelope.js'
-import { fail, isKeysealError } from './errors.js'
-import { passphraseBytes } from './inputs.js'
-import { keyState, type KeysealKey } from './keys.js'
+import { fail, guarded, isKeysealError } from './errors.js'
+import { ownValue, passphraseBytes, plainObject } from './inputs.js'
+import { canSealOf, keyState, type KeysealKey } from './keys.js'
 import { compatible, openWithKey } from './open.js'
 import type { KeysealPolicy } from './policy.js'
 
@@ -17,9 +17,9 @@ export interface KeyringEntry {
   /** A passphrase (string or bytes) or a key object from {@link importKey} or {@link deriveKey}. */
   readonly key: string | Uint8Array | KeysealKey
   /** Seal with this key. Exactly one entry is primary (a single entry is primary by default). */
-  readonly primary?: boolean
+  readonly primary?: boolean | undefined
   /** Open with this key, but never seal. The primary cannot be disabled. */
-  readonly disabled?: boolean
+  readonly disabled?: boolean | undefined
 }
 
 /** @internal A resolved keyring entry: a key object, or normalized passphrase bytes. */
@@ -75,7 +75,10 @@ async function openWithRing(
       : // A Set keeps the first of duplicates: the primary, then the others in order.
         [...new Set([primary, ...entries.values()])].filter((e) => compatible(e.key, p))
   if (candidates.length === 0) fail('KEY_MISMATCH')
-  for (const e of candidates) {
+  // An index loop: leaving a for-of early (the `return` below) calls the iterator's `return`
+  // method, which an array iterator inherits from a polluted Object.prototype (issue 11).
+  for (let i = 0; i < candidates.length; i++) {
+    const e = candidates[i]!
     try {
       return await openWithKey(p, e.key, context, policy, derive && ((pw, q) => derive(pw, q, e)))
     } catch (error) {
@@ -162,12 +165,21 @@ export class Keyring {
  * ```
  */
 export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
-  if (!Array.isArray(entries) || entries.length === 0 || entries.length > 1000) fail('INVALID_OPTIONS')
+  // Read once, through guarded(): a revoked Proxy or a throwing trap is INVALID_OPTIONS (issue 11).
+  const list = guarded(() => (Array.isArray(entries) ? Array.from(entries as readonly unknown[]) : fail('INVALID_OPTIONS')), 'INVALID_OPTIONS')
+  if (list.length === 0 || list.length > 1000) fail('INVALID_OPTIONS')
   const map = new Map<string, ResolvedEntry>()
   let primary: ResolvedEntry | undefined
-  for (const e of entries as readonly unknown[]) {
-    if (typeof e !== 'object' || e === null) fail('INVALID_OPTIONS')
-    const { id, key, primary: isPrimary, disabled } = e as Record<string, unknown>
+  for (const e of list) {
+    // A plain object (issue 11: an entry whose prototype carries `primary` would be read wrongly),
+    // read own-only: a polluted Object.prototype.primary or .disabled changes nothing.
+    plainObject(e, 'INVALID_OPTIONS')
+    // Not array destructuring: that closes the array iterator through a `return` method, which a
+    // polluted Object.prototype.return would supply.
+    const id = ownValue(e as object, 'id')
+    const key = ownValue(e as object, 'key')
+    const isPrimary = ownValue(e as object, 'primary')
+    const disabled = ownValue(e as object, 'disabled')
     if (!isValidKeyId(id) || map.has(id)) fail('INVALID_OPTIONS')
     if ((isPrimary !== undefined && typeof isPrimary !== 'boolean') || (disabled !== undefined && typeof disabled !== 'boolean')) {
       fail('INVALID_OPTIONS')
@@ -178,9 +190,9 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
     const resolved = keyState(key) !== undefined ? ((k.keyId ?? id) === id ? k : fail('INVALID_OPTIONS')) : passphraseBytes(key)
     const entry: ResolvedEntry = { id, key: resolved, disabled: disabled === true }
     map.set(id, entry)
-    if (isPrimary === true || (entries.length === 1 && isPrimary === undefined)) {
+    if (isPrimary === true || (list.length === 1 && isPrimary === undefined)) {
       // One primary, not disabled, and able to seal (not an open-only key object).
-      if (primary !== undefined || entry.disabled || (resolved as KeysealKey).canSeal === false) fail('INVALID_OPTIONS')
+      if (primary !== undefined || entry.disabled || !canSealOf(resolved)) fail('INVALID_OPTIONS')
       primary = entry
     }
   }

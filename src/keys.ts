@@ -45,6 +45,19 @@ export function keyState(k: unknown): KeyState | undefined {
   return typeof k === 'object' && k !== null ? states.get(k as KeysealKey) : undefined
 }
 
+/**
+ * @internal The key id of a key object, or undefined for anything else (a passphrase's bytes): never
+ * `Uint8Array.prototype.keyId`, i.e. never a polluted Object.prototype's (issue 11).
+ */
+export function keyIdOf(k: unknown): string | undefined {
+  return keyState(k) !== undefined ? (k as KeysealKey).keyId : undefined
+}
+
+/** @internal False only for a key object that cannot seal; a passphrase can (never read from a prototype). */
+export function canSealOf(k: unknown): boolean {
+  return keyState(k) === undefined || (k as KeysealKey).canSeal
+}
+
 /** Same KDF and parameters (the same KDF has the same fields). */
 function sameParams(a: KdfParams, b: KdfParams): boolean {
   return Object.keys(a).every((k) => a[k as keyof KdfParams] === b[k as keyof KdfParams])
@@ -100,14 +113,14 @@ export class KeysealKey {
 /** Options for {@link deriveKey}. */
 export interface DeriveKeyOptions {
   /** Policy for the KDF parameters. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
   /** Key id written into envelopes this key seals (1–64 printable ASCII characters). */
-  keyId?: string
+  keyId?: string | undefined
   /**
    * Re-derive the key of an existing envelope (its salt and parameters) instead of making a new
    * one. Such a key opens every envelope that shares them, and cannot seal.
    */
-  envelope?: string
+  envelope?: string | undefined
 }
 
 /**
@@ -200,7 +213,7 @@ export async function generateKey(): Promise<string> {
 /** Options for {@link importKey}. */
 export interface ImportKeyOptions {
   /** Key id written into envelopes this key seals (1–64 printable ASCII characters). */
-  keyId?: string
+  keyId?: string | undefined
 }
 
 /**

@@ -5,7 +5,7 @@ import { concat, equalConstantTime } from './bytes.js'
 import { passphraseMaterial } from './derive.js'
 import type { KdfParams, Parsed } from './envelope.js'
 import { fail } from './errors.js'
-import { keyState, type KeysealKey, type Material } from './keys.js'
+import { keyIdOf, keyState, type KeysealKey, type Material } from './keys.js'
 import type { KeysealPolicy } from './policy.js'
 import { platform } from './webcrypto.js'
 
@@ -16,7 +16,7 @@ export type SingleKey = KeysealKey | Uint8Array<ArrayBuffer>
 export function compatible(key: SingleKey, p: Parsed): boolean {
   const h = p.header
   const state = keyState(key)
-  const id = (key as KeysealKey).keyId
+  const id = keyIdOf(key)
   // A passphrase opens passphrase KDFs; a key object checks its kind, and its id when both have one.
   return state ? !(id && h.keyId && id !== h.keyId) && state.fits(h) : h.params.kdf !== 'raw'
 }

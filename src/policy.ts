@@ -2,8 +2,8 @@
 // integers before any KDF work or allocation, so an envelope asking for 2^31 PBKDF2 iterations or
 // 4 GiB of Argon2id memory is refused in microseconds (jose CVE-2022-36083 was exactly this bug for
 // PBES2; SECURITY-NOTES: memory-hard KDF DoS).
-import { fail } from './errors.js'
-import { checkOptions } from './inputs.js'
+import { fail, guarded } from './errors.js'
+import { checkOptions, plainObject } from './inputs.js'
 import type { KdfParams } from './envelope.js'
 
 /** PBKDF2-HMAC-SHA256 settings. All values are iteration counts (positive integers). */
@@ -64,7 +64,7 @@ export interface Argon2idPolicy {
  * Which KDF and parameters keyseal seals with, and which it agrees to open.
  *
  * Create one with {@link createPolicy}; the default is {@link defaultPolicy}. Rules:
- * `1 <= openMinIterations <= minIterations <= iterations <= maxIterations <= 4294967295`, and the
+ * `1 <= openMinIterations <= minIterations <= iterations <= maxIterations <= 2147483647`, and the
  * same order for Argon2id memory and passes; `1 <= lanes <= maxLanes`.
  */
 export interface KeysealPolicy {
@@ -86,12 +86,14 @@ declare const policyMark: unique symbol
 
 /** Partial settings accepted by {@link createPolicy}. */
 export interface KeysealPolicyOptions {
-  readonly kdf?: 'pbkdf2-sha256' | 'argon2id'
-  readonly pbkdf2?: Partial<Pbkdf2Policy>
-  readonly argon2id?: Partial<Argon2idPolicy> & { readonly implementation: Argon2idImplementation }
+  readonly kdf?: 'pbkdf2-sha256' | 'argon2id' | undefined
+  readonly pbkdf2?: { readonly [K in keyof Pbkdf2Policy]?: Pbkdf2Policy[K] | undefined } | undefined
+  readonly argon2id?:
+    | ({ readonly [K in Exclude<keyof Argon2idPolicy, 'implementation'>]?: Argon2idPolicy[K] | undefined } & { readonly implementation: Argon2idImplementation })
+    | undefined
 }
 
-import { ARGON2_LANES_MAX, ARGON2_MEMORY_MAX, U32_MAX } from './constants.js'
+import { ARGON2_LANES_MAX, ARGON2_MEMORY_MAX, PBKDF2_ITERATIONS_MAX, U32_MAX } from './constants.js'
 
 // `@__PURE__`: an unused frozen table is dropped by bundlers (a bare Object.freeze call counts as a
 // side effect and would be kept in every bundle).
@@ -169,10 +171,10 @@ export const defaultPolicy: KeysealPolicy = /* @__PURE__ */ brand({ kdf: 'pbkdf2
  */
 function settings<T extends object>(o: unknown, defaults: T, extra?: string): T {
   if (o === undefined) return defaults
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('INVALID_OPTIONS')
+  plainObject(o, 'INVALID_OPTIONS')
   const out = { ...defaults } as Record<string, unknown>
-  for (const k of Reflect.ownKeys(o)) {
-    const v = (o as Record<string | symbol, unknown>)[k]
+  for (const k of guarded(() => Reflect.ownKeys(o as object), 'INVALID_OPTIONS')) {
+    const v = guarded(() => (o as Record<string | symbol, unknown>)[k], 'INVALID_OPTIONS')
     if (k === extra) out[k] = v
     else if (typeof k !== 'string' || !Object.hasOwn(defaults, k)) fail('INVALID_OPTIONS')
     else if (v !== undefined) out[k] = Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= U32_MAX ? v : fail('INVALID_OPTIONS')
@@ -202,7 +204,11 @@ function settings<T extends object>(o: unknown, defaults: T, extra?: string): T 
 export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy {
   const o = checkOptions<Record<string, unknown>>(options, ['kdf', 'pbkdf2', 'argon2id'])
   const p = Object.freeze(settings(o['pbkdf2'], DEFAULT_PBKDF2))
-  const ordered = p.openMinIterations <= p.minIterations && p.minIterations <= p.iterations && p.iterations <= p.maxIterations
+  // docs/format.md §17.2: at most 2^31 - 1 iterations. WebCrypto's PBKDF2 (a signed 32-bit count in
+  // the platforms' C APIs) and other libraries cannot run more, so a policy admitting them would
+  // turn a well-formed envelope into CRYPTO_FAILURE (or an abort) instead of PARAMS_OUT_OF_POLICY.
+  const ordered =
+    p.openMinIterations <= p.minIterations && p.minIterations <= p.iterations && p.iterations <= p.maxIterations && p.maxIterations <= PBKDF2_ITERATIONS_MAX
   let a: Argon2idPolicy | undefined
   if (o['argon2id'] !== undefined) {
     a = settings(o['argon2id'], DEFAULT_ARGON2ID as Argon2idPolicy, 'implementation')

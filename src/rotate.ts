@@ -2,13 +2,14 @@
 // KDF per distinct salt (rotateMany). The library never writes anything: it returns new envelopes.
 import { equalConstantTime, toBase64url, wipe } from './bytes.js'
 import { parseString, toEnvelopeString, type Parsed } from './envelope.js'
-import { fail, isKeysealError, type KeysealErrorCode } from './errors.js'
-import { checkOptions, contextBytes } from './inputs.js'
+import { fail, guarded, isKeysealError, type KeysealErrorCode } from './errors.js'
+import { checkOptions, contextBytes, ownValue, plainObject } from './inputs.js'
 import { keyringState, type Keyring, type RingDerive } from './keyring.js'
-import { deriveKey, keyState, type DeriveKeyOptions, type KeysealKey } from './keys.js'
+import { canSealOf, deriveKey, keyState, type DeriveKeyOptions, type KeysealKey } from './keys.js'
 import { belowSealFloor, checkOpenParams, resolvePolicy, type KeysealPolicy } from './policy.js'
 import { compatible, openWithKey } from './open.js'
 import { openResolved, resolveKeyInput, sealWithKey, type KeyInput, type SingleKey } from './seal.js'
+import { dict } from './webcrypto.js'
 
 /**
  * Why an envelope should be re-sealed.
@@ -29,15 +30,15 @@ export type RotationReason = 'FORMAT_VERSION' | 'KDF_BELOW_POLICY' | 'KDF_CHANGE
 /** What {@link needsRotation} checks against. */
 export interface RotationCheck {
   /** The current policy. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
   /** The current keyring: envelopes not sealed by its primary key need rotation. */
-  keyring?: Keyring
+  keyring?: Keyring | undefined
   /** When the envelope was sealed (your row's timestamp), for `maxAgeMs`. */
-  sealedAt?: Date | number
+  sealedAt?: Date | number | undefined
   /** Rotate envelopes older than this many milliseconds (needs `sealedAt`). */
-  maxAgeMs?: number
+  maxAgeMs?: number | undefined
   /** "Now", for `maxAgeMs` (default `Date.now()`). */
-  now?: Date | number
+  now?: Date | number | undefined
 }
 
 function time(v: unknown): number {
@@ -46,15 +47,20 @@ function time(v: unknown): number {
   return t
 }
 
+const CHECK_OPTIONS = ['policy', 'keyring', 'sealedAt', 'maxAgeMs', 'now'] as const
+
 function checkArg(against: unknown): RotationCheck {
-  if (keyringState(against) !== undefined) return { keyring: against as Keyring }
-  if (typeof against === 'object' && against !== null && Object.hasOwn(against, 'pbkdf2')) return { policy: against as KeysealPolicy }
+  // Every field is set on a null-prototype record (checkOptions makes one): a keyring or a policy
+  // alone leaves the others undefined, never a polluted Object.prototype.maxAgeMs (issue 11).
+  if (keyringState(against) !== undefined) return Object.assign(checkOptions<RotationCheck>(undefined, CHECK_OPTIONS), { keyring: against as Keyring })
+  if (typeof against === 'object' && against !== null && guarded(() => Object.hasOwn(against, 'pbkdf2'), 'INVALID_OPTIONS')) {
+    return Object.assign(checkOptions<RotationCheck>(undefined, CHECK_OPTIONS), { policy: against as KeysealPolicy })
+  }
   // Each option is read once (a getter cannot answer the check and the use differently).
-  const { policy, keyring, sealedAt, maxAgeMs, now } = checkOptions<RotationCheck>(against, ['policy', 'keyring', 'sealedAt', 'maxAgeMs', 'now'])
-  return { policy, keyring, sealedAt, maxAgeMs, now } as RotationCheck
+  return checkOptions<RotationCheck>(against, CHECK_OPTIONS)
 }
 
-function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): RotationReason[] {
+export function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): RotationReason[] {
   const reasons: RotationReason[] = []
   const params = p.header.params
   if (belowSealFloor(params, policy)) reasons.push('KDF_BELOW_POLICY')
@@ -83,7 +89,9 @@ function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): Rotatio
  * Returns the reasons; an empty array means nothing needs doing.
  *
  * @param against A policy, a keyring, or {@link RotationCheck} options.
- * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`, `INVALID_OPTIONS`.
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF` (also an
+ * Argon2id envelope under a policy without Argon2id), `PARAMS_OUT_OF_POLICY` (parameters that
+ * {@link openKey} refuses under this policy, checked as it does), `INVALID_OPTIONS`.
  * @example
  * ```ts
  * import { sealKey, needsRotation, createPolicy } from '@org/keyseal'
@@ -96,7 +104,11 @@ function reasonsFor(p: Parsed, c: RotationCheck, policy: KeysealPolicy): Rotatio
 export function needsRotation(envelope: string, against: KeysealPolicy | Keyring | RotationCheck = {}): readonly RotationReason[] {
   const c = checkArg(against)
   const policy = resolvePolicy(c.policy)
-  return Object.freeze(reasonsFor(parseString(envelope), c, policy))
+  const p = parseString(envelope)
+  // An envelope openKey would refuse under this policy (2^31 iterations, Argon2id without an
+  // implementation) cannot be rotated under it either: a typed error, never an empty answer.
+  checkOpenParams(p.header.params, policy)
+  return Object.freeze(reasonsFor(p, c, policy))
 }
 
 /** Options for {@link rotateKey}. */
@@ -110,29 +122,45 @@ export interface RotateOptions {
    */
   to: KeyInput
   /** The envelope's context; kept unchanged. */
-  context?: string | Uint8Array
+  context?: string | Uint8Array | undefined
   /** The policy for sealing (its minimums) and for opening (its bounds). Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
 }
 
-/** What {@link rotateKey} returns. */
-export interface RotateResult {
-  /** The new envelope, or the input unchanged when `rotated` is false. */
+/**
+ * What {@link rotateKey} returns: {@link RotateResultRotated} or {@link RotateResultUnchanged},
+ * told apart by `rotated` (TypeScript narrows on it). Both carry the envelope to store.
+ */
+export type RotateResult = RotateResultRotated | RotateResultUnchanged
+
+/** {@link rotateKey}'s result when it re-sealed the envelope. */
+export interface RotateResultRotated {
+  /** The new envelope. */
   readonly envelope: string
-  /**
-   * False when nothing needed doing: no reasons under the current policy, and `to` sealed it
-   * already, as far as the header tells: a keyring's primary by its key id, a derived key by its
-   * salt and parameters, a raw key by its key id (a raw key without an id, or a passphrase, is never
-   * recognised, so such envelopes are always re-sealed). A key object `to` must also open the
-   * envelope with this context; a keyring whose primary is a passphrase is taken at the key id's
-   * word (no KDF is run).
-   */
-  readonly rotated: boolean
+  /** True: re-sealed. */
+  readonly rotated: true
   /** The {@link needsRotation} reasons measured against `to` and the policy. */
   readonly reasons: readonly RotationReason[]
 }
 
-type Resolved = ReturnType<typeof resolveKeyInput>
+/**
+ * {@link rotateKey}'s result when nothing needed doing: no reasons under the current policy, and
+ * `to` sealed it already, as far as the header tells: a keyring's primary by its key id, a derived
+ * key by its salt and parameters, a raw key by its key id (a raw key without an id, or a
+ * passphrase, is never recognised, so such envelopes are always re-sealed). A key object `to` must
+ * also open the envelope with this context; a keyring whose primary is a passphrase is taken at the
+ * key id's word (no KDF is run).
+ */
+export interface RotateResultUnchanged {
+  /** The input, unchanged. */
+  readonly envelope: string
+  /** False: nothing needed doing. */
+  readonly rotated: false
+  /** The {@link needsRotation} reasons measured against `to` and the policy (empty). */
+  readonly reasons: readonly RotationReason[]
+}
+
+export type Resolved = ReturnType<typeof resolveKeyInput>
 
 /** @internal The single sealing key for `to` and the key id to record. */
 type Sealer = { key: SingleKey; keyId: string | undefined }
@@ -141,7 +169,7 @@ type Sealer = { key: SingleKey; keyId: string | undefined }
  * @internal The options rotateKey and rotateMany share, validated before any work. It is also the
  * {@link RotationCheck} for the reasons: `keyring` is `to` when that is a keyring.
  */
-interface Rotation {
+export interface Rotation {
   readonly policy: KeysealPolicy
   readonly context: Uint8Array<ArrayBuffer>
   readonly from: Resolved
@@ -151,10 +179,10 @@ interface Rotation {
   readonly key: SingleKey
   readonly keyId: string | undefined
   /** The sealing key, made once, on first use. */
-  sealer?: Promise<Sealer>
+  sealer?: Promise<Sealer> | undefined
 }
 
-function rotation(o: Partial<RotateOptions>): Rotation {
+export function rotation(o: Partial<RotateOptions>): Rotation {
   if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
@@ -164,13 +192,14 @@ function rotation(o: Partial<RotateOptions>): Rotation {
     to = resolveKeyInput(o.to)
     // A key object that cannot seal (from deriveKey({ envelope })) fails the call, before any item
     // is opened, not every item after its KDF.
-    if ('single' in to && (to.single as KeysealKey).canSeal === false && keyState(to.single) !== undefined) fail('KEY_USAGE')
+    if ('single' in to && !canSealOf(to.single)) fail('KEY_USAGE')
   } catch (error) {
     wipePassphrases([from]) // the passphrase copy of `from` never outlives a failed call
     throw error
   }
   const primary = 'ring' in to ? to.ring.primary : undefined
-  return {
+  // A null-prototype record with `sealer` set: `r.sealer ??=` must never find Object.prototype.sealer.
+  return dict<Rotation>({
     policy,
     context,
     from,
@@ -178,7 +207,8 @@ function rotation(o: Partial<RotateOptions>): Rotation {
     keyring: primary && (o.to as Keyring),
     key: primary ? primary.key : (to as { single: SingleKey }).single,
     keyId: primary?.id,
-  }
+    sealer: undefined,
+  })
 }
 
 /**
@@ -225,7 +255,7 @@ async function sealingKey(r: Rotation): Promise<Sealer> {
  * sealed it already under the policy. `out.reasons` is set as soon as they are known: rotateMany
  * reports them for an item that fails later.
  */
-async function rotateOne(
+export async function rotateOne(
   r: Rotation,
   envelope: unknown,
   context: Uint8Array<ArrayBuffer>,
@@ -254,7 +284,7 @@ async function rotateOne(
 }
 
 /** @internal Wipe the passphrase copies made by resolveKeyInput (keyring bytes are not copies: kept). */
-function wipePassphrases(keys: readonly Resolved[]): void {
+export function wipePassphrases(keys: readonly Resolved[]): void {
   for (const k of keys) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
 }
 
@@ -264,7 +294,7 @@ const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
  * Re-seal one envelope: open it with `from`, seal the same secret with `to` (fresh nonce, and fresh
  * salt where a KDF runs), keep the context, and open the result once to verify it before returning.
  * When `to` sealed it already and the policy has no reason to rotate it, nothing is done
- * (`rotated: false`; see {@link RotateResult.rotated} for how that is checked).
+ * (`rotated: false`; see {@link RotateResultUnchanged} for how that is checked).
  *
  * @throws {KeysealError} any code of {@link openKey} (opening with `from`) or {@link sealKey}.
  * @example
@@ -293,60 +323,105 @@ export async function rotateKey(envelope: string, options: RotateOptions): Promi
 }
 
 /** One input of {@link rotateMany}: an envelope, or an envelope with its context and your own id. */
-export type RotateItem = string | { readonly envelope: string; readonly context?: string | Uint8Array; readonly id?: unknown }
+export type RotateItem = string | { readonly envelope: string; readonly context?: string | Uint8Array | undefined; readonly id?: unknown }
 
-/** The outcome for one item of {@link rotateMany}, in input order. */
-export interface RotateItemResult {
+/**
+ * The type of `id` in the results for items of type `T`: the items' own `id` type (`never` for
+ * plain strings, which have none). Type-level only.
+ */
+export type RotateItemId<T extends RotateItem> = T extends string ? never : T extends { readonly id?: unknown } ? ('id' extends keyof T ? T['id'] : never) : never
+
+/**
+ * The `id` member of a result: required when every item type has a required `id`, optional
+ * otherwise (the result has `id` exactly when its item had an own `id`). Type-level only.
+ */
+export type RotateItemIdField<T extends RotateItem> = [T] extends [{ readonly id: unknown }]
+  ? { readonly id: RotateItemId<T> }
+  : [RotateItemId<T>] extends [never]
+    ? { readonly id?: never }
+    : { readonly id?: RotateItemId<T> }
+
+/** {@link rotateMany}'s result for an item it re-sealed (`status: 'ok'`). */
+export type RotateItemOk<T extends RotateItem = RotateItem> = RotateItemIdField<T> & {
   /** Position in the input. */
   readonly index: number
-  /** Your `id`, when the item had one. */
-  readonly id?: unknown
-  /**
-   * `ok`: re-sealed; `skipped`: nothing needed doing (as for {@link RotateResult.rotated} false);
-   * `failed`: see `code` (`INVALID_OPTIONS` for an item that could not be read, such as a getter
-   * that throws).
-   */
-  readonly status: 'ok' | 'skipped' | 'failed'
-  /** The envelope to store: the new one (`ok`) or the unchanged input (`skipped`). */
-  readonly envelope?: string
-  /** Why it failed. */
-  readonly code?: KeysealErrorCode
-  /** The {@link needsRotation} reasons, when the item could be parsed. */
-  readonly reasons?: readonly RotationReason[]
+  /** `ok`: re-sealed. */
+  readonly status: 'ok'
+  /** The envelope to store: the new one. */
+  readonly envelope: string
+  /** The {@link needsRotation} reasons. */
+  readonly reasons: readonly RotationReason[]
+  readonly code?: never
 }
 
+/** {@link rotateMany}'s result for an item that needed nothing (as for {@link RotateResultUnchanged}). */
+export type RotateItemSkipped<T extends RotateItem = RotateItem> = RotateItemIdField<T> & {
+  /** Position in the input. */
+  readonly index: number
+  /** `skipped`: nothing needed doing. */
+  readonly status: 'skipped'
+  /** The envelope to store: the unchanged input. */
+  readonly envelope: string
+  /** The {@link needsRotation} reasons (empty). */
+  readonly reasons: readonly RotationReason[]
+  readonly code?: never
+}
+
+/** {@link rotateMany}'s result for an item that failed (`status: 'failed'`): no envelope, a code. */
+export type RotateItemFailed<T extends RotateItem = RotateItem> = RotateItemIdField<T> & {
+  /** Position in the input. */
+  readonly index: number
+  /** `failed`: see `code`. */
+  readonly status: 'failed'
+  /**
+   * Why it failed (`INVALID_OPTIONS` for an item that could not be read, such as a getter that
+   * throws).
+   */
+  readonly code: KeysealErrorCode
+  /** The {@link needsRotation} reasons, when the item could be parsed. */
+  readonly reasons?: readonly RotationReason[]
+  readonly envelope?: never
+}
+
+/**
+ * The outcome for one item of {@link rotateMany}, at its input position: a union told apart by
+ * `status` (TypeScript narrows on it), so `envelope` is a `string` once `status` is `ok` or
+ * `skipped`, and `code` once it is `failed`. `T` is the item type; `id` has the items' `id` type.
+ */
+export type RotateItemResult<T extends RotateItem = RotateItem> = RotateItemOk<T> | RotateItemSkipped<T> | RotateItemFailed<T>
+
 /** Progress reported by {@link rotateMany} after each item. */
-export interface RotateProgress {
+export interface RotateProgress<T extends RotateItem = RotateItem> {
   readonly done: number
   readonly ok: number
   readonly skipped: number
   readonly failed: number
   /** The item that just finished. */
-  readonly item: RotateItemResult
+  readonly item: RotateItemResult<T>
 }
 
-/** Options for {@link rotateMany}. */
-export interface RotateManyOptions {
+/** Options for {@link rotateMany}; `T` is the item type. */
+export interface RotateManyOptions<T extends RotateItem = RotateItem> {
   /** The key (passphrase, key object or keyring) that opens the envelopes today. */
   from: KeyInput
   /** The key to seal with (a passphrase is derived once per call), as for {@link RotateOptions.to}. */
   to: KeyInput
   /** The context of items that do not give their own: plain strings, or objects without `context` (default: none). */
-  context?: string | Uint8Array
+  context?: string | Uint8Array | undefined
   /** Policy for sealing and opening. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
   /** Items in flight at once, 1–256. Default 4. */
-  concurrency?: number
+  concurrency?: number | undefined
   /**
    * Called after each item. If it throws, no new item starts, the items in flight finish, the
    * source iterator is closed and the call rejects with that error.
    */
-  onProgress?: (progress: RotateProgress) => void
+  onProgress?: ((progress: RotateProgress<T>) => void) | undefined
   /**
    * Stops the batch: no new item starts, the items in flight finish, the source iterator is closed
    * and the call rejects with the signal's reason.
    */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 const MANY_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'onProgress', 'signal'] as const
@@ -359,8 +434,10 @@ const MANY_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'onProgr
  *
  * @returns One result per item, in input order.
  * @throws {KeysealError} `INVALID_OPTIONS`, `INVALID_KEY`, `INVALID_CONTEXT`, `KEY_USAGE` (a `to`
- * key that cannot seal) for the call itself; rejects with `signal.reason` when aborted and with
- * the error of `onProgress` if it throws. Per-item failures are results, not throws.
+ * key that cannot seal) for the call itself (also for items, options or a signal that are revoked
+ * Proxies, and a source whose `next()` gives no result object); rejects with `signal.reason` when
+ * aborted (promptly, even while the source stalls in `next()`), and with the error of `onProgress`
+ * or of the source itself if they throw. Per-item failures are results, not throws.
  * @example
  * ```ts
  * import { deriveKey, sealKey, rotateMany, openKey } from '@org/keyseal'
@@ -373,21 +450,26 @@ const MANY_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'onProgr
  * console.log(await openKey(results[1].envelope!, 'new passphrase', { context: 'user:1/p1' })) // sk-b
  * ```
  */
-export async function rotateMany(
-  items: Iterable<RotateItem> | AsyncIterable<RotateItem>,
-  options: RotateManyOptions,
-): Promise<RotateItemResult[]> {
-  const o = checkOptions<RotateManyOptions>(options, MANY_OPTIONS)
+export async function rotateMany<T extends RotateItem = RotateItem>(
+  items: Iterable<T> | AsyncIterable<T>,
+  options: RotateManyOptions<T>,
+): Promise<RotateItemResult<T>[]> {
+  const o = checkOptions<RotateManyOptions>(options as RotateManyOptions, MANY_OPTIONS)
   // Everything that can fail the call is checked before rotation() copies any passphrase.
   const concurrency = o.concurrency ?? 4
   if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
   const onProgress = o.onProgress
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('INVALID_OPTIONS')
   const signal = o.signal
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTIONS')
-  const aborted = (): boolean => signal?.aborted === true
+  // A revoked Proxy or a throwing `aborted` getter is INVALID_OPTIONS, here and on every later read.
+  const aborted = (): boolean => signal !== undefined && guarded(() => signal.aborted, 'INVALID_OPTIONS')
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof aborted() !== 'boolean')) fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
   const r = rotation(o)
+  // Settles when the signal aborts: every wait on the source races it, so a stalled source (a
+  // database cursor that never answers) cannot hold an aborted call (issue 11). A signal that is
+  // not an EventTarget is only polled between items.
+  const abort = abortPromise(signal)
 
   // The derived-key cache: scoped to this call, dropped when it returns. Keyed by the keyring
   // entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides the
@@ -397,7 +479,13 @@ export async function rotateMany(
   const cache = new Map<string, Promise<KeysealKey>>()
   const derive: RingDerive = (pw, p, entry) => {
     const h = p.header
-    const id = JSON.stringify([entry?.id, h.keyId, h.params, toBase64url(h.salt)])
+    // Built by hand, not with JSON.stringify (which reads a polluted Object.prototype.toJSON): the
+    // parts are a key id (printable ASCII, no spaces), integers and base64url, so spaces separate
+    // them unambiguously; '-' stands for no key id (an id may be '-', but it is then prefixed 'i').
+    const kid = (x: string | undefined): string => (x === undefined ? '-' : 'i' + x)
+    const q = h.params
+    const kdf = q.kdf === 'pbkdf2-sha256' ? `p ${q.iterations}` : q.kdf === 'argon2id' ? `a ${q.memoryKiB} ${q.passes} ${q.lanes}` : 'r'
+    const id = `${kid(entry?.id)} ${kid(h.keyId)} ${kdf} ${toBase64url(h.salt)}`
     let k = cache.get(id)
     if (k === undefined) {
       // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
@@ -420,16 +508,22 @@ export async function rotateMany(
     let context: unknown
     try {
       // Reading the item can throw (a getter, a revoked Proxy): that fails this item only.
-      const it = typeof item === 'object' && item !== null ? item : { envelope: item }
-      if (Object.hasOwn(it, 'id')) base = { index, id: it.id }
-      ;({ envelope, context } = it as { envelope?: unknown; context?: unknown })
+      // Objects are plain objects read own-only (issue 11): a polluted Object.prototype.context is
+      // not this item's context, and a string item has no context of its own.
+      if (typeof item === 'object' && item !== null) {
+        plainObject(item, 'INVALID_OPTIONS')
+        if (Object.hasOwn(item, 'id')) base = { index, id: item.id }
+        envelope = ownValue(item, 'envelope')
+        context = ownValue(item, 'context')
+      } else envelope = item
     } catch {
       return { ...base, status: 'failed', code: 'INVALID_OPTIONS' }
     }
     try {
       // Inside the try: a bad context is this item's failure, never the batch's.
       const next = await rotateOne(r, envelope, context === undefined ? r.context : contextBytes(context), out, derive)
-      return { ...base, status: next === undefined ? 'skipped' : 'ok', envelope: next ?? (envelope as string), ...out }
+      // rotateOne set out.reasons before it returned (the union's ok/skipped members require them).
+      return { ...base, status: next === undefined ? 'skipped' : 'ok', envelope: next ?? (envelope as string), ...out } as RotateItemResult
     } catch (error) {
       if (!isKeysealError(error)) throw error
       return { ...base, status: 'failed', code: error.code, ...out }
@@ -443,8 +537,8 @@ export async function rotateMany(
         // i-th item even when an async iterator settles its calls out of order. After `done`,
         // every later call is done too, so the indices it uses up are past the last item.
         const i = started++
-        const next = await iterator.next()
-        if (next.done === true || stopped || aborted()) return
+        const next = await (abort ? Promise.race([nextOf(iterator), abort.promise]) : nextOf(iterator))
+        if (next === ABORTED || next.done === true || stopped || aborted()) return
         const item = Object.freeze(await runOne(i, next.value))
         results[i] = item
         counts.done++
@@ -463,25 +557,70 @@ export async function rotateMany(
     const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker))
     for (const s of settled) if (s.status === 'rejected') failure ??= { error: s.reason }
   } finally {
+    abort?.dispose()
     cache.clear()
     wipePassphrases([r.from, r.to])
   }
-  if (failure !== undefined || aborted()) {
+  const wasAborted = aborted()
+  if (failure !== undefined || wasAborted) {
     // Every early exit closes the source, so a generator's `finally` (a cursor, a file) runs.
-    try {
-      await iterator.return?.()
-    } catch {
-      // The caller needs the first failure (or the abort reason), not the source's.
-    }
-    throw failure !== undefined ? failure.error : signal!.reason
+    // After an abort it is called but not awaited: a source stalled in next() may never let its
+    // `return` settle either, and an abort settles the call promptly whatever the source does.
+    const closing = closeSource(iterator)
+    if (!wasAborted) await closing
+    throw failure !== undefined ? failure.error : guarded(() => signal!.reason, 'INVALID_OPTIONS')
   }
-  return results
+  // Each result's `id` is its own item's `id` (an own property, copied as is): the type of T's.
+  return results as RotateItemResult<T>[]
+}
+
+const ABORTED: unique symbol = Symbol('aborted')
+
+/** @internal A promise that settles with ABORTED when `signal` aborts, and how to stop listening. */
+function abortPromise(signal: AbortSignal | undefined): { promise: Promise<typeof ABORTED>; dispose(): void } | undefined {
+  if (signal === undefined) return undefined
+  let onAbort: () => void = () => {}
+  const promise = new Promise<typeof ABORTED>((resolve) => (onAbort = () => resolve(ABORTED)))
+  const add = guarded(() => signal.addEventListener, 'INVALID_OPTIONS')
+  if (typeof add !== 'function') return undefined
+  // AddEventListenerOptions on a null-prototype dictionary, every member given (see dict).
+  const options = dict({ once: true, capture: false, passive: false, signal: undefined } as unknown as AddEventListenerOptions)
+  guarded(() => add.call(signal, 'abort', onAbort, options), 'INVALID_OPTIONS')
+  if (guarded(() => signal.aborted, 'INVALID_OPTIONS')) onAbort()
+  return { promise, dispose: () => guarded(() => signal.removeEventListener('abort', onAbort, options), 'INVALID_OPTIONS') }
+}
+
+/**
+ * @internal The source's next result. An error the source itself throws propagates (like one of
+ * onProgress: the caller's own code, documented); a result that is not an iterator result object,
+ * or one whose getters throw, fails the call with INVALID_OPTIONS (issue 11: `null` was a TypeError).
+ */
+async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promise<IteratorResult<T>> {
+  const raw: unknown = iterator.next()
+  // Awaited only when it is a real promise: awaiting any other object reads its `then`, which a
+  // revoked Proxy throws on (a TypeError that is not the source's own error).
+  const next: unknown = guarded(() => raw instanceof Promise, 'INVALID_OPTIONS') ? await raw : raw
+  if (typeof next !== 'object' || next === null) fail('INVALID_OPTIONS')
+  return guarded(() => ({ done: (next as IteratorResult<T>).done, value: (next as IteratorResult<T>).value }) as IteratorResult<T>, 'INVALID_OPTIONS')
+}
+
+/** @internal Call the source's `return` if it has one (a function: never a polluted Object.prototype.return); its failure is ignored. */
+function closeSource(iterator: object): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const close = guarded(() => (iterator as { return?: unknown }).return, 'INVALID_OPTIONS')
+    resolve(typeof close === 'function' ? close.call(iterator) : undefined)
+  }).then(
+    () => undefined,
+    () => undefined, // the caller needs the first failure (or the abort reason), not the source's
+  )
 }
 
 /** The items' iterator. A sync iterator needs no wrapping: the workers `await` whatever `next()` returns. */
-function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
+export function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
   if (typeof items !== 'object' || items === null) return fail('INVALID_OPTIONS')
-  if (Symbol.asyncIterator in items) return items[Symbol.asyncIterator]()
-  if (Symbol.iterator in items) return items[Symbol.iterator]()
-  return fail('INVALID_OPTIONS')
+  // A revoked Proxy or a throwing trap or method is INVALID_OPTIONS, not a TypeError.
+  return guarded(() => {
+    const it = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : Symbol.iterator in items ? items[Symbol.iterator]() : fail('INVALID_OPTIONS')
+    return typeof it === 'object' && it !== null && typeof it.next === 'function' ? it : fail('INVALID_OPTIONS')
+  }, 'INVALID_OPTIONS')
 }

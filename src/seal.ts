@@ -6,10 +6,10 @@ import { encodeHeader, parseString, toEnvelopeString, type KdfParams, type Parse
 import { fail } from './errors.js'
 import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
-import { keyState, type KeysealKey } from './keys.js'
+import { keyIdOf, keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
 import { aad, keyMaterial, openWithKey, type SingleKey } from './open.js'
-import { platform, randomBytes } from './webcrypto.js'
+import { dict, platform, randomBytes } from './webcrypto.js'
 
 /** A passphrase (string, NFC-normalized; or bytes, used as given), a {@link KeysealKey} or a {@link Keyring}. */
 export type KeyInput = string | Uint8Array | KeysealKey | Keyring
@@ -23,23 +23,23 @@ export interface SealOptions {
    * authenticated: opening needs the same context, so an envelope copied to another row fails.
    * At most 1024 bytes.
    */
-  context?: string | Uint8Array
+  context?: string | Uint8Array | undefined
   /** KDF parameters to seal with and their floors: a policy from {@link createPolicy}. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
   /**
    * Key id to record in the header, for a passphrase or a key object without one. A key object's
    * own `keyId` is recorded by default; a different one here is `INVALID_OPTIONS` (that envelope
    * would not open with its own key: `KEY_MISMATCH`), and so is any `keyId` with a keyring.
    */
-  keyId?: string
+  keyId?: string | undefined
 }
 
 /** Options for {@link openKey} and {@link openKeyBytes}. */
 export interface OpenOptions {
   /** The context the envelope was sealed with (default: none). */
-  context?: string | Uint8Array
+  context?: string | Uint8Array | undefined
   /** Bounds for the envelope's KDF parameters, checked before any KDF work: a policy from {@link createPolicy}. Default {@link defaultPolicy}. */
-  policy?: KeysealPolicy
+  policy?: KeysealPolicy | undefined
 }
 
 const SEAL_OPTIONS = ['context', 'policy', 'keyId'] as const
@@ -47,10 +47,12 @@ const OPEN_OPTIONS = ['context', 'policy'] as const
 
 /** @internal Turn a caller's key argument into a single key or a keyring entry list (sync validation). */
 export function resolveKeyInput(key: unknown): { single: SingleKey } | { ring: NonNullable<ReturnType<typeof keyringState>> } {
-  if (keyState(key) !== undefined) return { single: key as KeysealKey }
+  // Null-prototype records: `'ring' in k` and `'single' in k` see only what is set here, never a
+  // polluted Object.prototype.ring (issue 11).
+  if (keyState(key) !== undefined) return dict({ single: key as KeysealKey })
   const ring = keyringState(key)
   // Anything else is a passphrase, or INVALID_KEY from passphraseBytes.
-  return ring !== undefined ? { ring } : { single: passphraseBytes(key) }
+  return ring !== undefined ? dict({ ring }) : dict({ single: passphraseBytes(key) })
 }
 
 /** @internal Seal validated plaintext under one key. */
@@ -74,7 +76,7 @@ export async function sealWithKey(
     salt = randomBytes(SALT_MIN)
   }
   const { aes, commitment } = await keyMaterial(key, params, salt, policy)
-  const keyId = keyIdOption ?? (key as KeysealKey).keyId
+  const keyId = keyIdOption ?? keyIdOf(key)
   const nonce = randomBytes(NONCE_LEN)
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
   // AAD = the whole encoded header || context (docs/format.md §6).
@@ -143,7 +145,7 @@ export async function sealKey(secret: string | Uint8Array, key: KeyInput, option
     } else {
       single = k.single
       // An id that contradicts the key object's own would make an envelope its key cannot open.
-      const own = (single as KeysealKey).keyId
+      const own = keyIdOf(single)
       if (keyId !== undefined && own !== undefined && keyId !== own) fail('INVALID_OPTIONS')
     }
     return await sealWithKey(plaintext, single, context, policy, keyId)

@@ -37,12 +37,30 @@ export function guard<T>(op: () => Promise<T>, code: 'CRYPTO_FAILURE' | 'AUTH_FA
   }
 }
 
-/** @internal Import raw bytes as a non-extractable key (WebCrypto copies them; the caller wipes its copy). */
-export function importRaw(raw: Uint8Array<ArrayBuffer>, algorithm: AlgorithmIdentifier, usages: KeyUsage[]): Promise<CryptoKey> {
-  return guard(() => subtle().importKey('raw', raw, algorithm, false, usages))
+/**
+ * @internal A WebIDL dictionary for the platform, as a null-prototype object holding exactly
+ * `members`. WebIDL converts a dictionary by reading each member with [[Get]] (WebIDL §3.2.17),
+ * which walks the prototype chain: on an ordinary object literal a polluted `Object.prototype`
+ * (`Object.prototype.tagLength = 32`, planted by a deep-merge bug anywhere in the process) would
+ * supply every member keyseal leaves out. With no prototype, only the members given here exist;
+ * callers give every member the dictionary defines, so no default is left to chance either.
+ */
+export function dict<T extends object>(members: T): T {
+  return Object.assign(Object.create(null) as T, members)
 }
 
-/** @internal `length` bytes from a WebCrypto deriveBits call. */
-export async function deriveBytes(algorithm: AlgorithmIdentifier | HkdfParams | Pbkdf2Params, key: CryptoKey, length: number): Promise<Uint8Array<ArrayBuffer>> {
+/** @internal Import raw bytes as a non-extractable key (WebCrypto copies them; the caller wipes its copy). */
+export function importRaw(raw: Uint8Array<ArrayBuffer>, algorithm: string | Algorithm, usages: KeyUsage[]): Promise<CryptoKey> {
+  // The algorithm as a dictionary of our own (own members only, no prototype): a bare string is
+  // turned into an object by the platform (WebCrypto "normalize an algorithm"), which in some
+  // runtimes is an ordinary object, and a caller's object literal inherits from Object.prototype.
+  return guard(() => subtle().importKey('raw', raw, dict(typeof algorithm === 'string' ? { name: algorithm } : algorithm), false, usages))
+}
+
+/** @internal `length` bytes from a WebCrypto deriveBits call (`algorithm` built with {@link dict}). */
+export async function deriveBytes(algorithm: HkdfParams | Pbkdf2Params, key: CryptoKey, length: number): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await guard(() => subtle().deriveBits(algorithm, key, length * 8)))
 }
+
+/** @internal HashAlgorithmIdentifier for SHA-256, as a null-prototype Algorithm dictionary. */
+export const sha256 = (): Algorithm => dict({ name: 'SHA-256' })

@@ -296,7 +296,10 @@ describe('policy', () => {
     expect(TEST_POLICY.pbkdf2).toEqual({ iterations: 1000, minIterations: 1000, openMinIterations: 1000, maxIterations: 10_000_000 })
     // Equal bounds are allowed; each strict inversion is refused.
     expect(createPolicy({ pbkdf2: { iterations: 5, minIterations: 5, openMinIterations: 5, maxIterations: 5 } }).pbkdf2.maxIterations).toBe(5)
-    expect(createPolicy({ pbkdf2: { maxIterations: 2 ** 32 - 1 } }).pbkdf2.maxIterations).toBe(2 ** 32 - 1)
+    // docs/format.md §17.2: no policy admits more than 2^31 - 1 iterations (platforms cannot run them).
+    expect(createPolicy({ pbkdf2: { maxIterations: 2 ** 31 - 1 } }).pbkdf2.maxIterations).toBe(2 ** 31 - 1)
+    expect(() => createPolicy({ pbkdf2: { maxIterations: 2 ** 31 } })).toThrow(KeysealError)
+    expect(() => createPolicy({ pbkdf2: { maxIterations: 2 ** 32 - 1 } })).toThrow(KeysealError)
     for (const pbkdf2 of [
       { iterations: 5, minIterations: 6, openMinIterations: 5, maxIterations: 10 },
       { iterations: 6, minIterations: 5, openMinIterations: 6 + 1, maxIterations: 10 },

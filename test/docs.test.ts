@@ -1,12 +1,19 @@
-// Every JavaScript/TypeScript block in README.md and every TSDoc @example in src/ runs against the
-// BUILT package (dist/, through the package's own name), so a copy-pasted example cannot rot.
-// A line `console.log(args) // expected` must print exactly `expected` (whitespace folded), and
-// every such line must actually run at least once.
+// Every JavaScript/TypeScript block in README.md and docs/*.md and every TSDoc @example in src/
+// runs against the BUILT package (dist/, through the package's own name), so a copy-pasted example
+// cannot rot. A line `console.log(args) // expected` must print exactly `expected` (whitespace
+// folded), and every such line must actually run at least once.
+// Every one of them also type-checks (issue 12) as a TypeScript file of a consumer project that
+// installed the PACKED package (`npm pack`, the tarball a user gets), under `strict` and
+// `exactOptionalPropertyTypes`, with moduleResolution `bundler` and `node16`; so do the type-level
+// tests in test/types/ (rotation results narrow by `status`, `rotateMany` keeps the row type,
+// options take an explicit `undefined`).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { transformSync } from 'esbuild'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const tmp = `${root}.tmp/docs/`
@@ -16,22 +23,36 @@ interface Example {
   code: string
 }
 
-function readmeExamples(): Example[] {
-  const md = readFileSync(`${root}README.md`, 'utf8')
+function markdownExamples(relPath: string): Example[] {
+  const md = readFileSync(`${root}${relPath}`, 'utf8')
   const out: Example[] = []
   const re = /^```(js|javascript|ts|typescript|mjs)\n([\s\S]*?)^```$/gm
   let m: RegExpExecArray | null
   while ((m = re.exec(md)) !== null) {
     const line = md.slice(0, m.index).split('\n').length
-    out.push({ name: `README.md:${line}`, code: m[2]! })
+    out.push({ name: `${relPath}:${line}`, code: m[2]! })
   }
   return out
 }
 
+function readmeExamples(): Example[] {
+  return markdownExamples('README.md')
+}
+
+/** The guides in docs/ (the generated API site, docs/api/, is not a source). */
+function docsExamples(): Example[] {
+  return readdirSync(`${root}docs/`)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .flatMap((f) => markdownExamples(`docs/${f}`))
+}
+
 function tsdocExamples(): Example[] {
   const out: Example[] = []
-  // Public API files only (src/*.ts); internal building blocks under src/kdf/ are not user-facing.
-  for (const file of readdirSync(`${root}src/`).filter((f) => f.endsWith(".ts")).map((f) => `${root}src/${f}`)) {
+  // Public API files only (src/*.ts, and src/v2/*.ts for `@org/keyseal/v2`); internal building
+  // blocks under src/kdf/ are not user-facing.
+  const files = ['src/', 'src/v2/'].flatMap((d) => readdirSync(`${root}${d}`).filter((f) => f.endsWith('.ts')).map((f) => `${root}${d}${f}`))
+  for (const file of files) {
     const text = readFileSync(file, 'utf8')
     const re = /@example\s*\n\s*\*\s*```ts\n([\s\S]*?)\n\s*\*\s*```/g
     let m: RegExpExecArray | null
@@ -68,7 +89,7 @@ function instrument(code: string): { code: string; checks: number } {
   return { code: lines.join('\n'), checks }
 }
 
-const examples = [...readmeExamples(), ...tsdocExamples()]
+const examples = [...readmeExamples(), ...docsExamples(), ...tsdocExamples()]
 
 describe('documentation examples run against the built package', () => {
   beforeAll(() => {
@@ -98,6 +119,90 @@ describe('documentation examples run against the built package', () => {
       }
     })()
     expect(res.err, `${e.name} failed:\n${res.out}`).toBe('')
-    expect(e.code).toContain("from '@org/keyseal'")
+    // Through the package's own name: the main entry or a published subpath (`/v2`, `/argon2id`, `/testing`).
+    expect(e.code).toMatch(/from '@org\/keyseal(\/v2|\/argon2id|\/testing)?'/)
   })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Type-checking against the packed package.
+
+const TSC = `${root}node_modules/typescript/bin/tsc`
+const typeTests = readdirSync(`${root}test/types/`)
+  .filter((f) => f.endsWith('.ts'))
+  .sort()
+  .map((f) => ({ name: `test/types/${f}`, code: readFileSync(`${root}test/types/${f}`, 'utf8') }))
+
+/** A consumer project with the packed tarball unpacked as node_modules/@org/keyseal. */
+function packedConsumer(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keyseal-docs-types-'))
+  // `npm pack` makes exactly what the registry would serve (the `files` list, the package.json).
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' })) as { filename: string }[]
+  const tarball = join(dir, packed[0]!.filename)
+  mkdirSync(join(dir, 'node_modules', '@org'), { recursive: true })
+  execFileSync('tar', ['-xzf', tarball, '-C', join(dir, 'node_modules', '@org')])
+  renameSync(join(dir, 'node_modules', '@org', 'package'), join(dir, 'node_modules', '@org', 'keyseal'))
+  // ESM, as the examples are (top-level await); node16 reads this to treat .ts files as ESM.
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'keyseal-docs-consumer', private: true, type: 'module' }))
+  return dir
+}
+
+function tsconfig(mode: 'bundler' | 'node16', files: string[]): string {
+  return JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: mode === 'bundler' ? 'ESNext' : 'node16',
+      moduleResolution: mode,
+      lib: ['ES2022', 'DOM'],
+      // @types/node too: README examples run in Node and browsers both (console, TextEncoder).
+      types: ['node'],
+      typeRoots: [`${root}node_modules/@types`],
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      // The published declarations are checked too, as a strict user's build would.
+      skipLibCheck: false,
+      noEmit: true,
+    },
+    files,
+  })
+}
+
+describe('documentation examples type-check against the packed package (strict, exactOptionalPropertyTypes)', () => {
+  let dir = ''
+  const all = [...examples, ...typeTests]
+  const fileOf = (e: Example): string => `${e.name.replace(/[^A-Za-z0-9]+/g, '_')}.ts`
+  beforeAll(() => {
+    if (!existsSync(`${root}dist/index.js`)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)')
+    dir = packedConsumer()
+    for (const e of all) writeFileSync(join(dir, fileOf(e)), e.code)
+  }, 120_000)
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('the packed package is what the consumer resolves, and there is something to check', () => {
+    expect(JSON.parse(readFileSync(join(dir, 'node_modules/@org/keyseal/package.json'), 'utf8')).name).toBe('@org/keyseal')
+    expect(existsSync(join(dir, 'node_modules/@org/keyseal/src'))).toBe(false)
+    expect(typeTests.length).toBeGreaterThanOrEqual(1)
+    expect(all.length).toBe(examples.length + typeTests.length)
+  })
+
+  for (const mode of ['bundler', 'node16'] as const) {
+    it(`tsc --strict --exactOptionalPropertyTypes, moduleResolution ${mode}: no errors`, () => {
+      writeFileSync(join(dir, `tsconfig.${mode}.json`), tsconfig(mode, all.map(fileOf)))
+      const res = (() => {
+        try {
+          return { code: 0, out: execFileSync(process.execPath, [TSC, '-p', `tsconfig.${mode}.json`, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' }) }
+        } catch (error) {
+          const x = error as { status?: number; stdout?: string; stderr?: string }
+          return { code: x.status ?? -1, out: `${x.stdout ?? ''}${x.stderr ?? ''}` }
+        }
+      })()
+      // Name each failing file by its source (README.md:123, src/rotate.ts:45, test/types/...).
+      const byFile = new Map(all.map((e) => [fileOf(e), e.name]))
+      const report = res.out.replace(/^([\w.]+\.ts)\((\d+),(\d+)\)/gm, (_m, f: string, l: string) => `${byFile.get(f) ?? f} (block line ${l})`)
+      expect(report, report).toBe('')
+      expect(res.code).toBe(0)
+    }, 120_000)
+  }
 })

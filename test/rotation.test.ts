@@ -179,7 +179,11 @@ describe('needsRotation', () => {
     const e = await sealKey('s', 'pw pw pw', { policy })
     expect(needsRotation(e, policy)).toEqual([])
     expect(needsRotation(e, createPolicy({ pbkdf2: { iterations: 2000, minIterations: 2000, openMinIterations: 1000 } }))).toEqual(['KDF_BELOW_POLICY'])
-    expect(needsRotation(e)).toEqual(['KDF_BELOW_POLICY']) // the default policy's floor is 600,000
+    // 1000 iterations are below the default policy's opening floor (100,000): openKey refuses the
+    // envelope under that policy, so needsRotation does too (issue 16), rather than answer as if
+    // it could be rotated there.
+    await expectCode(() => needsRotation(e), 'PARAMS_OUT_OF_POLICY', [e])
+    expect(needsRotation(e, createPolicy({ pbkdf2: { openMinIterations: 1000 } }))).toEqual(['KDF_BELOW_POLICY']) // the default sealing floor is 600,000
     expect(needsRotation(e, { policy, keyring: createKeyring([{ id: 'k', key: 'pw pw pw' }]) })).toEqual(['KEY_NOT_PRIMARY'])
     const raw = await sealKey('s', await rawKey())
     expect(needsRotation(raw)).toEqual([])

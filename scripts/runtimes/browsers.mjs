@@ -2,6 +2,7 @@
 // result, and closes the browser. Recipes and flags: ../shared/RUNTIMES.md (pitfalls 8, 9, 10).
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { loadPlaywright, loadPuppeteer } from '../../test/runtimes/deps.mjs'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const FIREFOX = '/usr/bin/firefox-esr'
@@ -50,7 +51,7 @@ const withTimeout = (promise, ms, what) =>
 
 /** Chromium through playwright-core. `hostRules` maps a non-localhost name to loopback. */
 export async function runChromium(url, result, { timeoutMs = 180_000, hostRules } = {}) {
-  const { chromium } = await import('playwright-core')
+  const { chromium } = await loadPlaywright()
   const args = [...CHROMIUM_ARGS]
   if (hostRules) args.push(`--host-resolver-rules=${hostRules}`)
   const browser = await chromium.launch({ executablePath: CHROMIUM, args })
@@ -69,7 +70,7 @@ export async function runChromium(url, result, { timeoutMs = 180_000, hostRules 
 
 /** Debian's Firefox ESR through puppeteer-core over WebDriver BiDi. */
 export async function runFirefox(url, result, { timeoutMs = 180_000 } = {}) {
-  const { default: puppeteer } = await import('puppeteer-core')
+  const { default: puppeteer } = await loadPuppeteer()
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,

@@ -1,29 +1,12 @@
 // NIST CAVP AES-256-GCM vectors for the conformance suite. Browsers and workerd cannot read files,
-// so the driver reads the .rsp originals here, checks their SHA-256 against vectors/manifest.json,
-// and passes a deterministic sample into every runtime as data:
+// so the driver reads the repository's copies here (vectors/nist-cavp/*.rsp.gz, decompressed and
+// checked against vectors/manifest.json by readVector), and passes a deterministic sample into
+// every runtime as data:
 //   every 96-bit-IV case with a 128-bit tag (the only tag length keyseal uses), plus the first
 //   case (Count = 0) of every other 96-bit-IV parameter block (tags of 32..120 bits).
-import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readVector } from '../fetch-vectors.mjs'
 
 const FILES = { encrypt: 'nist-cavp/gcmEncryptExtIV256.rsp', decrypt: 'nist-cavp/gcmDecrypt256.rsp' }
-
-/** Where the shared vectors live: $KEYSEAL_VECTORS_DIR, ../shared/vectors, or .vectors-cache/. */
-export function vectorsDir(root) {
-  const candidates = [process.env.KEYSEAL_VECTORS_DIR, resolve(root, '../shared/vectors'), resolve(root, '.vectors-cache')]
-  for (const dir of candidates) if (dir && existsSync(join(dir, FILES.encrypt))) return dir
-  return null
-}
-
-function expectedSha256(root, path) {
-  try {
-    const manifest = JSON.parse(readFileSync(join(root, 'vectors/manifest.json'), 'utf8'))
-    return manifest.files.find((f) => f.path === path)?.sha256 ?? null
-  } catch {
-    return null
-  }
-}
 
 /** Parse a GCMVS .rsp file into cases carrying their block parameters. */
 export function parseRsp(text) {
@@ -74,17 +57,13 @@ function sample(cases, kind) {
     }))
 }
 
-/** The sample, or null (with the reason) when the files are not available. */
-export function loadNistSample(root) {
-  const dir = vectorsDir(root)
-  if (!dir) return { nist: null, reason: 'NIST .rsp files not found (../shared/vectors, $KEYSEAL_VECTORS_DIR, .vectors-cache)' }
+/** The sample, or null (with the reason) when the repository's copies cannot be read or verified. */
+export function loadNistSample(_root) {
   const out = {}
-  for (const [kind, path] of Object.entries(FILES)) {
-    const bytes = readFileSync(join(dir, path))
-    const want = expectedSha256(root, path)
-    const got = createHash('sha256').update(bytes).digest('hex')
-    if (want && want !== got) throw new Error(`${path}: sha256 ${got} does not match vectors/manifest.json (${want})`)
-    out[kind] = sample(parseRsp(bytes.toString('latin1')), kind)
+  try {
+    for (const [kind, path] of Object.entries(FILES)) out[kind] = sample(parseRsp(Buffer.from(readVector(path)).toString('latin1')), kind)
+  } catch (error) {
+    return { nist: null, reason: String(error?.message ?? error) }
   }
-  return { nist: out, source: dir }
+  return { nist: out, source: 'vectors/nist-cavp' }
 }

@@ -2,12 +2,13 @@
 // Every `run(input)` resolves to the suite's JSON answer ({ report, sealed? } plus version fields)
 // or { crash } when the runtime could not run the suite at all.
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { runChromium, runFirefox, runWebKit } from './browsers.mjs'
+import { loadEdgeVm, loadMiniflare } from '../../test/runtimes/deps.mjs'
 import { startServer } from './server.mjs'
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
@@ -16,10 +17,18 @@ const DIST_CJS = join(ROOT, 'dist/index.cjs')
 // `@org/keyseal/argon2id`, loaded beside the main entry by every runtime.
 const DIST_A2_ESM = join(ROOT, 'dist/argon2id.js')
 const DIST_A2_CJS = join(ROOT, 'dist/argon2id.cjs')
+// `@org/keyseal/v2` (format v2), loaded beside the main entry by every runtime.
+const DIST_V2_ESM = join(ROOT, 'dist/v2.js')
+const DIST_V2_CJS = join(ROOT, 'dist/v2.cjs')
 const NODE_VERSIONS = join(ROOT, 'test/runtimes/node-versions/node_modules')
-const BIN = join(ROOT, 'node_modules/.bin')
+// Deno, Bun, Miniflare, edge-runtime and the browser drivers: test/runtimes/package.json (its own
+// lock, installed by `npm run test:runtimes`), never the root package (issue 12: `npm test` downloads
+// no platform binaries).
+export const RUNTIMES_DIR = join(ROOT, 'test/runtimes')
+export const RUNTIMES_BIN = join(RUNTIMES_DIR, 'node_modules/.bin')
+const BIN = RUNTIMES_BIN
 const entry = (name) => join(ROOT, 'test/runtimes', name)
-const pkgVersion = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version
+const pkgVersion = (name) => JSON.parse(readFileSync(join(RUNTIMES_DIR, 'node_modules', name, 'package.json'), 'utf8')).version
 
 /** Run a command that reads <input.json> and writes <output.json>; resolve to the parsed output. */
 async function runFileProtocol(command, args, input, { timeoutMs = 300_000 } = {}) {
@@ -59,7 +68,7 @@ export function spawnCollect(command, args, timeoutMs, options = {}) {
   })
 }
 
-function nodeRuntime(name, nodeBin, { format = 'esm', module, argon2idModule } = {}) {
+function nodeRuntime(name, nodeBin, { format = 'esm', module, argon2idModule, v2Module } = {}) {
   return {
     name,
     available: () => existsSync(nodeBin) || `${nodeBin} missing (npm ci --prefix test/runtimes/node-versions)`,
@@ -69,14 +78,17 @@ function nodeRuntime(name, nodeBin, { format = 'esm', module, argon2idModule } =
         format,
         module: pathToFileURL(module?.(ctx) ?? (format === 'cjs' ? DIST_CJS : DIST_ESM)).href,
         argon2idModule: pathToFileURL(argon2idModule?.(ctx) ?? (format === 'cjs' ? DIST_A2_CJS : DIST_A2_ESM)).href,
+        v2Module: pathToFileURL(v2Module?.(ctx) ?? (format === 'cjs' ? DIST_V2_CJS : DIST_V2_ESM)).href,
       }),
   }
 }
 
 async function runWorkerd(input) {
-  const { Miniflare } = await import('miniflare')
+  const { Miniflare } = await loadMiniflare()
   // Pitfall 4: Miniflare's module walker refuses dynamic import(x): list every module explicitly.
-  const files = ['test/runtimes/workerd.mjs', 'dist/index.js', 'dist/argon2id.js', 'test/conformance/suite.mjs', 'test/conformance/harness.mjs']
+  // dist/chunk-*.js: the v1 code shared by dist/index.js and dist/v2.js (tsup splitting).
+  const chunks = readdirSync(join(ROOT, 'dist')).filter((f) => /^chunk-.*\.js$/.test(f)).map((f) => `dist/${f}`)
+  const files = ['test/runtimes/workerd.mjs', 'dist/index.js', 'dist/argon2id.js', 'dist/v2.js', ...chunks, 'test/conformance/suite.mjs', 'test/conformance/suite-v2.mjs', 'test/conformance/harness.mjs']
   const mf = new Miniflare({
     compatibilityDate: '2026-04-01',
     compatibilityFlags: ['nodejs_compat'],
@@ -109,7 +121,7 @@ async function runEdge(input) {
     })
     edgeBundle = built.outputFiles[0].text
   }
-  const { EdgeVM } = await import('@edge-runtime/vm')
+  const { EdgeVM } = await loadEdgeVm()
   const vm = new EdgeVM()
   vm.evaluate(edgeBundle)
   const json = await vm.evaluate(`__keysealConformance(${JSON.stringify(JSON.stringify(input))})`)
@@ -126,12 +138,15 @@ export async function runInBrowser(
     extraMounts = {},
     moduleUrl = '/dist/index.js',
     argon2idModuleUrl = '/dist/argon2id.js',
+    headers = {},
+    v2ModuleUrl = '/dist/v2.js',
     ...opts
   } = {},
 ) {
   const server = await startServer({
     mounts: { '/dist/': join(ROOT, 'dist'), '/test/conformance/': join(ROOT, 'test/conformance'), '/test/runtimes/': join(ROOT, 'test/runtimes'), ...extraMounts },
-    input: { ...input, module: moduleUrl, argon2idModule: argon2idModuleUrl },
+    input: { ...input, module: moduleUrl, argon2idModule: argon2idModuleUrl, v2Module: v2ModuleUrl },
+    headers,
   })
   try {
     return await launch(`${origin}:${server.port}${path}`, server.result, opts)
@@ -154,26 +169,26 @@ export const RUNTIMES = [
   nodeRuntime(`${HOST_NODE}-cjs`, process.execPath, { format: 'cjs' }),
   // Node 22 runs the suite from the tarball installed in a temporary consumer (npm pack).
   {
-    ...nodeRuntime('node22', join(NODE_VERSIONS, 'node22/bin/node'), { module: (ctx) => ctx.packed.esmPath, argon2idModule: (ctx) => ctx.packed.argon2idEsmPath }),
+    ...nodeRuntime('node22', join(NODE_VERSIONS, 'node22/bin/node'), { module: (ctx) => ctx.packed.esmPath, argon2idModule: (ctx) => ctx.packed.argon2idEsmPath, v2Module: (ctx) => ctx.packed.v2EsmPath }),
     needsPacked: true,
   },
   nodeRuntime('node24', join(NODE_VERSIONS, 'node24/bin/node')),
   nodeRuntime('node26', join(NODE_VERSIONS, 'node26/bin/node')),
   {
     name: 'deno',
-    available: () => existsSync(join(BIN, 'deno')) || 'node_modules/.bin/deno missing',
+    available: () => existsSync(join(BIN, 'deno')) || 'test/runtimes/node_modules/.bin/deno missing (npm ci --prefix test/runtimes)',
     run: (input) =>
       runFileProtocol(
         join(BIN, 'deno'),
         (out) => ['run', '--no-lock', '--no-prompt', '--allow-read', `--allow-write=${out}`, entry('deno.mjs')],
-        { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href },
+        { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href, v2Module: pathToFileURL(DIST_V2_ESM).href },
       ),
   },
   {
     name: 'bun',
-    available: () => existsSync(join(BIN, 'bun')) || 'node_modules/.bin/bun missing',
+    available: () => existsSync(join(BIN, 'bun')) || 'test/runtimes/node_modules/.bin/bun missing (npm ci --prefix test/runtimes)',
     run: (input) =>
-      runFileProtocol(join(BIN, 'bun'), [entry('bun.mjs')], { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href }),
+      runFileProtocol(join(BIN, 'bun'), [entry('bun.mjs')], { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href, v2Module: pathToFileURL(DIST_V2_ESM).href }),
   },
   { name: 'workerd', available: () => true, run: runWorkerd },
   { name: 'edge-runtime', available: () => true, run: runEdge },
@@ -181,6 +196,15 @@ export const RUNTIMES = [
     name: 'chromium',
     available: () => existsSync('/usr/bin/chromium') || '/usr/bin/chromium missing (apt-get install chromium)',
     run: async (input) => browserVersioned(await runInBrowser(runChromium, input)),
+  },
+  {
+    // Issue 17: the same suite in a page whose Content-Security-Policy allows only its own scripts,
+    // without 'wasm-unsafe-eval', so Chromium refuses to compile WebAssembly: the Argon2id path
+    // test then requires the TypeScript fallback (and that derive tried WebAssembly and was refused).
+    name: 'chromium-csp',
+    available: () => existsSync('/usr/bin/chromium') || '/usr/bin/chromium missing (apt-get install chromium)',
+    run: async (input) =>
+      browserVersioned(await runInBrowser(runChromium, input, { headers: { 'content-security-policy': "default-src 'self'; script-src 'self'" } })),
   },
   {
     name: 'firefox',

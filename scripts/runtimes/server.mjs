@@ -16,10 +16,11 @@ const TYPES = {
 }
 
 /**
- * @param {{ mounts: Record<string, string>, input: unknown }} options  mounts: URL prefix -> folder
+ * @param {{ mounts: Record<string, string>, input: unknown, headers?: Record<string, string> }} options
+ *   mounts: URL prefix -> folder; headers: added to every file served (e.g. a Content-Security-Policy)
  * @returns {Promise<{ port: number, result: Promise<any>, close(): Promise<void> }>}
  */
-export async function startServer({ mounts, input }) {
+export async function startServer({ mounts, input, headers = {} }) {
   let settle
   const result = new Promise((resolve) => (settle = resolve))
   const body = JSON.stringify(input)
@@ -46,7 +47,7 @@ export async function startServer({ mounts, input }) {
         const rel = normalize(decodeURIComponent(url.pathname.slice(prefix.length)))
         if (rel.startsWith('..') || rel.includes(`${sep}..`)) break
         const data = await readFile(join(dir, rel))
-        res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+        res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...headers })
         return res.end(data)
       }
       res.writeHead(404).end('not found')

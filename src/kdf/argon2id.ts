@@ -124,13 +124,16 @@ interface Checked {
  */
 export function check(password: unknown, salt: unknown, params: unknown): Checked {
   if (typeof params !== 'object' || params === null) fail('params')
+  // Own properties only: an option left out is absent, never one of a polluted Object.prototype
+  // (`Object.prototype.secret = ...` would otherwise change every derived key).
   const o = params as Record<string, unknown>
-  const p = o['lanes']
-  const m = o['memoryKiB']
-  const t = o['passes']
-  const tag = o['tagLength']
-  const secret = o['secret']
-  const ad = o['associatedData']
+  const own = (k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined)
+  const p = own('lanes')
+  const m = own('memoryKiB')
+  const t = own('passes')
+  const tag = own('tagLength')
+  const secret = own('secret')
+  const ad = own('associatedData')
   if (!isBytes(password, 0)) fail('password')
   // The RFC allows salts of 8 bytes or more (§3.1); 16 is recommended for password hashing.
   if (!isBytes(salt, 8)) fail('salt')
@@ -472,7 +475,7 @@ export function argon2idTsSync(password: Uint8Array, salt: Uint8Array, params: A
  *   keep a Node-like process alive.
  * - setTimeout(0) as the last resort.
  */
-function yielder(): () => Promise<void> {
+export function yielder(): () => Promise<void> {
   const g = globalThis as { setImmediate?: (callback: () => void) => unknown }
   const immediate = g.setImmediate
   if (typeof immediate === 'function') return () => new Promise((resolve) => immediate(resolve))

@@ -1,6 +1,6 @@
 // HKDF-SHA256 (RFC 5869) through WebCrypto. keyseal uses it to split a master key into the
 // envelope's AES key and its key commitment (docs/format.md §5).
-import { deriveBytes, importRaw } from '../webcrypto.js'
+import { deriveBytes, dict, importRaw, sha256 } from '../webcrypto.js'
 
 /** @internal Import key material as a non-extractable HKDF base key. */
 export function importHkdfKey(ikm: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
@@ -14,5 +14,6 @@ export function hkdfSha256(
   info: Uint8Array<ArrayBuffer>,
   length: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  return deriveBytes({ name: 'HKDF', hash: 'SHA-256', salt, info }, base, length)
+  // HkdfParams (WebCrypto §HKDF): name, hash, salt, info, every member given, no prototype.
+  return deriveBytes(dict({ name: 'HKDF', hash: sha256(), salt, info }), base, length)
 }

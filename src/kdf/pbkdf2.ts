@@ -1,6 +1,6 @@
 // PBKDF2-HMAC-SHA256 (RFC 8018 §5.2) through WebCrypto.
 import { fail } from '../errors.js'
-import { deriveBytes, importRaw } from '../webcrypto.js'
+import { deriveBytes, dict, importRaw, sha256 } from '../webcrypto.js'
 import { U32_MAX } from '../constants.js'
 
 /**
@@ -19,5 +19,6 @@ export async function pbkdf2Sha256(
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > U32_MAX) fail('PARAMS_OUT_OF_POLICY')
   const base = await importRaw(password, 'PBKDF2', ['deriveBits'])
-  return deriveBytes({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, length)
+  // Pbkdf2Params (WebCrypto §PBKDF2): name, hash, salt, iterations, every member given, no prototype.
+  return deriveBytes(dict({ name: 'PBKDF2', hash: sha256(), salt, iterations }), base, length)
 }

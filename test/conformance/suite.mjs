@@ -15,6 +15,7 @@
 //   'no-webcrypto' run where globalThis.crypto.subtle is missing: calls must reject with
 //                  WEBCRYPTO_UNAVAILABLE (the entry point has already proven that import did not throw).
 import { assert, bytesEqual, createRunner, equal, fromHex, rejectsWithCode, toHex } from './harness.mjs'
+import { v2Conformance, v2OpenItems } from './suite-v2.mjs'
 
 export { toHex, fromHex }
 
@@ -56,6 +57,50 @@ export async function detectNativeArgon2id() {
     }
   }
   return { native: false }
+}
+
+/**
+ * Whether this runtime compiles WebAssembly with the SIMD instructions keyseal's Argon2id fill
+ * uses, found by trying (issue 17): a 75-byte module (assembled by wabt from
+ * `(func (export "f") (result i32) v128.const i64x2 5 2 v128.const i64x2 3 4
+ * i64x2.extmul_low_i32x4_u i32x4.extract_lane 0)`) must compile, instantiate and return 15.
+ * Refused in workerd and under a Content-Security-Policy without 'wasm-unsafe-eval'.
+ */
+export async function detectWasmSimd() {
+  const hex = '0061736d010000000105016000017f03020100070501016600000a2e012c00fd0c05000000000000000200000000000000fd0c03000000000000000400000000000000fdde01fd1b000b'
+  try {
+    const bytes = new Uint8Array(hex.match(/../g).map((h) => parseInt(h, 16)))
+    const { instance } = await WebAssembly.instantiate(bytes, {})
+    return instance.exports.f() === 15
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Wraps WebAssembly.compile (what keyseal's Argon2id uses to try WebAssembly) to record each call
+ * and its outcome; `restore()` puts the original back.
+ */
+function recordingWasmCompile() {
+  const calls = []
+  const wasm = globalThis.WebAssembly
+  const original = wasm?.compile
+  if (typeof original !== 'function') return { calls, restore: () => {} }
+  try {
+    wasm.compile = async (...args) => {
+      try {
+        const out = await original.apply(wasm, args)
+        calls.push('compile:ok')
+        return out
+      } catch (error) {
+        calls.push('compile:refused')
+        throw error
+      }
+    }
+  } catch {
+    calls.push('compile:not-wrappable')
+  }
+  return { calls, restore: () => { try { wasm.compile = original } catch { /* frozen */ } } }
 }
 
 /**
@@ -154,14 +199,14 @@ function contextValue(ctx) {
 
 // ---- phases ----------------------------------------------------------------------------------
 
-export async function runPhase(ks, input, a2) {
-  if (input.phase === 'conformance') return conformance(ks, input, a2)
-  if (input.phase === 'open') return openPhase(ks, input, a2)
+export async function runPhase(ks, input, a2, v2) {
+  if (input.phase === 'conformance') return conformance(ks, input, a2, v2)
+  if (input.phase === 'open') return openPhase(ks, input, a2, v2)
   if (input.phase === 'no-webcrypto') return noWebCrypto(ks, a2)
   throw new Error(`unknown phase ${input.phase}`)
 }
 
-async function conformance(ks, input, a2) {
+async function conformance(ks, input, a2, v2) {
   const t = createRunner()
   const policy = () => testPolicy(ks)
   const runtime = input.runtime
@@ -225,17 +270,43 @@ async function conformance(ks, input, a2) {
   t.test('Argon2id path (detected by trying) is the one the implementation takes; its M matches argon2id-basic', async () => {
     assert(a2, 'no argon2id module')
     const detected = await detectNativeArgon2id()
+    const wasmSimd = await detectWasmSimd()
     // The implementation, called directly on the frozen vector argon2id-basic's inputs, through a
-    // SubtleCrypto that records what it is asked: its M must match, whichever path it takes.
+    // SubtleCrypto that records what it is asked and a WebAssembly.compile that records whether
+    // it was tried and refused: its M must match, whichever path it takes. This is the first
+    // Argon2id call in the process, so the implementation tries WebAssembly here (once).
     const basic = input.argon2idVectors?.positive?.find((v) => v.id === 'argon2id-basic')
     assert(basic, 'argon2id-basic vector missing from the input')
     const rec = recordingSubtle(globalThis.crypto.subtle)
+    const wrec = recordingWasmCompile()
     const salt = fromHex(basic.intermediate.salt)
-    const m = await a2.argon2id.derive(fromHex(basic.intermediate.passphraseBytes), salt, { memoryKiB: 64, passes: 1, lanes: 1 }, rec.subtle)
+    let m
+    let backend
+    try {
+      m = await a2.argon2id.derive(fromHex(basic.intermediate.passphraseBytes), salt, { memoryKiB: 64, passes: 1, lanes: 1 }, rec.subtle)
+      backend = await a2.argon2idBackend(globalThis.crypto.subtle)
+    } finally {
+      wrec.restore()
+    }
     bytesEqual(m, fromHex(basic.intermediate.master), 'argon2id.derive on argon2id-basic (master M)')
     const usedNative = rec.calls.includes('deriveBits:ok')
     equal(usedNative, detected.native, `implementation used native (${rec.calls.join(', ') || 'no Argon2id WebCrypto calls'}) vs detected native`)
-    argon2idPath = detected.native ? `native WebCrypto (importKey '${detected.format}')` : 'TypeScript fallback (WebCrypto has no Argon2id)'
+    const expected = detected.native ? 'webcrypto' : wasmSimd ? 'webassembly' : 'typescript'
+    equal(backend, expected, `argon2idBackend() vs detected (native ${detected.native}, WebAssembly SIMD ${wasmSimd})`)
+    if (!detected.native) {
+      // Not native: the implementation must have tried WebAssembly once, with the outcome the
+      // independent detection predicts (wrapping may be impossible where WebAssembly is frozen).
+      if (!wrec.calls.includes('compile:not-wrappable') && typeof globalThis.WebAssembly?.compile === 'function') {
+        equal(wrec.calls.join(','), wasmSimd ? 'compile:ok' : 'compile:refused', 'WebAssembly.compile calls made by derive')
+      }
+    } else {
+      equal(wrec.calls.length, 0, 'WebAssembly is not tried where native Argon2id runs')
+    }
+    argon2idPath = detected.native
+      ? `native WebCrypto (importKey '${detected.format}')`
+      : wasmSimd
+        ? 'WebAssembly (SIMD fill; WebCrypto has no Argon2id)'
+        : 'TypeScript fallback (no native Argon2id, WebAssembly refused)'
     return argon2idPath
   })
 
@@ -490,6 +561,8 @@ async function conformance(ks, input, a2) {
     for (const item of await sealInteropArgon2id(ks, a2, runtime)) sealed.push(item)
   })
 
+  // Format v2 (`@org/keyseal/v2`): its own tests and interop envelopes (test/conformance/suite-v2.mjs).
+  v2Conformance(t, v2, input, sealed)
   const report = await t.run()
   return { report, sealed, argon2idPath }
 }
@@ -682,16 +755,20 @@ async function openKeyFor(ks, item, policy) {
 }
 
 /** Phase 2: open every runtime's envelopes; one test per source runtime. */
-async function openPhase(ks, input, a2) {
+async function openPhase(ks, input, a2, v2) {
   const t = createRunner()
   const pbkdf2Policy = testPolicy(ks)
   // Argon2id envelopes open under the small Argon2id test policy (lanes are bounded by maxLanes only).
   const argonPolicy = a2 ? argon2idTestPolicy(ks, a2) : undefined
   const bySource = new Map()
+  const v2BySource = new Map()
   for (const item of input.envelopes) {
-    if (!bySource.has(item.from)) bySource.set(item.from, [])
-    bySource.get(item.from).push(item)
+    const map = item.kind === 'v2' ? v2BySource : bySource
+    if (!map.has(item.from)) map.set(item.from, [])
+    map.get(item.from).push(item)
   }
+  for (const [from, items] of v2BySource) t.test(`opens v2 envelopes sealed in ${from} (${items.length})`, () => v2OpenItems(v2, from, items))
+  for (const from of bySource.keys()) if (!v2BySource.has(from)) t.test(`opens v2 envelopes sealed in ${from}`, () => assert(false, `${from} sealed no v2 envelopes`))
   for (const [from, items] of bySource) {
     t.test(`opens envelopes sealed in ${from} (${items.length})`, async () => {
       const ids = items.map((i) => i.id)

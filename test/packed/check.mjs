@@ -9,15 +9,28 @@
 //      test/packed/README.md).
 //   5. An esbuild browser bundle of the consumer seals and opens in Chromium.
 // The consumer is also where the Node 22 runtime loads the package from (scripts/runtimes/runtimes.mjs).
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runChromium } from '../../scripts/runtimes/browsers.mjs'
-import { ROOT, runInBrowser, spawnCollect } from '../../scripts/runtimes/runtimes.mjs'
+import { ROOT, RUNTIMES_BIN, runInBrowser, spawnCollect } from '../../scripts/runtimes/runtimes.mjs'
 
 const TEMPLATE = fileURLToPath(new URL('./consumer/', import.meta.url))
+// tsc is the root's (the TypeScript users compile with); publint and attw come from the runtime
+// matrix's own package (test/runtimes/package.json).
 const BIN = join(ROOT, 'node_modules/.bin')
+
+/** Every `*.tgz` in the repository root, by name, with its SHA-256: the user's, never ours to touch. */
+async function rootTarballs() {
+  const out = {}
+  for (const name of (await readdir(ROOT)).filter((n) => n.endsWith('.tgz')).sort()) {
+    out[name] = createHash('sha256').update(await readFile(join(ROOT, name))).digest('hex')
+  }
+  return out
+}
 
 async function sh(command, args, options = {}) {
   const r = await spawnCollect(command, args, options.timeoutMs ?? 180_000, options)
@@ -31,6 +44,14 @@ export async function preparePacked() {
   if (!packed.ok) throw new Error(`npm pack failed:\n${packed.output}`)
   const info = JSON.parse(packed.stdout)[0]
   const tarball = join(dir, info.filename)
+  // Issue 12: `attw --pack .` used to run `npm pack` in the repository root and delete the tarball
+  // afterwards, a user's own `npm pack` output included. The checks now only read the tarball made
+  // here. So that the check below can fail, a stand-in for a user's tarball of the same name sits
+  // in the root while the checks run (when the user has none), and is removed by cleanup().
+  const sentinelPath = join(ROOT, info.filename)
+  const sentinel = existsSync(sentinelPath) ? null : randomBytes(32)
+  if (sentinel !== null) await writeFile(sentinelPath, sentinel)
+  const rootBefore = await rootTarballs()
   const consumer = join(dir, 'consumer')
   await mkdir(consumer)
   await cp(TEMPLATE, consumer, { recursive: true })
@@ -40,11 +61,11 @@ export async function preparePacked() {
   // Let Node itself resolve the package's ESM entry from inside the consumer.
   const resolved = await sh(
     process.execPath,
-    ['--input-type=module', '-e', "console.log(import.meta.resolve('@org/keyseal'));console.log(import.meta.resolve('@org/keyseal/argon2id'))"],
+    ['--input-type=module', '-e', "console.log(import.meta.resolve('@org/keyseal'));console.log(import.meta.resolve('@org/keyseal/argon2id'));console.log(import.meta.resolve('@org/keyseal/v2'))"],
     { cwd: consumer },
   )
   if (!resolved.ok) throw new Error(`resolving @org/keyseal in the consumer failed:\n${resolved.output}`)
-  const [esmUrl, argon2idUrl] = resolved.stdout.trim().split('\n')
+  const [esmUrl, argon2idUrl, v2Url] = resolved.stdout.trim().split('\n')
   return {
     dir,
     consumer,
@@ -52,7 +73,13 @@ export async function preparePacked() {
     files: info.files.map((f) => f.path),
     esmPath: fileURLToPath(esmUrl),
     argon2idEsmPath: fileURLToPath(argon2idUrl),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
+    v2EsmPath: fileURLToPath(v2Url),
+    rootBefore,
+    cleanup: async () => {
+      await rm(dir, { recursive: true, force: true })
+      // Remove the stand-in only if it is still exactly ours.
+      if (sentinel !== null && existsSync(sentinelPath) && Buffer.compare(await readFile(sentinelPath), sentinel) === 0) await rm(sentinelPath)
+    },
   }
 }
 
@@ -130,13 +157,14 @@ export async function runPackedChecks(packed) {
     if (!r.ok) throw new Error(r.output)
   })
   await check('publint', async () => {
-    const r = await sh(join(BIN, 'publint'), ['run', '--strict', join(cwd, 'node_modules/@org/keyseal')])
+    const r = await sh(join(RUNTIMES_BIN, 'publint'), ['run', '--strict', join(cwd, 'node_modules/@org/keyseal')])
     if (!r.ok) throw new Error(r.output)
   })
-  await check('are-the-types-wrong (attw --pack), every entrypoint including ./argon2id', async () => {
+  await check('are-the-types-wrong (attw on the packed tarball), every entrypoint including ./argon2id', async () => {
     // JSON, so that the entrypoints checked and each problem can be read exactly. No exception:
-    // ./argon2id resolves under node10 too, through the argon2id/package.json stub.
-    const r = await sh(join(BIN, 'attw'), ['--pack', '.', '--format', 'json'], { cwd: ROOT })
+    // ./argon2id resolves under node10 too, through the argon2id/package.json stub. attw reads the
+    // tarball packed above (never `--pack .`, which packs into and deletes from the repository root).
+    const r = await sh(join(RUNTIMES_BIN, 'attw'), [packed.tarball, '--format', 'json'], { cwd: packed.dir })
     let out
     try {
       out = JSON.parse(r.stdout)
@@ -165,6 +193,13 @@ export async function runPackedChecks(packed) {
     if (out.crash) throw new Error(out.crash)
     if (out.failed !== 0 || out.passed !== 3) throw new Error(out.errors.join('; '))
     return out.browserVersion
+  })
+  await check('the repository root: no tarball created, changed or removed by these checks', async () => {
+    const after = await rootTarballs()
+    if (JSON.stringify(after) !== JSON.stringify(packed.rootBefore)) {
+      throw new Error(`root *.tgz before ${JSON.stringify(packed.rootBefore)}, after ${JSON.stringify(after)}`)
+    }
+    return `${Object.keys(after).length} tarball(s) left as they were`
   })
   const count = (s) => results.filter((r) => r.status === s).length
   return { passed: count('pass'), failed: count('fail'), skipped: 0, results }

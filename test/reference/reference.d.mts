@@ -3,7 +3,7 @@ type Params =
   | { kdf: 'raw' }
   | { kdf: 'pbkdf2-sha256'; iterations: number }
   | { kdf: 'argon2id'; memoryKiB: number; passes: number; lanes: number }
-type Key = { raw: Uint8Array } | { passphrase: string | Uint8Array } | Record<string, never>
+type Key = { raw: Uint8Array } | { passphrase: string | Uint8Array } | { bytes: Uint8Array } | Record<string, never>
 export interface RefHeader {
   params: Params
   salt: Buffer

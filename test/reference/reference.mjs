@@ -31,8 +31,10 @@ export function parseHeader(buf) {
   const need = (n) => {
     if (o + n > buf.length) no('MALFORMED_ENVELOPE')
   }
-  need(2)
+  // Spec §14: the version byte is read before anything else (a lone 0x02 is UNSUPPORTED_VERSION).
+  need(1)
   if (buf[0] !== 1) no('UNSUPPORTED_VERSION')
+  need(2)
   const kdfId = buf[1]
   o = 2
   let params
@@ -122,12 +124,14 @@ export function passphraseBytes(p) {
 /** Spec §4: the master key M. `key` is { passphrase } (string or bytes) or { raw } (32 bytes). */
 export function masterKey(params, key, salt) {
   if (params.kdf === 'raw') return Buffer.from(key.raw)
-  if (params.kdf === 'pbkdf2-sha256') return pbkdf2Sync(passphraseBytes(key.passphrase), salt, params.iterations, 32, 'sha256')
+  // `bytes`: a passphrase already prepared by passphraseBytes (used as is).
+  const P = () => key.bytes ?? passphraseBytes(key.passphrase)
+  if (params.kdf === 'pbkdf2-sha256') return pbkdf2Sync(P(), salt, params.iterations, 32, 'sha256')
   if (params.kdf === 'argon2id') {
     // node:crypto has Argon2 from Node 24 on; callers on older Node pass M in precomputed.
     if (typeof crypto.argon2Sync !== 'function') no('UNSUPPORTED_KDF')
     const { memoryKiB: memory, passes, lanes: parallelism } = params
-    return Buffer.from(crypto.argon2Sync('argon2id', { message: passphraseBytes(key.passphrase), nonce: salt, memory, passes, parallelism, tagLength: 32 }))
+    return Buffer.from(crypto.argon2Sync('argon2id', { message: P(), nonce: salt, memory, passes, parallelism, tagLength: 32 }))
   }
   no('UNSUPPORTED_KDF')
 }

@@ -7,7 +7,8 @@ try {
   const input = await (await fetch('/__input')).json()
   const ks = await import(input.module)
   const a2 = input.argon2idModule ? await import(input.argon2idModule) : undefined
-  const out = await runPhase(ks, input, a2)
+  const v2 = input.v2Module ? await import(input.v2Module) : undefined
+  const out = await runPhase(ks, input, a2, v2)
   out.version = navigator.userAgent
   await post(out)
 } catch (error) {

@@ -5,6 +5,7 @@ const [inputPath, outputPath] = Deno.args
 const input = JSON.parse(await Deno.readTextFile(inputPath))
 const ks = await import(input.module)
 const a2 = input.argon2idModule ? await import(input.argon2idModule) : undefined
-const out = await runPhase(ks, input, a2)
+const v2 = input.v2Module ? await import(input.v2Module) : undefined
+const out = await runPhase(ks, input, a2, v2)
 out.version = `Deno ${Deno.version.deno}`
 await Deno.writeTextFile(outputPath, JSON.stringify(out))

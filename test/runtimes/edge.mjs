@@ -4,6 +4,7 @@
 // included) are used.
 import * as a2 from '../../dist/argon2id.js'
 import * as ks from '../../dist/index.js'
+import * as v2 from '../../dist/v2.js'
 import { runPhase } from '../conformance/suite.mjs'
 
-globalThis.__keysealConformance = async (inputJson) => JSON.stringify(await runPhase(ks, JSON.parse(inputJson), a2))
+globalThis.__keysealConformance = async (inputJson) => JSON.stringify(await runPhase(ks, JSON.parse(inputJson), a2, v2))

@@ -16,6 +16,7 @@ if (input.deleteCrypto) {
 const load = (url) => (input.format === 'cjs' ? createRequire(import.meta.url)(fileURLToPath(url)) : import(url))
 const ks = await load(input.module)
 const a2 = input.argon2idModule ? await load(input.argon2idModule) : undefined
-const out = await runPhase(ks, input, a2)
+const v2 = input.v2Module ? await load(input.v2Module) : undefined
+const out = await runPhase(ks, input, a2, v2)
 out.version = `Node ${process.version}`
 await writeFile(outputPath, JSON.stringify(out))

@@ -133,8 +133,10 @@ try {
   const ctl = await control(150)
   const cold = await measure('cold', ks, policy)
   const warm = await measure('warm', ks, policy)
+  // Asked after the measurements, so that the cold one includes compiling the WebAssembly module.
+  const backend = typeof a2.argon2idBackend === 'function' ? await a2.argon2idBackend(crypto.subtle) : 'unknown'
   document.getElementById('status').textContent = 'done'
-  await post({ argon2idNative: native, longtaskSupported, control: ctl, cold, warm, userAgent: navigator.userAgent })
+  await post({ argon2idNative: native, backend, longtaskSupported, control: ctl, cold, warm, userAgent: navigator.userAgent })
 } catch (error) {
   await post({ crash: String((error && error.stack) || error) })
 }

@@ -4,12 +4,13 @@
 // The driver POSTs the input and reads the JSON answer.
 import * as a2 from '../../dist/argon2id.js'
 import * as ks from '../../dist/index.js'
+import * as v2 from '../../dist/v2.js'
 import { runPhase } from '../conformance/suite.mjs'
 
 export default {
   async fetch(request) {
     try {
-      return Response.json(await runPhase(ks, await request.json(), a2))
+      return Response.json(await runPhase(ks, await request.json(), a2, v2))
     } catch (error) {
       return Response.json({ crash: String((error && error.stack) || error) }, { status: 500 })
     }

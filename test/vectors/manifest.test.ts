@@ -1,12 +1,13 @@
-// vectors/manifest.json and scripts/fetch-vectors.mjs: the manifest verifies against the vectors
-// directory the tests read (so it can never drift), the repository's transcriptions match the hashes
-// vectors/README.md records, and the download path (ZIP reader, hash check, refusal) works offline
-// against a fake fetch that serves archives built here by hand.
+// vectors/manifest.json and scripts/fetch-vectors.mjs: the repository's copies of the NIST files
+// (the ones the tests read) verify against the manifest, so it can never drift; readVector refuses
+// a changed copy; the repository's transcriptions match the hashes vectors/README.md records; and
+// the download path (ZIP reader, hash check, refusal) works offline against a fake fetch that serves
+// archives built here by hand.
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { deflateRawSync } from 'node:zlib'
+import { deflateRawSync, gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   checkBytes,
@@ -17,9 +18,12 @@ import {
   loadManifest,
   type Manifest,
   type ManifestEntry,
+  readRepoCopy,
+  readVector,
   verifyDir,
+  verifyRepo,
 } from '../../scripts/fetch-vectors.mjs'
-import { REPO_ROOT, vectorsDir } from './vectors-dir'
+import { REPO_ROOT } from './vectors-dir'
 
 const manifest = loadManifest()
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
@@ -137,19 +141,55 @@ describe('vectors/manifest.json', () => {
     }
   })
 
-  it('verifies, size and SHA-256, against the vectors directory the tests read', () => {
-    const dir = vectorsDir()
-    const results = verifyDir(dir)
+  it('every file is kept in the repository, and each copy verifies (stored file and original bytes)', () => {
+    for (const f of manifest.files) expect(f.repoCopy, f.path).toMatch(/^[\w./-]+$/)
+    const byPath = Object.fromEntries(manifest.files.map((f) => [f.path, f]))
+    expect(byPath['nist-cavp/gcmEncryptExtIV256.rsp'].repoCopy).toBe('nist-cavp/gcmEncryptExtIV256.rsp.gz')
+    expect(byPath['nist-cavp/gcmDecrypt256.rsp'].repoCopy).toBe('nist-cavp/gcmDecrypt256.rsp.gz')
+    const results = verifyRepo()
     expect(results.filter((r) => !r.ok)).toEqual([])
-    expect(results.length).toBe(manifest.files.length + 1) // + the repository copy of the transcription
+    expect(results.length).toBe(manifest.files.length)
+    for (const f of manifest.files) expect(sha256(readVector(f.path)), f.path).toBe(f.sha256)
   })
 
-  it('catches a changed byte, a wrong size and a missing file', () => {
+  it('readVector and verifyRepo refuse a changed byte, a truncated archive, a wrong size and a missing file', () => {
+    const dir = tempDir()
+    cpSync(join(REPO_ROOT, 'vectors'), dir, { recursive: true })
+    expect(verifyRepo(manifest, dir).every((r) => r.ok)).toBe(true)
+    const [enc, dec, spec, acvp] = ['nist-cavp/gcmEncryptExtIV256.rsp', 'nist-cavp/gcmDecrypt256.rsp', 'nist-cavp/gcm-spec-aes256-test-cases.json', 'nist-acvp/ACVP-AES-GCM-1.0/internalProjection.json'].map(
+      (p) => manifest.files.find((f) => f.path === p)!,
+    )
+    const at = (e: ManifestEntry): string => join(dir, ...e.repoCopy.split('/'))
+    // A re-compressed copy with one changed byte inside: the stored-file hash and the original's differ.
+    const original = readRepoCopy(enc)
+    original[original.length >> 1] ^= 1
+    writeFileSync(at(enc), gzipSync(original))
+    // A truncated archive.
+    writeFileSync(at(dec), readFileSync(at(dec)).subarray(0, 1000))
+    // One byte appended to an uncompressed copy.
+    writeFileSync(at(acvp), Buffer.concat([readFileSync(at(acvp)), Buffer.from('\n')]))
+    rmSync(at(spec))
+    const bad = Object.fromEntries(verifyRepo(manifest, dir).filter((r) => !r.ok).map((r) => [r.path, r.reason]))
+    expect(Object.keys(bad).sort()).toEqual([enc, dec, spec, acvp].map((e) => `(repo) vectors/${e.repoCopy}`).sort())
+    expect(bad[`(repo) vectors/${spec.repoCopy}`]).toBe('missing')
+    // Without the stored-file hashes, the original bytes are still checked.
+    const loose: Manifest = { ...manifest, files: manifest.files.map(({ repoBytes: _b, repoSha256: _s, ...f }) => f) }
+    const looseBad = Object.fromEntries(verifyRepo(loose, dir).filter((r) => !r.ok).map((r) => [r.path, r.reason]))
+    expect(looseBad[`(repo) vectors/${enc.repoCopy}`]).toMatch(/^sha256 /)
+    expect(looseBad[`(repo) vectors/${dec.repoCopy}`]).toMatch(/^unreadable: /)
+    expect(looseBad[`(repo) vectors/${acvp.repoCopy}`]).toMatch(/^size /)
+    expect(() => readVector(enc.path, { manifest, repoVectorsDir: dir })).toThrow(/does not match vectors\/manifest\.json: sha256/)
+    expect(() => readVector(dec.path, { manifest, repoVectorsDir: dir })).toThrow(/gcmDecrypt256\.rsp\.gz: /)
+    expect(() => readVector(spec.path, { manifest, repoVectorsDir: dir })).toThrow(/ENOENT/)
+    expect(() => readVector('nist-cavp/other.rsp')).toThrow(/not in vectors\/manifest\.json/)
+  })
+
+  it('verifyDir checks a directory of originals: a changed byte, a wrong size and a missing file', () => {
     const dir = tempDir()
     for (const f of manifest.files) {
       const to = join(dir, ...f.path.split('/'))
       mkdirSync(dirname(to), { recursive: true })
-      copyFileSync(join(vectorsDir(), ...f.path.split('/')), to)
+      writeFileSync(to, readVector(f.path))
     }
     expect(verifyDir(dir).every((r) => r.ok)).toBe(true)
     const [a, b, c] = manifest.files
@@ -164,6 +204,12 @@ describe('vectors/manifest.json', () => {
     expect(bad[a.path]).toMatch(/^sha256 /)
     expect(bad[b.path]).toMatch(/^size /)
     expect(bad[c.path]).toBe('missing')
+  })
+
+  it("the NIST notice travels with the ACVP copy (vectors/nist-acvp/NIST-LICENSE.txt, ACVP-Server's own)", () => {
+    const notice = readFileSync(join(REPO_ROOT, 'vectors', 'nist-acvp', 'NIST-LICENSE.txt'))
+    expect(sha256(notice)).toBe('9032eb0dc8f4fce61e0c655d3375748b17f8da33bd8beb5f4f0d3613b8f45d4e')
+    expect(notice.toString('utf8')).toMatch(/acknowledge the National Institute of Standards and Technology as the source/)
   })
 })
 
@@ -187,18 +233,6 @@ describe('vectors/ in the repository', () => {
     ])
     for (const f of files) {
       expect(documented.get(f), f).toBe(sha256(readFileSync(join(REPO_ROOT, 'vectors', ...f.split('/')))))
-    }
-  })
-
-  it('the RFC transcriptions are byte-for-byte the shared copies (when ../shared/vectors is present)', () => {
-    const shared = join(REPO_ROOT, '..', 'shared', 'vectors')
-    if (!existsSync(shared)) {
-      // Outside this project's machines the hashes above still pin the files; in CI the shared copies must be there.
-      expect(process.env['CI'], `${shared} is missing in CI`).toBeFalsy()
-      return
-    }
-    for (const f of files.filter((x) => x.startsWith('rfc/'))) {
-      expect(sha256(readFileSync(join(shared, ...f.split('/')))), f).toBe(sha256(readFileSync(join(REPO_ROOT, 'vectors', ...f.split('/')))))
     }
   })
 })
@@ -268,9 +302,8 @@ describe('scripts/fetch-vectors.mjs ZIP reader', () => {
 })
 
 describe('scripts/fetch-vectors.mjs download path, offline', () => {
-  const source = vectorsDir()
   const entries = manifest.files
-  const read = (e: ManifestEntry): Uint8Array => new Uint8Array(readFileSync(join(source, ...e.path.split('/'))))
+  const read = (e: ManifestEntry): Uint8Array => readVector(e.path)
   const cavp = entries.filter((e) => e.kind === 'cavp-zip-member')
   const acvp = entries.filter((e) => e.kind === 'acvp-raw')
 

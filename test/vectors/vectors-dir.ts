@@ -1,50 +1,17 @@
-// Where the NIST vector files live. They are not in the repository (vectors/README.md); in order:
-//   1. $KEYSEAL_VECTORS_DIR, when set (no fallback then: a wrong override must not be papered over)
-//   2. <repo>/../shared/vectors
-//   3. <repo>/.vectors-cache/, filled by `node scripts/fetch-vectors.mjs`
-// The first of these that exists is used; when none exists, or it lacks a file, this throws, so the
-// test FAILS with instructions instead of skipping.
-import { existsSync, readFileSync } from 'node:fs'
+// The NIST vector files the tests read are kept in the repository (vectors/nist-cavp/*.rsp.gz,
+// vectors/nist-acvp/; issue 12): a fresh clone passes `npm test` with nothing beside it and no
+// network. Every read goes through scripts/fetch-vectors.mjs readVector(), which decompresses and
+// checks size and SHA-256 against vectors/manifest.json, and throws (the test FAILS) otherwise.
+import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { readVector } from '../../scripts/fetch-vectors.mjs'
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 
-export function vectorsDirCandidates(env: Record<string, string | undefined> = process.env): string[] {
-  if (env.KEYSEAL_VECTORS_DIR) return [resolve(env.KEYSEAL_VECTORS_DIR)]
-  return [resolve(REPO_ROOT, '..', 'shared', 'vectors'), join(REPO_ROOT, '.vectors-cache')]
-}
-
-/** The first vectors directory that exists, or an error naming where to get one. */
-export function vectorsDir(): string {
-  const candidates = vectorsDirCandidates()
-  const found = candidates.find((d) => existsSync(d))
-  if (found !== undefined) return found
-  throw new Error(
-    `No NIST vectors directory. Looked at:\n  ${candidates.join('\n  ')}\n` +
-      'Run `node scripts/fetch-vectors.mjs` to download and verify the files into .vectors-cache/, ' +
-      'or point KEYSEAL_VECTORS_DIR at a vectors directory.',
-  )
-}
-
-/**
- * Absolute path of `relPath` (a manifest path such as `nist-cavp/gcmDecrypt256.rsp`) inside
- * vectorsDir(). Files are never mixed from two directories: the one manifest.test.ts verifies is the
- * one the tests read.
- */
-export function vectorFile(relPath: string): string {
-  const dir = vectorsDir()
-  const file = join(dir, ...relPath.split('/'))
-  if (existsSync(file)) return file
-  throw new Error(
-    `NIST test vector ${relPath} not found in ${dir}.\n` +
-      'Run `node scripts/fetch-vectors.mjs` (or `--verify`) to download or check the files, ' +
-      'or point KEYSEAL_VECTORS_DIR at a complete vectors directory.',
-  )
-}
-
+/** The verified text of the vector file at manifest path `relPath` (e.g. `nist-cavp/gcmDecrypt256.rsp`). */
 export function readVectorText(relPath: string): string {
-  return readFileSync(vectorFile(relPath), 'utf8')
+  return new TextDecoder('utf-8', { fatal: true }).decode(readVector(relPath))
 }
 
 /** A file from the repository's own vectors/ folder (RFC transcriptions and the like). */

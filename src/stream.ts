@@ -1,0 +1,387 @@
+// Rotation and storage at scale (issue 16): streaming rotation with backpressure (rotateStream),
+// built on rotate.ts's per-item work, and the save-time check a server runs before storing an
+// envelope (checkEnvelope). Neither writes anything: the caller stores, with a compare-and-swap on
+// the previous envelope (docs/storage.md).
+import { toBase64url } from './bytes.js'
+import { isValidKeyId, parseString, toEnvelopeString } from './envelope.js'
+import { fail, isKeysealError, type KeysealErrorCode } from './errors.js'
+import { checkOptions, contextBytes } from './inputs.js'
+import type { RingDerive } from './keyring.js'
+import { deriveKey, keyState, type KeysealKey } from './keys.js'
+import { checkOpenParams, checkSealParams, createPolicy, resolvePolicy, type KeysealPolicy } from './policy.js'
+import { iteratorOf, rotateOne, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason } from './rotate.js'
+import type { KeyInput } from './seal.js'
+
+/**
+ * Which passphrase KDF a re-sealed envelope uses.
+ *
+ * - `policy` (the default): the policy's sealing KDF; a passphrase envelope of another KDF has
+ *   the reason `KDF_CHANGED` (migration, for example PBKDF2 to Argon2id).
+ * - `keep`: each envelope keeps its own KDF (PBKDF2 stays PBKDF2, Argon2id stays Argon2id, each
+ *   with the policy's parameters for it), and `KDF_CHANGED` is never a reason: for a server that
+ *   accepts both. Needs a passphrase `to` (or a keyring whose primary is one): a key object seals
+ *   with its own KDF. Raw-key envelopes get the policy's KDF, as with `policy`.
+ */
+export type RotationKdf = 'policy' | 'keep'
+
+/** Options for {@link rotateStream}. */
+export interface RotateStreamOptions {
+  /** The key (passphrase, key object or keyring) that opens the envelopes today. */
+  from: KeyInput
+  /** The key to seal with, as for {@link RotateOptions.to} (a passphrase is derived once per KDF per stream). */
+  to: KeyInput
+  /** The context of items that do not give their own (default: none). */
+  context?: string | Uint8Array
+  /** Policy for sealing and opening. Default {@link defaultPolicy}. */
+  policy?: KeysealPolicy
+  /**
+   * Items read from the source and not yet handed back by you, 1–256. Default 4. An item counts
+   * from the moment it is read until you ask for the next result after receiving it, so at most
+   * this many rows are ever read ahead of your write-backs.
+   */
+  concurrency?: number
+  /** The KDF of re-sealed envelopes: see {@link RotationKdf}. Default `policy`. */
+  kdf?: RotationKdf
+  /**
+   * Stops the stream: nothing more is read, the items in flight finish and are yielded, the source
+   * is closed, and the next call rejects with the signal's reason.
+   */
+  signal?: AbortSignal
+}
+
+interface StreamResultBase {
+  /** Position in the input (results come in completion order, not input order). */
+  readonly index: number
+  /** Your `id`, when the item had one. */
+  readonly id?: unknown
+  /** The {@link needsRotation} reasons, when the item could be parsed. */
+  readonly reasons?: readonly RotationReason[]
+}
+
+/**
+ * The outcome for one item of {@link rotateStream}. `previous` is the envelope as it was read: store
+ * `envelope` only where the row still holds `previous` (a compare-and-swap), so a row edited during
+ * rotation is never overwritten.
+ */
+export type RotateStreamResult =
+  | (StreamResultBase & {
+      /** `ok`: re-sealed; `skipped`: nothing needed doing (`envelope` is `previous`). */
+      readonly status: 'ok' | 'skipped'
+      readonly previous: string
+      /** The envelope to store. */
+      readonly envelope: string
+    })
+  | (StreamResultBase & {
+      readonly status: 'failed'
+      /** The input envelope, when it was a string. */
+      readonly previous?: string
+      /** Why it failed (`INVALID_OPTIONS` for an item that could not be read). */
+      readonly code: KeysealErrorCode
+    })
+
+const STREAM_OPTIONS = ['from', 'to', 'context', 'policy', 'concurrency', 'kdf', 'signal'] as const
+
+/** Derived keys kept by one stream: bounded, so memory stays flat over any number of rows. */
+const CACHE_MAX = 64
+
+/**
+ * Re-seal envelopes as a stream: `for await (const r of rotateStream(rows, options))` gets each
+ * result as soon as it is ready, and the next row is read only when you ask for the next result,
+ * so you can write each row back before more are read (at most `concurrency` rows between the
+ * source and your write-backs). One bad item never stops the stream: it is a `failed` result.
+ * There is no progress callback: the loop is the progress. Breaking out of the loop closes the
+ * source (a generator's `finally` runs) after the items in flight finish.
+ *
+ * Envelopes that share a KDF salt and parameters run the `from` KDF once (a small bounded cache).
+ * Iterate the stream or call its `return()`: the passphrase copies are wiped when it ends.
+ *
+ * @throws {KeysealError} synchronously: `INVALID_OPTIONS` (including an unknown option such as
+ * `onProgress`), `INVALID_KEY`, `INVALID_CONTEXT`, `KEY_USAGE` (a `to` that cannot seal). The
+ * iteration rejects with the source's error or `signal.reason`, after the items in flight are
+ * yielded.
+ * @example
+ * ```ts
+ * import { deriveKey, sealKey, rotateStream, openKey } from '@org/keyseal'
+ * const old = await deriveKey('old passphrase')
+ * const table = new Map<number, string>()
+ * for (const [i, s] of ['sk-a', 'sk-b', 'sk-c'].entries()) table.set(i, await sealKey(s, old, { context: `row:${i}` }))
+ * async function* rows() {
+ *   for (const [id, envelope] of table) yield { id, envelope, context: `row:${id}` }
+ * }
+ * for await (const r of rotateStream(rows(), { from: 'old passphrase', to: 'new passphrase', concurrency: 2 })) {
+ *   // Compare-and-swap: write only if the row still holds the envelope that was rotated.
+ *   if (r.status === 'ok' && table.get(r.id as number) === r.previous) table.set(r.id as number, r.envelope)
+ * }
+ * console.log(await openKey(table.get(1)!, 'new passphrase', { context: 'row:1' })) // sk-b
+ * ```
+ */
+export function rotateStream(
+  items: Iterable<RotateItem> | AsyncIterable<RotateItem>,
+  options: RotateStreamOptions,
+): AsyncIterableIterator<RotateStreamResult> {
+  const o = checkOptions<RotateStreamOptions>(options, STREAM_OPTIONS)
+  // Everything that can fail the call is checked before rotation() copies any passphrase.
+  const concurrency = o.concurrency ?? 4
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
+  const kdf = o.kdf ?? 'policy'
+  if (kdf !== 'policy' && kdf !== 'keep') fail('INVALID_OPTIONS')
+  const signal = o.signal
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTIONS')
+  const iterator = iteratorOf(items)
+  const main = rotation(o)
+  const rotations: Rotation[] = [main]
+  // kdf 'keep': one Rotation per passphrase KDF, each under a copy of the policy that seals with
+  // that KDF (same bounds and floors), so its sealer and its reasons follow the envelope's KDF.
+  const byKdf = new Map<string, Rotation>()
+  if (kdf === 'keep') {
+    try {
+      if (keyState(main.key) !== undefined) fail('INVALID_OPTIONS')
+      const policy = main.policy
+      byKdf.set(policy.kdf ?? 'pbkdf2-sha256', main)
+      const other = policy.kdf === 'argon2id' ? 'pbkdf2-sha256' : 'argon2id'
+      if (other === 'pbkdf2-sha256' || policy.argon2id !== undefined) {
+        const r = rotation({ ...o, policy: createPolicy({ kdf: other, pbkdf2: policy.pbkdf2, ...(policy.argon2id && { argon2id: policy.argon2id }) }) })
+        rotations.push(r)
+        byKdf.set(other, r)
+      }
+    } catch (error) {
+      wipeAll()
+      throw error
+    }
+  }
+  function wipeAll(): void {
+    for (const r of rotations) wipePassphrases([r.from, r.to])
+  }
+  /** The Rotation for an item: by its KDF under `keep`; an unreadable envelope fails in rotateOne. */
+  const pick = (envelope: unknown): Rotation => {
+    if (byKdf.size === 0) return main
+    try {
+      return byKdf.get(parseString(envelope).header.params.kdf) ?? main
+    } catch {
+      return main
+    }
+  }
+
+  // The `from` derived-key cache, as rotateMany's (same key: what the KDF depends on besides the
+  // passphrase, and the key id the derived key takes over), but least-recently-used and bounded.
+  const cache = new Map<string, Promise<KeysealKey>>()
+  const derive: RingDerive = (pw, p, entry) => {
+    const h = p.header
+    const id = JSON.stringify([entry?.id, h.keyId, h.params, toBase64url(h.salt)])
+    let k = cache.get(id)
+    if (k === undefined) {
+      k = deriveKey(pw, { policy: main.policy, envelope: toEnvelopeString(p.headerBytes, p.body) })
+      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!)
+    } else {
+      cache.delete(id)
+    }
+    cache.set(id, k)
+    return k
+  }
+
+  const runOne = async (index: number, item: RotateItem): Promise<RotateStreamResult> => {
+    let base: { index: number; id?: unknown } = { index }
+    let envelope: unknown
+    let context: unknown
+    try {
+      // Reading the item can throw (a getter, a revoked Proxy): that fails this item only.
+      const it = typeof item === 'object' && item !== null ? item : { envelope: item }
+      if (Object.hasOwn(it, 'id')) base = { index, id: it.id }
+      ;({ envelope, context } = it as { envelope?: unknown; context?: unknown })
+    } catch {
+      return { ...base, status: 'failed', code: 'INVALID_OPTIONS' }
+    }
+    const previous = typeof envelope === 'string' ? { previous: envelope } : {}
+    const out: { reasons?: readonly RotationReason[] } = {}
+    try {
+      const next = await rotateOne(pick(envelope), envelope, context === undefined ? main.context : contextBytes(context), out, derive)
+      return { ...base, status: next === undefined ? 'skipped' : 'ok', previous: envelope as string, envelope: next ?? (envelope as string), ...out }
+    } catch (error) {
+      if (!isKeysealError(error)) throw error
+      return { ...base, status: 'failed', code: error.code, ...previous, ...out }
+    }
+  }
+
+  // The state. `slots` counts items read and not yet released: an item holds its slot while it is
+  // rotated, while it waits in `ready`, and while the caller holds it (until its next call).
+  let slots = 0
+  let index = 0
+  let pulling = false
+  let running = 0
+  let sourceDone = false
+  let closed = false
+  let held = false
+  let failure: { error: unknown } | undefined
+  let thrown = false
+  const ready: RotateStreamResult[] = []
+  let wake: (() => void) | undefined
+  const notify = (): void => {
+    const w = wake
+    wake = undefined
+    w?.()
+  }
+  const sleep = (): Promise<void> => new Promise<void>((resolve) => (wake = resolve))
+
+  /** Read items while a slot is free; one reader at a time (the i-th read is the i-th item). */
+  const pump = async (): Promise<void> => {
+    if (pulling) return
+    pulling = true
+    try {
+      while (!sourceDone && !closed && failure === undefined && slots < concurrency) {
+        if (signal?.aborted === true) {
+          failure = { error: signal.reason }
+          break
+        }
+        slots++
+        const i = index++
+        let n: IteratorResult<RotateItem>
+        try {
+          n = await iterator.next()
+        } catch (error) {
+          slots--
+          sourceDone = true // a source that threw is finished: it is not closed again
+          failure ??= { error }
+          break
+        }
+        if (n.done === true || closed) {
+          slots--
+          if (n.done === true) sourceDone = true
+          break
+        }
+        running++
+        runOne(i, n.value).then(
+          (result) => void ready.push(Object.freeze(result)),
+          (error: unknown) => {
+            slots--
+            failure ??= { error }
+          },
+        ).finally(() => {
+          running--
+          notify()
+        })
+      }
+    } finally {
+      pulling = false
+      notify()
+    }
+  }
+
+  let finished: Promise<void> | undefined
+  /** No more reads; wait for the items in flight (they use the passphrase copies), then wipe and close the source. */
+  const finish = (): Promise<void> =>
+    (finished ??= (async () => {
+      closed = true
+      while (running > 0 || pulling) await sleep()
+      cache.clear()
+      wipeAll()
+      if (!sourceDone) {
+        try {
+          await iterator.return?.()
+        } catch {
+          // The caller needs the first failure (or nothing, after a break), not the source's.
+        }
+      }
+    })())
+
+  const step = async (): Promise<IteratorResult<RotateStreamResult>> => {
+    if (held) {
+      held = false
+      slots--
+    }
+    for (;;) {
+      if (closed && ready.length === 0) {
+        await finish()
+        if (failure !== undefined && !thrown) {
+          thrown = true
+          throw failure.error
+        }
+        return { done: true, value: undefined }
+      }
+      if (!closed) void pump()
+      const result = ready.shift()
+      if (result !== undefined) {
+        held = true
+        return { done: false, value: result }
+      }
+      if (running === 0 && !pulling && (sourceDone || failure !== undefined)) {
+        closed = true
+        continue
+      }
+      await sleep()
+    }
+  }
+  // Calls are serialized: a caller that does not await each next() still gets one result per call.
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <T>(f: () => Promise<T>): Promise<T> => {
+    const p = queue.then(f)
+    queue = p.catch(() => undefined)
+    return p
+  }
+  const stream: AsyncIterableIterator<RotateStreamResult> = {
+    next: () => serial(step),
+    return: () =>
+      serial(async () => {
+        held = false
+        closed = true
+        ready.length = 0 // results not handed out were not written: a re-run rotates them
+        await finish()
+        return { done: true, value: undefined }
+      }),
+    [Symbol.asyncIterator]: () => stream,
+  }
+  return stream
+}
+
+/** Options for {@link checkEnvelope}. */
+export interface CheckEnvelopeOptions {
+  /** The policy whose opening bounds and sealing floors the envelope must meet. Default {@link defaultPolicy}. */
+  policy?: KeysealPolicy
+  /**
+   * The key ids a stored envelope may carry. When given, an envelope without a key id, or with
+   * another one, is `UNKNOWN_KEY_ID`.
+   */
+  keyIds?: readonly string[]
+}
+
+/**
+ * Check an envelope before storing it, without any key: it is a canonical envelope, its KDF
+ * parameters are within the policy's opening bounds (what {@link openKey} checks) and meet the
+ * policy's sealing floors (what {@link sealKey} would use today), and, when `keyIds` is given, it
+ * carries one of them. Returns nothing; throws the first failure. It does not prove the envelope
+ * opens: only a key can tell that.
+ *
+ * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`,
+ * `PARAMS_OUT_OF_POLICY` (outside the opening bounds or below the sealing floors),
+ * `UNKNOWN_KEY_ID`, `INVALID_OPTIONS`.
+ * @example
+ * ```ts
+ * import { sealKey, checkEnvelope, createPolicy, isKeysealError } from '@org/keyseal'
+ * const weak = createPolicy({ pbkdf2: { iterations: 100_000, minIterations: 100_000 } })
+ * const envelope = await sealKey('sk-test-123', 'correct horse battery staple', { policy: weak, keyId: 'k1' })
+ * checkEnvelope(envelope, { policy: weak, keyIds: ['k1'] }) // passes: nothing returned
+ * try {
+ *   checkEnvelope(envelope, { keyIds: ['k1'] }) // the default policy seals with 600,000 iterations
+ * } catch (error) {
+ *   if (isKeysealError(error)) console.log(error.code) // PARAMS_OUT_OF_POLICY
+ * }
+ * ```
+ */
+export function checkEnvelope(envelope: string, options?: CheckEnvelopeOptions): void {
+  const o = checkOptions<CheckEnvelopeOptions>(options, ['policy', 'keyIds'])
+  const policy = resolvePolicy(o.policy)
+  let ids: Set<string> | undefined
+  const list = o.keyIds as unknown
+  if (list !== undefined) {
+    if (!Array.isArray(list)) fail('INVALID_OPTIONS')
+    ids = new Set()
+    for (let i = 0, n = list.length; i < n; i++) {
+      const id: unknown = list[i]
+      ids.add(isValidKeyId(id) ? id : fail('INVALID_OPTIONS'))
+    }
+  }
+  const p = parseString(envelope)
+  // The opening bounds first (what openKey refuses), then the sealing floors; raw keys have none.
+  checkOpenParams(p.header.params, policy)
+  checkSealParams(p.header.params, policy)
+  if (ids !== undefined && !ids.has(p.header.keyId!)) fail('UNKNOWN_KEY_ID')
+}

@@ -1,0 +1,187 @@
+// Runs keyseal's case vectors (docs/format.md §22, vectors/v1-*.json) against any implementation
+// through a small adapter. Used by test/spec-vectors.test.ts (src/ and the reference) and by the
+// mutation harness (scripts/spec-mutation.mjs), which runs it against broken copies of the reference.
+// The file format is described in vectors/README.md ("case vectors"); this file is its reader.
+//
+// An adapter has, each possibly async: createPolicy(settings), importKey(material, options),
+// deriveKey(passphrase, options, random), createKeyring(entries), seal(secret, key, options, random),
+// openBytes(envelope, key, options), openString(envelope, key, options), inspect(envelope),
+// toJSON(envelope), fromJSON(object), toBytes(envelope), fromBytes(bytes). Errors are thrown objects
+// with a string `code`. `random` is a Uint8Array the operation must draw its random bytes from, in order.
+import { readFileSync } from 'node:fs'
+
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
+const hex = (h) => new Uint8Array(Buffer.from(h, 'hex'))
+
+/** Data descriptor -> value: {utf8}, {hex}, {json}, {jsonText}, {repeat:{head,unit,count}}, {repeatHex:{head,unit,count}}; a bare string or other literal passes as is. */
+export function data(d) {
+  if (!isObj(d)) return d
+  if ('utf8' in d) return d.utf8
+  if ('hex' in d) return hex(d.hex)
+  if ('json' in d) return d.json
+  if ('jsonText' in d) return JSON.parse(d.jsonText)
+  if ('repeat' in d) return (d.repeat.head ?? '') + d.repeat.unit.repeat(d.repeat.count) + (d.repeat.tail ?? '')
+  if ('repeatHex' in d) {
+    const r = d.repeatHex
+    return new Uint8Array(Buffer.concat([Buffer.from(r.head ?? '', 'hex'), Buffer.from(r.unit.repeat(r.count), 'hex'), Buffer.from(r.tail ?? '', 'hex')]))
+  }
+  throw new Error(`unknown data descriptor ${JSON.stringify(d)}`)
+}
+
+/** A policy: a name from the file's `policies`, or {json: literal} for a value that is not one. */
+async function policy(impl, doc, p) {
+  if (typeof p === 'string') {
+    if (!Object.hasOwn(doc.policies ?? {}, p)) throw new Error(`unknown policy ${p}`)
+    return impl.createPolicy(doc.policies[p])
+  }
+  return data(p)
+}
+
+/** Option set descriptor -> option object. `policy` is a policy name; other members are data. */
+async function options(impl, doc, o) {
+  if (o === undefined) return undefined
+  if (!isObj(o) || 'json' in o) return data(o)
+  const out = {}
+  for (const [k, v] of Object.entries(o)) out[k] = k === 'policy' ? await policy(impl, doc, v) : data(v)
+  return out
+}
+
+/** Key descriptor -> key: {passphrase: data}, {raw: data, keyId?}, {derived: {...}}, {keyring: [...]}, or {json: literal}. */
+async function key(impl, doc, k) {
+  if ('passphrase' in k) return data(k.passphrase)
+  if ('raw' in k) return impl.importKey(data(k.raw), k.keyId === undefined ? undefined : { keyId: k.keyId })
+  if ('derived' in k) {
+    const d = k.derived
+    const o = {}
+    if (d.policy !== undefined) o.policy = await policy(impl, doc, d.policy)
+    if (d.keyId !== undefined) o.keyId = d.keyId
+    if (d.envelope !== undefined) o.envelope = data(d.envelope)
+    return impl.deriveKey(data(d.passphrase), o, d.random === undefined ? undefined : hex(d.random))
+  }
+  if ('keyring' in k) return impl.createKeyring(await entries(impl, doc, k.keyring))
+  if ('json' in k) return k.json
+  throw new Error(`unknown key descriptor ${JSON.stringify(k)}`)
+}
+
+async function entries(impl, doc, list) {
+  if (!Array.isArray(list)) return data(list)
+  const out = []
+  for (const e of list) {
+    if (!isObj(e) || 'json' in e) {
+      out.push(data(e))
+      continue
+    }
+    const entry = {}
+    for (const [m, v] of Object.entries(e)) entry[m] = m === 'key' ? await key(impl, doc, v) : data(v)
+    out.push(entry)
+  }
+  return out
+}
+
+const toHex = (b) => Buffer.from(b).toString('hex')
+/** JSON value with object members sorted: member order is never significant (RFC 8259 §4). */
+const canon = (v) => (Array.isArray(v) ? v.map(canon) : isObj(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v)
+const same = (a, b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b))
+
+/** Run the operation of one case; returns its result (converted to JSON-comparable form). */
+async function perform(impl, doc, c) {
+  const random = c.random === undefined ? undefined : hex(c.random)
+  switch (c.op) {
+    case 'open':
+      return { secretHex: toHex(await impl.openBytes(data(c.envelope), await key(impl, doc, c.key), await options(impl, doc, c.options))) }
+    case 'openText':
+      return { text: await impl.openString(data(c.envelope), await key(impl, doc, c.key), await options(impl, doc, c.options)) }
+    case 'seal':
+      return { envelope: await impl.seal(data(c.secret), await key(impl, doc, c.key), await options(impl, doc, c.options), random) }
+    case 'createPolicy':
+      await impl.createPolicy(data(c.settings))
+      return { ok: true }
+    case 'importKey':
+      await impl.importKey(data(c.material), await options(impl, doc, c.options))
+      return { ok: true }
+    case 'deriveKey': {
+      const k = await impl.deriveKey(data(c.passphrase), await options(impl, doc, c.options), random)
+      return { key: { kind: k.kind, keyId: k.keyId ?? null, canSeal: k.canSeal } }
+    }
+    case 'createKeyring': {
+      const r = await impl.createKeyring(await entries(impl, doc, c.entries))
+      return { primaryId: r.primaryId }
+    }
+    case 'inspect': {
+      const i = await impl.inspect(data(c.envelope))
+      return { info: { ...i, keyId: i.keyId ?? null } }
+    }
+    case 'toJSON':
+      return { json: await impl.toJSON(data(c.envelope)) }
+    case 'fromJSON':
+      return { envelope: await impl.fromJSON(data(c.json)) }
+    case 'toBytes':
+      return { hex: toHex(await impl.toBytes(data(c.envelope))) }
+    case 'fromBytes':
+      return { envelope: await impl.fromBytes(data(c.bytes)) }
+    default:
+      throw new Error(`unknown op ${c.op}`)
+  }
+}
+
+/**
+ * Run one case. Returns { pass, got } where got is the result or { code }. A thrown error without a
+ * string code (a TypeError, a crash) never matches an expected code.
+ */
+export async function runCase(impl, doc, c) {
+  let got
+  try {
+    got = await perform(impl, doc, c)
+  } catch (e) {
+    got = typeof e?.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(e.code) ? { code: e.code } : { crash: String(e?.message ?? e).slice(0, 200) }
+  }
+  return { pass: same(got, c.expect), got }
+}
+
+/** The frozen v1 files (envelopes-v1.json, -precedence.json) as case vectors: open each vector, and re-seal each positive one from its salt and nonce. */
+export function casesFromFrozen(doc) {
+  const keyOf = (k) => (k.type === 'raw' ? { raw: k.value } : k.type === 'passphrase-hex' ? { passphrase: { hex: k.value } } : { passphrase: k.value })
+  const dataOf = (d) => (d.type === 'utf8' ? { utf8: d.value } : { hex: d.value })
+  const opts = (v) => ({ policy: v.policy, ...(v.context ? { context: dataOf(v.context) } : {}) })
+  const cases = []
+  for (const v of doc.positive ?? []) {
+    const secretHex = v.secret.type === 'utf8' ? Buffer.from(v.secret.value, 'utf8').toString('hex') : v.secret.value
+    cases.push({ id: `${v.id}/open`, op: 'open', envelope: v.envelope, key: keyOf(v.key), options: opts(v), expect: { secretHex } })
+    cases.push({
+      id: `${v.id}/seal`,
+      op: 'seal',
+      secret: dataOf(v.secret),
+      key: keyOf(v.key),
+      options: { ...opts(v), ...(v.keyId ? { keyId: v.keyId } : {}) },
+      random: v.intermediate.salt + v.intermediate.nonce,
+      expect: { envelope: v.envelope },
+    })
+  }
+  for (const v of doc.negative ?? []) {
+    cases.push({ id: v.id, op: 'open', envelope: v.envelope, key: keyOf(v.key), options: opts(v), expect: { code: v.code } })
+  }
+  return cases
+}
+
+/** Load vector sets: [{ file, frozen? }] -> [{ file, doc, cases }]. */
+export function loadSets(files) {
+  return files.map(({ file, frozen }) => {
+    const doc = JSON.parse(readFileSync(file, 'utf8'))
+    return { file, doc, cases: frozen ? casesFromFrozen(doc) : doc.cases }
+  })
+}
+
+/** Run every case of every set; stops at the first failing case when `firstFailure`. Returns the failures. */
+export async function runSets(impl, sets, { firstFailure = false } = {}) {
+  const failures = []
+  for (const s of sets) {
+    for (const c of s.cases) {
+      const r = await runCase(impl, s.doc, c)
+      if (!r.pass) {
+        failures.push({ file: s.file, id: c.id, expect: c.expect, got: r.got })
+        if (firstFailure) return failures
+      }
+    }
+  }
+  return failures
+}

@@ -1,0 +1,115 @@
+// @org/keyseal/testing (issue 16): the envelope-length formula, and the conformance kit passing a
+// correct adapter and failing broken ones (a kit that passes everything proves nothing).
+import { describe, expect, it } from 'vitest'
+import { argon2id } from '../src/argon2id.js'
+import { createPolicy, generateKey, importKey, sealKey, SECRET_MAX } from '../src/index.js'
+import { ENVELOPE_STRING_MAX } from '../src/forms.js'
+import { conformanceChecks, envelopeLength, runConformance, type StorageAdapter } from '../src/testing.js'
+import { expectCode, TEST_POLICY } from './helpers.js'
+
+/** A correct in-memory adapter; `patch` breaks one part of it. */
+function memory(patch: (rows: Map<string, string>) => Partial<StorageAdapter> = () => ({})): StorageAdapter {
+  const rows = new Map<string, string>()
+  const bytes = new Map<string, Uint8Array>()
+  const base: StorageAdapter = {
+    insert: async (id, e) => void rows.set(id, e),
+    get: async (id) => rows.get(id),
+    compareAndSwap: async (id, prev, next) => {
+      if (rows.get(id) !== prev) return false
+      rows.set(id, next)
+      return true
+    },
+    scan: async (after, limit) =>
+      [...rows.keys()]
+        .filter((id) => after === undefined || id > after)
+        .sort()
+        .slice(0, limit)
+        .map((id) => ({ id, envelope: rows.get(id)! })),
+    clear: async () => {
+      rows.clear()
+      bytes.clear()
+    },
+    bytes: { insert: async (id, b) => void bytes.set(id, b.slice()), get: async (id) => bytes.get(id) },
+  }
+  return { ...base, ...patch(rows) }
+}
+
+describe('envelopeLength', () => {
+  it('is the exact length of sealed envelopes, for every secret length tried, each KDF and key id', async () => {
+    const raw = await importKey(await generateKey())
+    const small = { memoryKiB: 64, passes: 1, lanes: 1, minMemoryKiB: 64, minPasses: 1, openMinMemoryKiB: 8, openMinPasses: 1 }
+    const argon = createPolicy({ pbkdf2: TEST_POLICY.pbkdf2, argon2id: { implementation: argon2id, ...small } })
+    for (let n = 1; n <= 70; n++) {
+      const s = 'x'.repeat(n)
+      expect((await sealKey(s, raw)).length).toBe(envelopeLength(n, { kdf: 'raw', saltLength: 16, keyIdLength: 0 }))
+      const kid = 'k'.repeat(1 + (n % 64))
+      expect((await sealKey(s, raw, { keyId: kid })).length).toBe(envelopeLength(n, { kdf: 'raw', saltLength: 16, keyIdLength: kid.length }))
+    }
+    for (const n of [1, 2, 3, 100, 4096]) {
+      expect((await sealKey('y'.repeat(n), 'pw pw pw', { policy: TEST_POLICY })).length).toBe(envelopeLength(n, { kdf: 'pbkdf2-sha256', saltLength: 16, keyIdLength: 0 }))
+      expect((await sealKey('y'.repeat(n), 'pw pw pw', { policy: argon, keyId: 'a' })).length).toBe(envelopeLength(n, { kdf: 'argon2id', saltLength: 16, keyIdLength: 1 }))
+    }
+    // A multi-byte secret counts UTF-8 bytes.
+    expect((await sealKey('é🔑', raw)).length).toBe(envelopeLength(6, { kdf: 'raw', saltLength: 16, keyIdLength: 0 }))
+  })
+
+  it('with the defaults at 1 MiB it is the format cap (STRING_MAX), and it grows with every field', () => {
+    expect(envelopeLength(SECRET_MAX)).toBe(ENVELOPE_STRING_MAX)
+    expect(envelopeLength(100)).toBeGreaterThan(envelopeLength(100, { saltLength: 63 }))
+    expect(envelopeLength(100)).toBeGreaterThan(envelopeLength(100, { keyIdLength: 60 }))
+    expect(envelopeLength(100)).toBeGreaterThan(envelopeLength(100, { kdf: 'pbkdf2-sha256' }))
+  })
+
+  it('refuses lengths and options out of range', async () => {
+    for (const bad of [0, SECRET_MAX + 1, 1.5, Number.NaN]) await expectCode(() => envelopeLength(bad), 'INVALID_OPTIONS')
+    await expectCode(() => envelopeLength(1, { saltLength: 15 }), 'INVALID_OPTIONS')
+    await expectCode(() => envelopeLength(1, { keyIdLength: 65 }), 'INVALID_OPTIONS')
+    await expectCode(() => envelopeLength(1, { kdf: 'scrypt' as never }), 'INVALID_OPTIONS')
+  })
+})
+
+describe('conformance kit', () => {
+  it('a correct adapter passes every check', async () => {
+    const report = await runConformance(memory(), { rows: 60 })
+    expect(report.results.filter((r) => !r.ok)).toEqual([])
+    expect(report.passed).toBe(conformanceChecks.length)
+    expect(conformanceChecks.length).toBe(7)
+  })
+
+  const broken: [string, (rows: Map<string, string>) => Partial<StorageAdapter>, RegExp][] = [
+    ['truncates long envelopes (a column too small)', (rows) => ({ insert: async (id, e) => void rows.set(id, e.slice(0, 1000)) }), /string form/],
+    ['loses a character (a lossy encoding)', (rows) => ({ insert: async (id, e) => void rows.set(id, e.replaceAll('-', '+')) }), /string form/],
+    ['has a compare-and-swap that does not compare', (rows) => ({ compareAndSwap: async (id, _p, next) => (rows.set(id, next), true) }), /compare-and-swap|concurrent|resume/],
+    [
+      'has a read-then-write compare-and-swap (not atomic)',
+      (rows) => ({
+        compareAndSwap: async (id, prev, next) => {
+          const now = rows.get(id)
+          await new Promise((r) => setTimeout(r, 1))
+          if (now !== prev) return false
+          rows.set(id, next)
+          return true
+        },
+      }),
+      /concurrent/,
+    ],
+    [
+      'has a scan that skips the first row of each page (off by one)',
+      (rows) => ({
+        scan: async (after, limit) =>
+          [...rows.keys()]
+            .filter((id) => after === undefined || id > after)
+            .sort()
+            .slice(1, limit + 1)
+            .map((id) => ({ id, envelope: rows.get(id)! })),
+      }),
+      /scan/,
+    ],
+  ]
+  it.each(broken)('an adapter that %s fails', async (_name, patch, which) => {
+    const report = await runConformance(memory(patch), { rows: 40 })
+    expect(report.failed).toBeGreaterThan(0)
+    const failed = report.results.filter((r) => !r.ok).map((r) => r.name)
+    expect(failed.some((n) => which.test(n)), failed.join('\n')).toBe(true)
+  })
+})
