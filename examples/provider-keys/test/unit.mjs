@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url'
 import { createPolicy, deriveKey, generateKeyPair, importPublicKey, openKey, sealKey } from '@org/keyseal/v2'
 import { openData } from '../lib/config.mjs'
 import { startFakeProvider, sha256 } from '../lib/fake-provider.mjs'
-import { runJob } from '../lib/job.mjs'
+import { runJob, scheduleJob } from '../lib/job.mjs'
 import { createLogger } from '../lib/log.mjs'
 import { rotateServerKey } from '../lib/rotate.mjs'
 import { loadPrivateKey } from '../lib/server-keys.mjs'
@@ -209,6 +209,26 @@ export async function runUnit(step) {
       const text = lines.join('\n')
       for (const s of Object.values(secrets)) assert(!text.includes(s), 'no key in the job log')
       assert(/job\.call row=\d+ provider=openai serverKey=srv-\S+ status=200/.test(text), `the log says what happened: ${text}`)
+      d.store.close()
+    })
+
+    await step("the server's interval runs the job, one run at a time", async () => {
+      const d = await fresh()
+      const uid = d.store.createUser('judy', Buffer.alloc(16), Buffer.alloc(32))
+      await addRow(d, uid, 'openai', apiKey(50))
+      const fake = await startFakeProvider()
+      lines.length = 0
+      const stop = scheduleJob({ ...d, providerUrl: fake.url }, 20)
+      // Wait (without a time bound on the work) for two completed runs.
+      for (let i = 0; i < 500 && lines.filter((l) => / job\.done /.test(l)).length < 2; i++) await new Promise((r) => setTimeout(r, 20))
+      stop()
+      await new Promise((r) => setTimeout(r, 100))
+      await fake.close()
+      const starts = lines.filter((l) => / job\.start/.test(l)).length
+      const dones = lines.filter((l) => / job\.done /.test(l)).length
+      assert(dones >= 2, `two runs finished (${dones})`)
+      assert(starts - dones <= 1, 'runs do not overlap')
+      assert(fake.calls.length >= 2 && fake.calls.every((c) => c.keySha256 === sha256(apiKey(50)) && c.status === 200), 'each run called the provider with the key')
       d.store.close()
     })
 
