@@ -36,7 +36,7 @@ echo "scale: using $pgbin"
 
 echo "== scale: test/db dependencies (npm ci --prefix test/db), Node 24, the build"
 if ! npm ci --prefix test/db --no-audit --no-fund; then step_fail "npm ci --prefix test/db"; finish; fi
-if ! node scripts/ensure-node-versions.mjs; then step_fail "Node 24 (scripts/ensure-node-versions.mjs)"; finish; fi
+if [[ ! -x test/runtimes/node-versions/node_modules/node24/bin/node ]] && ! npm ci --prefix test/runtimes/node-versions --no-audit --no-fund >&2; then step_fail "Node 24 (npm ci --prefix test/runtimes/node-versions)"; finish; fi
 node24=test/runtimes/node-versions/node_modules/node24/bin/node
 if [[ ! -f dist/index.js || ! -f dist/testing.js ]]; then
   if ! npm run build; then step_fail "npm run build"; finish; fi
