@@ -33,4 +33,4 @@ export type {
   RotateManyOptions,
 } from './rotate.js'
 export { rotateStream, checkEnvelope } from './stream.js'
-export type { RotateStreamOptions, RotateStreamResult, RotationKdf, CheckEnvelopeOptions } from './stream.js'
+export type { RotateStreamOptions, RotateStreamResult, StreamResultBase, RotationKdf, CheckEnvelopeOptions } from './stream.js'

@@ -49,7 +49,7 @@ export interface RotateStreamOptions {
   signal?: AbortSignal
 }
 
-interface StreamResultBase {
+export interface StreamResultBase {
   /** Position in the input (results come in completion order, not input order). */
   readonly index: number
   /** Your `id`, when the item had one. */
