@@ -10,21 +10,12 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { argon2idTsSync, type Argon2idParams } from '../src/kdf/argon2id.js'
 import { _argon2idWasmMemory, argon2idWasm } from '../src/kdf/argon2id-wasm.js'
+import { type DiffCase as Case, randomCases as casesOf, REFERENCE_SCRIPT, WASM } from './argon2id-native-cases.mjs'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
 const root = fileURLToPath(new URL('..', import.meta.url))
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const randomCases = (seed: number, n: number): Case[] => casesOf(seed, n, WASM)
 
 async function wasm(password: Uint8Array, salt: Uint8Array, params: Argon2idParams): Promise<Uint8Array> {
   const out = await argon2idWasm(password, salt, params)
@@ -75,44 +66,6 @@ describe('RFC 9106 §5.3 vector through the WebAssembly fill', () => {
   }
 })
 
-interface Case {
-  password: string
-  salt: string
-  secret?: string
-  associatedData?: string
-  memory: number
-  passes: number
-  parallelism: number
-  tagLength: number
-}
-
-function randomCases(seed: number, n: number): Case[] {
-  const rnd = prng(seed)
-  const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1))
-  const bytes = (len: number): string => hex(Uint8Array.from({ length: len }, () => int(0, 255)))
-  const cases: Case[] = []
-  for (let i = 0; i < n; i++) {
-    const parallelism = int(1, 4)
-    const c: Case = {
-      password: bytes(int(0, 40)),
-      salt: bytes(int(8, 32)),
-      // Up to 3000 KiB: segments longer than one fill call (256 blocks) and several address blocks.
-      memory: rnd() < 0.3 ? int(1100, 3000) : int(8 * parallelism, 300),
-      passes: int(1, 3),
-      parallelism,
-      tagLength: rnd() < 0.25 ? int(65, 200) : int(4, 64),
-    }
-    if (rnd() < 0.5) c.secret = bytes(int(0, 32))
-    if (rnd() < 0.5) c.associatedData = bytes(int(0, 32))
-    cases.push(c)
-  }
-  cases.push({ password: '', salt: bytes(8), memory: 8, passes: 1, parallelism: 1, tagLength: 4 })
-  cases.push({ password: bytes(5), salt: bytes(16), memory: 37, passes: 2, parallelism: 3, tagLength: 32 })
-  // A segment of 275 blocks: the second fill call of the first segment starts inside an address block.
-  cases.push({ password: bytes(8), salt: bytes(16), memory: 2200, passes: 2, parallelism: 2, tagLength: 32 })
-  return cases
-}
-
 function paramsOf(c: Case): Argon2idParams {
   const p: Argon2idParams = { memoryKiB: c.memory, passes: c.passes, lanes: c.parallelism, tagLength: c.tagLength }
   if (c.secret !== undefined) p.secret = unhex(c.secret)
@@ -148,16 +101,7 @@ describe('identical output to the other implementations', () => {
   it.skipIf(skip)('random parameters and inputs: WebAssembly equals Node 24 native argon2', async () => {
     expect(existsSync(node24), `missing ${node24}; run npm ci --prefix test/runtimes/node-versions`).toBe(true)
     const cases = randomCases(0x17_24, 25)
-    const script = `const { argon2Sync } = require('node:crypto'); let s = ''
-process.stdin.on('data', (d) => { s += d }).on('end', () => {
-  const h = (x) => Buffer.from(x, 'hex')
-  process.stdout.write(JSON.stringify(JSON.parse(s).map((c) => {
-    const p = { message: h(c.password), nonce: h(c.salt), parallelism: c.parallelism, tagLength: c.tagLength, memory: c.memory, passes: c.passes }
-    if (c.secret !== undefined) p.secret = h(c.secret)
-    if (c.associatedData !== undefined) p.associatedData = h(c.associatedData)
-    return argon2Sync('argon2id', p).toString('hex') })))
-})`
-    const r = spawnSync(node24, ['--no-warnings', '-e', script], { input: JSON.stringify(cases), encoding: 'utf8', timeout: 60_000 })
+    const r = spawnSync(node24, ['--no-warnings', '-e', REFERENCE_SCRIPT], { input: JSON.stringify(cases), encoding: 'utf8', timeout: 60_000 })
     expect(r.status, r.stderr).toBe(0)
     const want = JSON.parse(r.stdout) as string[]
     expect(want).toHaveLength(cases.length)
