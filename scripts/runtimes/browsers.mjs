@@ -1,50 +1,14 @@
 // Browser launchers. Each opens one URL served by server.mjs, waits for the page to POST its
-// result, and closes the browser. Recipes and flags: ../shared/RUNTIMES.md (pitfalls 8, 9, 10).
+// result, and closes the browser. Recipes and flags: ../shared/RUNTIMES.md (pitfalls 8, 9, 10); the
+// binaries, Chromium flags and Firefox preferences are in browser-settings.mjs.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { loadPlaywright, loadPuppeteer } from '../../test/runtimes/deps.mjs'
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX, FIREFOX_PREFS } from './browser-settings.mjs'
 
-export const CHROMIUM = '/usr/bin/chromium'
-export const FIREFOX = '/usr/bin/firefox-esr'
+export { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from './browser-settings.mjs'
 export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver'
 export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
-
-// Pitfall 9: root needs --no-sandbox; keep Chromium from calling out on this closed network.
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
-
-// Pitfall 8: keep Firefox off the network (updates, telemetry, safe browsing, captive portal).
-const FIREFOX_PREFS = {
-  'app.update.enabled': false,
-  'app.update.auto': false,
-  'app.normandy.enabled': false,
-  'browser.safebrowsing.malware.enabled': false,
-  'browser.safebrowsing.phishing.enabled': false,
-  'browser.safebrowsing.downloads.enabled': false,
-  'browser.safebrowsing.blockedURIs.enabled': false,
-  'browser.shell.checkDefaultBrowser': false,
-  'browser.newtabpage.enabled': false,
-  'browser.startup.page': 0,
-  'datareporting.healthreport.uploadEnabled': false,
-  'datareporting.policy.dataSubmissionEnabled': false,
-  'toolkit.telemetry.enabled': false,
-  'toolkit.telemetry.unified': false,
-  'network.captive-portal-service.enabled': false,
-  'network.connectivity-service.enabled': false,
-  'network.dns.disablePrefetch': true,
-  'network.prefetch-next': false,
-  'extensions.update.enabled': false,
-  'extensions.getAddons.cache.enabled': false,
-  'services.settings.server': 'http://127.0.0.1:9/',
-}
 
 const withTimeout = (promise, ms, what) =>
   Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no result after ${ms / 1000} s`)), ms).unref())])

@@ -1,42 +1,28 @@
 // Real browsers, without downloading any: Debian's `chromium` through playwright-core and Debian's
 // `firefox-esr` through puppeteer-core over WebDriver BiDi (the recipes of the repository's runtime
-// matrix, scripts/runtimes/browsers.mjs; Firefox has no Playwright route without Playwright's own
-// patched build). Both are wrapped in one small page API so one scenario drives either.
+// matrix, scripts/runtimes/browsers.mjs and browser-settings.mjs; Firefox has no Playwright route
+// without Playwright's own patched build). Both are wrapped in one small page API so one scenario drives either.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+// The Debian binaries, Chromium flags (root needs --no-sandbox; no network) and Firefox preferences
+// are the runtime matrix's, imported from the repository this example lives in (its tests already
+// run against the package built there, `@org/keyseal: file:../..`). Only the settings are shared:
+// the drivers below differ (a persistent profile and a page API for a scenario, where the matrix
+// opens one URL and waits for one result) and load playwright-core / puppeteer-core from this
+// example's own lock file, not from test/runtimes/.
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM as DEBIAN_CHROMIUM,
+  FIREFOX as DEBIAN_FIREFOX,
+  FIREFOX_PREFS as MATRIX_FIREFOX_PREFS,
+} from '../../../scripts/runtimes/browser-settings.mjs'
 
-export const CHROMIUM = process.env.APP_CHROMIUM ?? '/usr/bin/chromium'
-export const FIREFOX = process.env.APP_FIREFOX ?? '/usr/bin/firefox-esr'
+export const CHROMIUM = process.env.APP_CHROMIUM ?? DEBIAN_CHROMIUM
+export const FIREFOX = process.env.APP_FIREFOX ?? DEBIAN_FIREFOX
 
-// Root needs --no-sandbox; keep Chromium off the network (it would call home otherwise).
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
-
-// Keep Firefox off the network: updates, telemetry, safe browsing, captive-portal checks.
-const FIREFOX_PREFS = {
-  'app.update.enabled': false,
-  'app.update.auto': false,
-  'app.normandy.enabled': false,
-  'browser.safebrowsing.malware.enabled': false,
-  'browser.safebrowsing.phishing.enabled': false,
-  'browser.safebrowsing.downloads.enabled': false,
-  'browser.safebrowsing.blockedURIs.enabled': false,
-  'browser.shell.checkDefaultBrowser': false,
-  'browser.newtabpage.enabled': false,
-  'browser.startup.page': 0,
-  'datareporting.healthreport.uploadEnabled': false,
-  'datareporting.policy.dataSubmissionEnabled': false,
-  'toolkit.telemetry.enabled': false,
-  'toolkit.telemetry.unified': false,
-  'network.captive-portal-service.enabled': false,
-  'network.connectivity-service.enabled': false,
-  'network.dns.disablePrefetch': true,
-  'network.prefetch-next': false,
-  'extensions.update.enabled': false,
-  'extensions.getAddons.cache.enabled': false,
-  'services.settings.server': 'http://127.0.0.1:9/',
-  'signon.rememberSignons': false,
-}
+// The matrix's Firefox preferences (off the network), and no password manager prompt on the forms.
+const FIREFOX_PREFS = { ...MATRIX_FIREFOX_PREFS, 'signon.rememberSignons': false }
 
 export const BROWSERS = {
   chromium: { executable: CHROMIUM, launch: launchChromium },
@@ -50,7 +36,7 @@ export function browserAvailable(name) {
 async function launchChromium() {
   const { chromium } = await import('playwright-core')
   const profile = mkdtempSync(join(tmpdir(), 'app-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1100, height: 760 } })
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], viewport: { width: 1100, height: 760 } })
   const page = context.pages()[0] ?? (await context.newPage())
   return {
     version: `Chromium ${context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1]))}`,
