@@ -2,7 +2,7 @@
 // library entries never include it). Secrets and passphrases come from stdin, a file, an
 // environment variable or a hidden prompt on the terminal: never from argv, where `ps` and shell
 // history would show them, and never echoed (SECURITY-NOTES: secrets in argv and logs).
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync, ftruncateSync, createReadStream } from 'node:fs'
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync, writeSync, ftruncateSync, createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { ReadStream, WriteStream } from 'node:tty'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -11,31 +11,31 @@ import {
   createKeyring,
   createPolicy,
   generateKey,
-  importKey,
-  inspect,
+  importKey as importKeyV1,
   isKeysealError,
   needsRotation,
-  openKey,
   rotateStream,
-  sealKey,
   type KeyInput,
   type KeysealPolicy,
   type RotateItem,
   type RotationKdf,
 } from '../src/index.js'
+// The v2 entry's functions read both formats (a single passphrase or raw key still seals v1,
+// byte for byte as v1's sealKey): open and inspect take ks2. envelopes, seal takes a public key.
+import { generateKeyPair, importKey, importPublicKey, inspect, openKey, sealKey, type KeysealPublicKey, type OpenKeyInput } from '../src/v2/index.js'
 
-/** Exit codes (documented in `keyseal --help` and docs/cli.md). */
+/** Exit codes (documented in `keyseal --help` and docs/storage.md, "The keyseal CLI"). */
 const EXIT = { ok: 0, keyseal: 1, usage: 2, attention: 3, interrupted: 130 } as const
 
 class UsageError extends Error {}
 class Interrupted extends Error {}
 
-const MAIN_HELP = `keyseal: seal, open, inspect and rotate keyseal envelopes (v1)
+const MAIN_HELP = `keyseal: seal, open, inspect and rotate keyseal envelopes
 
 Usage: keyseal <command> [options]      keyseal <command> --help
 
 Commands:
-  keygen    print a new raw 256-bit key (ksk1.…)
+  keygen    print a new raw 256-bit key (ksk1.…), or make a key pair (--pair)
   seal      seal a secret (stdin or a hidden prompt) into an envelope
   open      open an envelope and print the secret
   inspect   describe an envelope without a key (JSON)
@@ -58,16 +58,27 @@ const POLICY_HELP = `Policy options:
   --open-min-iterations N   the fewest PBKDF2 iterations accepted when opening; default min(100000, N)
   --argon2id                seal passphrases with Argon2id (OWASP parameters); PBKDF2 still opens`
 
-const KEY_HELP = (p: string, what: string) => `  --${p}key-file PATH     ${what}: a file holding a raw key (ksk1.…) or a passphrase
+const KEY_HELP = (p: string, what: string) => `  --${p}key-file PATH     ${what}: a file holding a raw key (ksk1.…), a key pair's private
+                          key (kssk1.…, to open) or public key (kspk1.…, to seal), or a passphrase
   --${p}key-env NAME      ${what}: an environment variable holding either
   --${p}key-id ID         the key id to record (or expect) for that key
                           (neither given: a hidden prompt on the terminal)`
 
 const HELP: Record<string, string> = {
-  keygen: `Usage: keyseal keygen [--pair]
+  keygen: `Usage: keyseal keygen
+       keyseal keygen --pair --private-out FILE
+       keyseal keygen --pair --private-stdout
 
-Print a new random 256-bit raw key (ksk1.…) on stdout. Store it like a password.
-  --pair    a key pair (recipients, format v2): not available in this build (exit 2)
+Without --pair: print a new random 256-bit raw key (ksk1.…) on stdout. Store it like a password.
+
+With --pair: make a P-256 key pair for public-key sealing (format v2, ks2.). The public key
+(kspk1.…) is printed on stdout: give it to whoever seals. The private key (kssk1.…) opens: it
+goes where you say, and --pair alone is a usage error (exit 2), so it never lands on a terminal
+or in a log by accident.
+  --private-out FILE   write the private key to FILE, a new file (never an existing one) with
+                       mode 0600 (owner read/write only)
+  --private-stdout     print the private key on stdout too, as a second line after the public key
+                       (for a pipe into a secrets manager)
 `,
   seal: `Usage: keyseal seal [--context C] [key options] [policy options]
 
@@ -168,7 +179,7 @@ async function hiddenPrompt(label: string): Promise<string> {
 }
 
 /** The key for `prefix` (''/'from-'/'to-'): a file, an environment variable, or a hidden prompt. */
-async function keyFrom(v: Record<string, unknown>, prefix: string, label: string, confirm = false): Promise<KeyInput> {
+async function keyFrom(v: Record<string, unknown>, prefix: string, label: string, confirm = false): Promise<KeyInput | OpenKeyInput | KeysealPublicKey> {
   const file = v[`${prefix}key-file`] as string | undefined
   const env = v[`${prefix}key-env`] as string | undefined
   const keyId = v[`${prefix}key-id`] as string | undefined
@@ -183,7 +194,9 @@ async function keyFrom(v: Record<string, unknown>, prefix: string, label: string
     text = await hiddenPrompt(`${label}: `)
     if (confirm && (await hiddenPrompt(`Repeat ${label.toLowerCase()}: `)) !== text) throw new UsageError('the two entries differ')
   }
-  if (text.startsWith('ksk1.')) return importKey(text, keyId === undefined ? {} : { keyId })
+  const idOption = keyId === undefined ? {} : { keyId }
+  if (text.startsWith('ksk1.') || text.startsWith('kssk1.')) return importKey(text, idOption)
+  if (text.startsWith('kspk1.')) return importPublicKey(text, idOption)
   // A passphrase with a key id: a one-entry keyring records (and expects) it.
   return keyId === undefined ? text : createKeyring([{ id: keyId, key: text }])
 }
@@ -250,9 +263,34 @@ async function* jsonl(file: string | undefined): AsyncGenerator<{ line: number; 
 const out = (s: string): void => void process.stdout.write(s)
 
 async function keygen(args: string[]): Promise<number> {
-  const { values } = parse(args, { pair: { type: 'boolean' } })
-  if (values['pair'] === true) throw new UsageError('key pairs (v2 recipients) are not available in this build')
-  out((await generateKey()) + '\n')
+  const { values: v } = parse(args, { pair: { type: 'boolean' }, 'private-out': { type: 'string' }, 'private-stdout': { type: 'boolean' } })
+  const file = v['private-out'] as string | undefined
+  const toStdout = v['private-stdout'] === true
+  if (v['pair'] !== true) {
+    if (file !== undefined || toStdout) throw new UsageError('--private-out and --private-stdout go with --pair')
+    out((await generateKey()) + '\n')
+    return EXIT.ok
+  }
+  if (file !== undefined && toStdout) throw new UsageError('--private-out and --private-stdout: give one')
+  if (file === undefined && !toStdout) throw new UsageError('--pair needs --private-out FILE (written with mode 0600) or --private-stdout')
+  let fd: number | undefined
+  if (file !== undefined) {
+    // 'wx': O_CREAT | O_EXCL, so an existing file (or a symlink planted in its place) is never
+    // written through; mode 0600 from the start, so the key is never readable by others, even briefly.
+    fd = openSync(file, 'wx', 0o600)
+  }
+  try {
+    const pair = await generateKeyPair()
+    if (fd !== undefined) {
+      writeSync(fd, pair.privateKey + '\n')
+      // The umask can only remove bits from 0600; a mode that is still wider means a filesystem
+      // that ignores modes (FAT, some network mounts): say so instead of pretending.
+      if ((fstatSync(fd).mode & 0o077) !== 0) process.stderr.write(`keyseal: warning: ${file} is readable by others on this filesystem\n`)
+    }
+    out(pair.publicKey + '\n' + (toStdout ? pair.privateKey + '\n' : ''))
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
   return EXIT.ok
 }
 
@@ -265,7 +303,7 @@ async function seal(args: string[]): Promise<number> {
   const context = v['context'] as string | undefined
   const keyId = v['key-id'] as string | undefined
   const plainKeyId = typeof key === 'string' || key instanceof Uint8Array ? keyId : undefined
-  out((await sealKey(secret, key, { policy, ...(context !== undefined && { context }), ...(plainKeyId !== undefined && { keyId: plainKeyId }) })) + '\n')
+  out((await sealKey(secret, key as OpenKeyInput, { policy, ...(context !== undefined && { context }), ...(plainKeyId !== undefined && { keyId: plainKeyId }) })) + '\n')
   return EXIT.ok
 }
 
@@ -282,7 +320,7 @@ async function open(args: string[]): Promise<number> {
   inspect(envelope) // a malformed envelope fails before any prompt
   const key = await keyFrom(v, '', 'Passphrase')
   const context = v['context'] as string | undefined
-  out((await openKey(envelope, key, { policy, ...(context !== undefined && { context }) })) + '\n')
+  out((await openKey(envelope, key as OpenKeyInput, { policy, ...(context !== undefined && { context }) })) + '\n')
   return EXIT.ok
 }
 
@@ -302,7 +340,7 @@ async function check(args: string[]): Promise<number> {
   const policy = policyFrom(v)
   const ids = (v['key-ids'] as string | undefined)?.split(',').filter((s) => s !== '')
   // needsRotation reads only a keyring's ids; the keys of this one are throwaway raw keys.
-  const keyring = ids && ids.length > 0 ? createKeyring(await Promise.all(ids.map(async (id, i) => ({ id, key: await importKey(await generateKey()), primary: i === 0 })))) : undefined
+  const keyring = ids && ids.length > 0 ? createKeyring(await Promise.all(ids.map(async (id, i) => ({ id, key: await importKeyV1(await generateKey()), primary: i === 0 })))) : undefined
   const days = v['max-age-days'] as string | undefined
   if (days !== undefined && !/^[0-9]+(\.[0-9]+)?$/.test(days)) throw new UsageError('--max-age-days: a number')
   const maxAgeMs = days === undefined ? undefined : Number(days) * 86_400_000
@@ -388,8 +426,9 @@ async function rotate(args: string[]): Promise<number> {
   const done = v['resume'] === true ? resumeFrom(outPath) : new Set<string>()
   let total = 0
   for await (const { row } of jsonl(inPath)) if (!done.has(JSON.stringify(row['id']))) total++
-  const from = await keyFrom(v, 'from-', 'Current passphrase')
-  const to = await keyFrom(v, 'to-', 'New passphrase', true)
+  // Rotation is v1 (rotateStream): a key pair's key here is refused by it as INVALID_KEY (exit 1).
+  const from = (await keyFrom(v, 'from-', 'Current passphrase')) as KeyInput
+  const to = (await keyFrom(v, 'to-', 'New passphrase', true)) as KeyInput
 
   async function* items(): AsyncGenerator<RotateItem> {
     for await (const { line, row } of jsonl(inPath)) {

@@ -348,7 +348,8 @@ export interface CheckEnvelopeOptions {
  * parameters are within the policy's opening bounds (what {@link openKey} checks) and meet the
  * policy's sealing floors (what {@link sealKey} would use today), and, when `keyIds` is given, it
  * carries one of them. Returns nothing; throws the first failure. It does not prove the envelope
- * opens: only a key can tell that.
+ * opens: only a key can tell that. v1 only (a `ks2.` envelope is `UNSUPPORTED_VERSION`): the
+ * `checkEnvelope` of `@org/keyseal/v2` checks both formats and the recipients of v2.
  *
  * @throws {KeysealError} `MALFORMED_ENVELOPE`, `UNSUPPORTED_VERSION`, `UNSUPPORTED_KDF`,
  * `PARAMS_OUT_OF_POLICY` (outside the opening bounds or below the sealing floors),

@@ -2,11 +2,12 @@
 // through a real pseudo-terminal for the hidden prompts and the progress bar. The pty comes from
 // `script` (util-linux, in Debian's essential bsdutils package): no native module to build.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateKey, importKey, inspect, openKey, sealKey } from '../src/index.js'
+import * as v2 from '../src/v2/index.js'
 import { TEST_POLICY } from './helpers.js'
 
 const root = new URL('..', import.meta.url).pathname
@@ -82,14 +83,52 @@ describe('keyseal CLI: commands, help, exit codes', () => {
     }
   })
 
-  it('keygen prints a raw key that imports; key pairs are refused until v2 exists', async () => {
+  it('keygen prints a raw key that imports', async () => {
     const r = cli(['keygen'])
     expect(r.code).toBe(0)
     const key = r.stdout.trim()
     expect(key).toMatch(/^ksk1\.[A-Za-z0-9_-]{43}$/)
     await importKey(key)
     expect(cli(['keygen']).stdout.trim()).not.toBe(key)
-    expect(cli(['keygen', '--pair']).code).toBe(2)
+    expect(cli(['keygen', '--private-stdout']).code).toBe(2)
+  })
+
+  it('keygen --pair: the public key on stdout, the private key only where asked (a new 0600 file, or stdout with --private-stdout)', async () => {
+    // --pair alone would put the private key nowhere safe: a usage error, nothing printed.
+    expect(cli(['keygen', '--pair'])).toMatchObject({ code: 2, stdout: '' })
+    const priv = join(dir, 'pair.key')
+    expect(cli(['keygen', '--pair', '--private-out', priv, '--private-stdout']).code).toBe(2)
+    expect(existsSync(priv)).toBe(false)
+    const r = cli(['keygen', '--pair', '--private-out', priv])
+    expect(r).toMatchObject({ code: 0, stderr: '' })
+    const pub = r.stdout.trim()
+    expect(pub).toMatch(/^kspk1\.[A-Za-z0-9_-]{87}$/)
+    expect(statSync(priv).mode & 0o777).toBe(0o600)
+    const privText = readFileSync(priv, 'utf8')
+    expect(privText).toMatch(/^kssk1\.[A-Za-z0-9_-]{130}\n$/)
+    expect(r.stdout).not.toContain('kssk1.')
+    // An existing file is never overwritten.
+    const again = cli(['keygen', '--pair', '--private-out', priv])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain('EEXIST')
+    expect(readFileSync(priv, 'utf8')).toBe(privText)
+    // The pair works, through the CLI: seal to the public key, open with the private key.
+    writeFileSync(join(dir, 'pair.pub'), pub + '\n')
+    const sealed = cli(['seal', '--key-file', join(dir, 'pair.pub'), '--key-id', 'srv', '--context', 'user:5'], 'sk-for-the-server\n')
+    expect(sealed.code).toBe(0)
+    const envelope = sealed.stdout.trim()
+    expect(v2.inspect(envelope).recipients).toEqual([{ kind: 'p256', keyId: 'srv' }])
+    expect(cli(['open', envelope, '--key-file', priv, '--context', 'user:5'])).toMatchObject({ code: 0, stdout: 'sk-for-the-server\n' })
+    expect(await v2.openKey(envelope, await v2.importKey(privText.trim()), { context: 'user:5' })).toBe('sk-for-the-server')
+    // --private-stdout: the public key, then the private key, one per line.
+    const both = cli(['keygen', '--pair', '--private-stdout'])
+    expect(both.code).toBe(0)
+    const [p1, p2, rest] = both.stdout.split('\n')
+    expect(p1).toMatch(/^kspk1\./)
+    expect(p2).toMatch(/^kssk1\./)
+    expect(rest).toBe('')
+    const e2 = await v2.sealKey('sk-2', await v2.importPublicKey(p1!))
+    expect(await v2.openKey(e2, await v2.importKey(p2!))).toBe('sk-2')
   })
 
   it('seal and open through pipes, the key from a file or the environment; inspect; typed errors', async () => {
@@ -102,7 +141,8 @@ describe('keyseal CLI: commands, help, exit codes', () => {
     const opened = cli(['open', '--key-env', 'KS_PASS', '--context', 'user:1', ...CHEAP], envelope, { KS_PASS: 'file passphrase' })
     expect(opened).toMatchObject({ code: 0, stdout: 'sk-from-stdin\n' })
     const info = JSON.parse(cli(['inspect', envelope]).stdout)
-    expect(info).toEqual(JSON.parse(JSON.stringify(inspect(envelope))))
+    expect(info).toEqual(JSON.parse(JSON.stringify(v2.inspect(envelope))))
+    expect(info).toMatchObject(JSON.parse(JSON.stringify(inspect(envelope))))
     // A raw key from a file, with a key id.
     const raw = await generateKey()
     writeFileSync(join(dir, 'raw.key'), raw + '\n')
@@ -196,6 +236,18 @@ describe('keyseal CLI: commands, help, exit codes', () => {
 })
 
 describe('keyseal CLI on a pseudo-terminal', () => {
+  it('keygen --pair --private-out on a terminal: only the public key is shown; the file is 0600', async () => {
+    const r = await pty(['keygen', '--pair', '--private-out', 'tty-pair.key'], [])
+    expect(r.code).toBe(0)
+    const priv = readFileSync(join(dir, 'tty-pair.key'), 'utf8').trim()
+    expect(statSync(join(dir, 'tty-pair.key')).mode & 0o777).toBe(0o600)
+    expect(r.transcript.trim()).toMatch(/^kspk1\.[A-Za-z0-9_-]{87}$/)
+    expect(r.transcript).not.toContain('kssk1.')
+    expect(r.transcript).not.toContain(priv.slice(6, 30))
+    const pub = await v2.importPublicKey(r.transcript.trim())
+    expect(await v2.openKey(await v2.sealKey('sk-tty', pub), await v2.importKey(priv))).toBe('sk-tty')
+  })
+
   it('script(1) is available and gives the child a terminal', async () => {
     const r = await pty(['--version'], [])
     expect(r.code).toBe(0)

@@ -7,9 +7,11 @@
 //
 // The functions below take both formats and shadow v1's of the same name: sealKey seals v1 for a
 // single symmetric key without a label, exactly as v1 does; openKey, openKeyBytes and inspect read
-// both; importKey also loads private keys.
+// both; importKey also loads private keys; checkEnvelope checks both.
 export * from '../index.js'
 export { sealKey, openKey, openKeyBytes, importKey, inspect, rotateRecipient } from './api.js'
 export type { Recipient, OpenKeyInput, SealOptionsV2, RecipientInfo, EnvelopeInfoAny, RotateRecipientOptions } from './api.js'
+export { checkEnvelope } from './check.js'
+export type { CheckEnvelopeOptionsV2, ExpectedRecipient } from './check.js'
 export { generateKeyPair, importPublicKey, KeysealPublicKey, KeysealPrivateKey } from './keys.js'
 export type { KeyPairStrings, ImportPublicKeyOptions } from './keys.js'
