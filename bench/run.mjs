@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // keyseal benchmarks: `npm run bench` (builds first), or `node bench/run.mjs [scenario ...]`.
 //
-// Scenarios: cached, passphrase, throughput, import, size, argon2id, rotation (default: all).
+// Scenarios: cached, passphrase, throughput, import, size, argon2id, rotation, capacity (default: all).
 // Each runs in its own `node --expose-gc` process, so one scenario's JIT and heap state cannot bleed
 // into the next. Results are merged into bench/results/latest.json (a single-scenario run replaces
 // only that scenario), and bench/results/latest.md (the README tables) is regenerated from the JSON.
@@ -38,6 +38,11 @@ const SCENARIOS = {
   'argon2id-64m': { script: 'argon2id.mjs', needsDeps: true, pin: true, args: () => ['--m=65536', '--t=3', '--p=4'] },
   'argon2id-node24': { script: 'argon2id.mjs', needsDeps: true, node: NODE24, needs: `${NODE24} (npm ci --prefix test/runtimes/node-versions)`, pin: true },
   rotation: { script: 'rotation.mjs', hook: 'bulk rotation issue: bench/rotation.mjs', needsDeps: true },
+  // Issue 12 §4, capacity planning: opens per second per core at each default policy, with the
+  // event-loop delay. Pinned, so "per core" is literal (the thread pool shares the core). Short by
+  // default; BENCH_CAPACITY_FULL=1 for the README's run.
+  capacity: { script: 'capacity.mjs', needsDeps: false, pin: true },
+  'capacity-node24': { script: 'capacity.mjs', needsDeps: false, node: NODE24, needs: `${NODE24} (npm ci --prefix test/runtimes/node-versions)`, pin: true },
   // Not in the default set (needs valgrind, takes minutes): `node bench/run.mjs instructions`.
   instructions: { script: 'instructions.mjs', needsDeps: false, optional: true, args: () => ['--breakdown'] },
 }

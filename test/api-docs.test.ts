@@ -38,3 +38,28 @@ describe('public API documentation', () => {
     expect(problems).toEqual([])
   })
 })
+
+// The API site's landing page (docs/api-index.md, typedoc's `readme`) carries an error table for
+// new users; it must name every code of the KeysealErrorCode union exactly once, so a code added
+// to src/errors.ts without a row here fails this test.
+describe('API site landing page', () => {
+  const read = (p: string) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8')
+
+  it('its error table lists every KeysealErrorCode exactly once', () => {
+    const union = /export type KeysealErrorCode =([^;]*?)\n\n/.exec(read('src/errors.ts'))
+    expect(union).not.toBeNull()
+    const codes = [...union![1]!.matchAll(/\| '([A-Z0-9_]+)'/g)].map((m) => m[1]!).sort()
+    expect(codes.length).toBeGreaterThanOrEqual(16)
+    const page = read('docs/api-index.md')
+    const table = page.slice(page.indexOf('## Error codes'))
+    const rows = [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]!).sort()
+    expect(rows).toEqual(codes)
+  })
+
+  it('typedoc uses it as the landing page and publishes the format specifications', () => {
+    const config = JSON.parse(read('typedoc.json')) as { readme?: string; projectDocuments?: string[] }
+    expect(config.readme).toBe('docs/api-index.md')
+    expect(config.projectDocuments).toEqual(expect.arrayContaining(['docs/format.md', 'docs/format-v2.md', 'docs/argon2id-worker.md']))
+    expect(read('docs/api-index.md')).toMatch(/\]\(format\.md\)/)
+  })
+})

@@ -11,6 +11,8 @@
 //   node scripts/runtimes/run.mjs argon2id-responsiveness
 //                                                 page responsiveness while the TypeScript Argon2id
 //                                                 runs in Chromium (numbers in results.json `metrics`)
+//   node scripts/runtimes/run.mjs argon2id-worker the Web Worker recipe of docs/argon2id-worker.md,
+//                                                 as written, in Chromium
 //   node scripts/runtimes/run.mjs --list          names
 //
 // Runs against the BUILT package: `npm run build` first. Phase 1 runs the conformance suite in
@@ -25,6 +27,7 @@ import { preparePacked, runPackedChecks } from '../../test/packed/check.mjs'
 import { loadNistSample } from './nist.mjs'
 import { ARGON2ID_NATIVE } from './argon2id-native.mjs'
 import { RESPONSIVENESS } from './responsiveness.mjs'
+import { WORKER } from './worker.mjs'
 import { HOST_NODE, NO_WEBCRYPTO, ROOT, RUNTIMES } from './runtimes.mjs'
 
 const args = process.argv.slice(2)
@@ -32,7 +35,7 @@ const flag = (name) => args.includes(name)
 const CONCURRENCY = Number(process.env.KEYSEAL_RUNTIME_CONCURRENCY ?? 2)
 // Checks that are not conformance runs of one runtime; they run one at a time after the matrix
 // (the responsiveness check measures timing, so nothing else competes for the CPU then).
-const EXTRA_CHECKS = [...NO_WEBCRYPTO, ARGON2ID_NATIVE, RESPONSIVENESS]
+const EXTRA_CHECKS = [...NO_WEBCRYPTO, ARGON2ID_NATIVE, RESPONSIVENESS, WORKER]
 const CHECKS = ['packed', ...EXTRA_CHECKS.map((c) => c.name)]
 const ALL = [...RUNTIMES.map((r) => r.name), ...CHECKS]
 
