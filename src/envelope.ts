@@ -65,18 +65,18 @@ export function encodeHeader(h: Header): Uint8Array<ArrayBuffer> {
  * Fields are views into `b`: callers pass a buffer they own (a fresh decode or a copy).
  */
 function parseHeader(b: Uint8Array<ArrayBuffer>): { header: Header; length: number } {
-  let o = 2
+  let o = 0
   /** The next `n` bytes, or MALFORMED_ENVELOPE when the header ends first. */
   const take = (n: number): Uint8Array<ArrayBuffer> => (o + n > b.length ? fail('MALFORMED_ENVELOPE') : b.subarray(o, (o += n)))
+  const byte = (): number => take(1)[0]!
   const u32 = (): number => {
     const x = take(4)
     return ((x[0]! << 24) | (x[1]! << 16) | (x[2]! << 8) | x[3]!) >>> 0 // big-endian
   }
-  // The version byte first (§14): a one-byte input of another version is UNSUPPORTED_VERSION.
-  if (b.length === 0) fail('MALFORMED_ENVELOPE')
-  if (b[0] !== VERSION) fail('UNSUPPORTED_VERSION')
-  if (b.length < 2) fail('MALFORMED_ENVELOPE')
-  const id = b[1]
+  // The version byte first (§14): an empty input is MALFORMED_ENVELOPE, a one-byte input of
+  // another version UNSUPPORTED_VERSION, a lone version byte MALFORMED_ENVELOPE.
+  if (byte() !== VERSION) fail('UNSUPPORTED_VERSION')
+  const id = byte()
   let params: KdfParams
   if (id === KDF_RAW) {
     params = { kdf: 'raw' }
@@ -91,10 +91,10 @@ function parseHeader(b: Uint8Array<ArrayBuffer>): { header: Header; length: numb
   } else {
     return fail('UNSUPPORTED_KDF')
   }
-  const saltLen = take(1)[0]!
+  const saltLen = byte()
   if (saltLen < SALT_MIN || saltLen > SALT_MAX) fail('MALFORMED_ENVELOPE')
   const salt = take(saltLen)
-  const kidBytes = take(take(1)[0]!)
+  const kidBytes = take(byte())
   const keyId = kidBytes.length > 0 ? String.fromCharCode(...kidBytes) : undefined
   if (keyId !== undefined && !isValidKeyId(keyId)) fail('MALFORMED_ENVELOPE')
   const nonce = take(NONCE_LEN)

@@ -1,0 +1,29 @@
+// Internal property names that the library build shortens in dist/ (tsup.config.ts: esbuild
+// `mangleProps`, with `mangleQuoted` so that `'single' in k` is renamed with `{ single }`). A
+// consumer's minifier renames variables but never properties, so these names would otherwise ship
+// in every bundle. Only names that no public type declares and no platform object carries:
+// test/mangle-props.test.ts walks every type the entry points export and fails when one of these
+// names is a member of any of them. Adding a name here: check that no WebCrypto, WebAssembly or
+// other built-in object's property of that name is read or written anywhere in src/.
+export const MANGLED_PROPS = Object.freeze([
+  // The parsed envelope (envelope.ts) and the resolved key argument (seal.ts).
+  'header',
+  'headerBytes',
+  'body',
+  'single',
+  'ring',
+  // Key-object and policy hooks (keys.ts, policy.ts) and the key schedule's AES key (derive.ts).
+  'material',
+  'fits',
+  'sealing',
+  'sealer',
+  'outside',
+  'aes',
+  // The TypeScript Argon2id's working state (kdf/argon2id.ts).
+  'blocks',
+  'laneLength',
+  'segmentLength',
+  'mem',
+])
+
+export const MANGLE_PROPS_RE = new RegExp(`^(${MANGLED_PROPS.join('|')})$`)
