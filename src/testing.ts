@@ -12,9 +12,19 @@ import { createPolicy } from './policy.js'
 import { openKey, sealKey } from './seal.js'
 import { rotateStream, type RotateStreamResult } from './stream.js'
 import { randomBytes } from './webcrypto.js'
+import { generateKeyPair, importPublicKey } from './v2/keys.js'
+import { importKey as importKeyV2, openKey as openKeyV2, sealKey as sealKeyV2 } from './v2/api.js'
+import { V2_HEADER_MAX } from './v2/constants.js'
+import { encodeCore, encodeHeaderWithoutMac, encodeStanza, toV2String } from './v2/format.js'
 
 /** Options for {@link envelopeLength}. Defaults are the worst case any v1 envelope may have. */
 export interface EnvelopeLengthOptions {
+  /**
+   * `2`: the longest v2 envelope (`ks2.`, docs/format-v2.md) for the secret length, whatever its
+   * recipients and label (a 4,096-byte header); the other options do not apply and are refused.
+   * Default 1.
+   */
+  version?: 1 | 2
   /** The KDF (its parameters take 0, 4 or 12 header bytes). Default `argon2id` (the longest). */
   kdf?: KdfParams['kdf']
   /** Salt bytes, 16–64. Default 64 (keyseal itself seals with 16; other writers may use up to 64). */
@@ -45,7 +55,13 @@ const b64 = (n: number): number => Math.floor((4 * n + 2) / 3)
  * ```
  */
 export function envelopeLength(secretLength: number, options: EnvelopeLengthOptions = {}): number {
-  const { kdf = 'argon2id', saltLength = SALT_MAX, keyIdLength = KEY_ID_MAX } = options
+  const { version = 1, kdf = 'argon2id', saltLength = SALT_MAX, keyIdLength = KEY_ID_MAX } = options
+  if (version === 2) {
+    if (options.kdf !== undefined || options.saltLength !== undefined || options.keyIdLength !== undefined) fail('INVALID_OPTIONS')
+    // Same string shape as v1 (format-v2 §12): 'ks2.' header '.' payload, the header at its cap (§13).
+    return 4 + b64(V2_HEADER_MAX) + 1 + b64((Number.isSafeInteger(secretLength) && secretLength >= 1 && secretLength <= SECRET_MAX ? secretLength : fail('INVALID_OPTIONS')) + TAG_LEN)
+  }
+  if (version !== 1) fail('INVALID_OPTIONS')
   const params = kdf === 'raw' ? 0 : kdf === 'pbkdf2-sha256' ? 4 : kdf === 'argon2id' ? 12 : fail('INVALID_OPTIONS')
   const int = (v: number, lo: number, hi: number) => (Number.isSafeInteger(v) && v >= lo && v <= hi ? v : fail('INVALID_OPTIONS'))
   const header = 2 + params + 1 + int(saltLength, SALT_MIN, SALT_MAX) + 1 + int(keyIdLength, 0, KEY_ID_MAX) + NONCE_LEN + COMMITMENT_LEN
@@ -92,6 +108,12 @@ export interface ConformanceOptions {
   secretMaxBytes?: number
   /** Concurrency of the rotation streams. Default 8. */
   concurrency?: number
+  /**
+   * Round-trip v2 envelopes (`ks2.`) too: a real one with three recipients and a label, and the
+   * longest v2 envelope for `secretMaxBytes` (`envelopeLength(n, { version: 2 })`, a little longer
+   * than v1's). Default true; false for a store that only ever holds v1.
+   */
+  v2?: boolean
 }
 
 /** One conformance check: a name and a function that throws on failure. */
@@ -122,7 +144,37 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 const KIT_POLICY = /* @__PURE__ */ createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000 } })
 
 function opts(o: ConformanceOptions | undefined): Required<ConformanceOptions> {
-  return { rows: o?.rows ?? 200, secretMaxBytes: o?.secretMaxBytes ?? 4096, concurrency: o?.concurrency ?? 8 }
+  return { rows: o?.rows ?? 200, secretMaxBytes: o?.secretMaxBytes ?? 4096, concurrency: o?.concurrency ?? 8, v2: o?.v2 ?? true }
+}
+
+/** Random bytes of any length (getRandomValues gives at most 65,536 at a time). */
+function randomLong(n: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(n)
+  for (let o = 0; o < n; o += 65536) out.set(randomBytes(Math.min(65536, n - o)), o)
+  return out
+}
+
+/**
+ * A canonical v2 envelope of exactly envelopeLength(secretLength, { version: 2 }) characters: a
+ * 128-byte label and stanzas of an unassigned kind (parsed by length, kept: format-v2 §5) filling
+ * the header to its 4,096-byte cap. It parses and inspects; nobody can open it (test data).
+ */
+function longestV2(secretLength: number): string {
+  const label = new TextEncoder().encode(BASE64URL + BASE64URL)
+  const core = encodeCore(randomBytes(16), label)
+  // 4096 = core + count (1) + stanzas + mac (32); an unassigned kind's body is at most 1,024 bytes.
+  let left = V2_HEADER_MAX - core.length - 1 - 32
+  const stanzas: Uint8Array[] = []
+  while (left > 0) {
+    const body = Math.min(1024, left - 3)
+    stanzas.push(encodeStanza(0x7e, randomBytes(body)))
+    left -= 3 + body
+  }
+  const header = new Uint8Array(V2_HEADER_MAX)
+  const head = encodeHeaderWithoutMac(core, stanzas)
+  header.set(head)
+  header.set(randomBytes(32), head.length)
+  return toV2String(header, randomLong(secretLength + TAG_LEN))
 }
 
 /** A canonical envelope of exactly envelopeLength(secretLength) characters: every field at its longest. */
@@ -130,9 +182,7 @@ function longest(secretLength: number): string {
   const params: KdfParams = { kdf: 'argon2id', memoryKiB: 0xffffffff, passes: 0xffffffff, lanes: 0xffffff }
   const keyId = Array.from({ length: KEY_ID_MAX }, (_, i) => String.fromCharCode(0x21 + (i % 94))).join('')
   const header = encodeHeader({ params, salt: randomBytes(SALT_MAX), keyId, nonce: randomBytes(NONCE_LEN), commitment: randomBytes(COMMITMENT_LEN) })
-  const body = new Uint8Array(secretLength + TAG_LEN)
-  for (let o = 0; o < body.length; o += 65536) body.set(randomBytes(Math.min(65536, body.length - o)), o)
-  return toEnvelopeString(header, body)
+  return toEnvelopeString(header, randomLong(secretLength + TAG_LEN))
 }
 
 /** Keys of one check: rows are sealed under `a`, rotated to `b` (each with its key id). */
@@ -220,6 +270,28 @@ const CHECKS: readonly ConformanceCheck[] = [
       const back = await adapter.get(id(0))
       check(back === text, 'the JSON text did not round-trip unchanged')
       check(envelopeFromJSON(JSON.parse(back)) === e, 'the JSON form does not convert back to the envelope')
+    },
+  },
+  {
+    name: 'v2 string form: ks2. envelopes round-trip unchanged (three recipients and a label; the longest for secretMaxBytes) (unless v2: false)',
+    async run(adapter, o) {
+      const { secretMaxBytes, v2 } = opts(o)
+      if (!v2) return
+      const { a } = await keys()
+      const pair = await generateKeyPair()
+      const server = await importPublicKey(pair.publicKey, { keyId: 'conformance-server' })
+      const ctx = context(id(0))
+      const real = await sealKeyV2('sk-conf-v2-é', [a, server, 'conformance pass'], { context: ctx, policy: KIT_POLICY, label: 'conformance · sk-…v2' })
+      const max = longestV2(secretMaxBytes)
+      check(max.length === envelopeLength(secretMaxBytes, { version: 2 }), 'the longest v2 envelope does not have the formula length')
+      for (const [i, e] of [real, max].entries()) {
+        await adapter.insert(id(i), e)
+        check((await adapter.get(id(i))) === e, `v2 envelope ${i} (${e.length} characters) did not round-trip unchanged`)
+      }
+      const back = (await adapter.get(id(0)))!
+      check((await openKeyV2(back, a, { context: ctx })) === 'sk-conf-v2-é', 'the v2 envelope does not open with its raw-key recipient after the round trip')
+      const priv = await importKeyV2(pair.privateKey, { keyId: 'conformance-server' })
+      check((await openKeyV2(back, priv, { context: ctx })) === 'sk-conf-v2-é', 'the v2 envelope does not open with its public-key recipient after the round trip')
     },
   },
   {
@@ -331,7 +403,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = /* @__PURE__ */ Ob
  * }
  * // An in-memory Map holds anything: the longest envelope for a 1 MiB secret too.
  * const report = await runConformance(adapter, { rows: 20, secretMaxBytes: SECRET_MAX })
- * console.log(report.failed, report.passed) // 0 7
+ * console.log(report.failed, report.passed) // 0 8
  * ```
  */
 export async function runConformance(adapter: StorageAdapter, options?: ConformanceOptions): Promise<ConformanceReport> {

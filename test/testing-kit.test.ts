@@ -6,6 +6,8 @@ import { createPolicy, generateKey, importKey, sealKey, SECRET_MAX } from '../sr
 import { ENVELOPE_STRING_MAX } from '../src/forms.js'
 import { conformanceChecks, envelopeLength, runConformance, type StorageAdapter } from '../src/testing.js'
 import { expectCode, TEST_POLICY } from './helpers.js'
+import * as v2 from '../src/v2/index.js'
+import { V2_STRING_MAX } from '../src/v2/constants.js'
 
 /** A correct in-memory adapter; `patch` breaks one part of it. */
 function memory(patch: (rows: Map<string, string>) => Partial<StorageAdapter> = () => ({})): StorageAdapter {
@@ -60,6 +62,23 @@ describe('envelopeLength', () => {
     expect(envelopeLength(100)).toBeGreaterThan(envelopeLength(100, { kdf: 'pbkdf2-sha256' }))
   })
 
+  it('version 2: the longest ks2. envelope for the secret length; real v2 envelopes are never longer', async () => {
+    expect(envelopeLength(SECRET_MAX, { version: 2 })).toBe(V2_STRING_MAX)
+    expect(envelopeLength(200, { version: 2 })).toBe(4 + 5462 + 1 + 288)
+    expect(envelopeLength(200, { version: 2 })).toBeGreaterThan(envelopeLength(200))
+    const raw = await importKey(await generateKey(), { keyId: 'k'.repeat(64) })
+    const server = await v2.importPublicKey((await v2.generateKeyPair()).publicKey, { keyId: 's'.repeat(64) })
+    for (const n of [1, 2, 3, 100, 4096]) {
+      const e = await v2.sealKey('z'.repeat(n), [raw, server, 'pw pw pw'], { policy: TEST_POLICY, label: 'l'.repeat(128) })
+      expect(e.length).toBeLessThanOrEqual(envelopeLength(n, { version: 2 }))
+      expect(e.length).toBeGreaterThan(envelopeLength(n, { kdf: 'raw', saltLength: 16, keyIdLength: 0 }))
+    }
+    await expectCode(() => envelopeLength(1, { version: 2, kdf: 'raw' }), 'INVALID_OPTIONS')
+    await expectCode(() => envelopeLength(1, { version: 2, saltLength: 16 }), 'INVALID_OPTIONS')
+    await expectCode(() => envelopeLength(0, { version: 2 }), 'INVALID_OPTIONS')
+    await expectCode(() => envelopeLength(1, { version: 3 as never }), 'INVALID_OPTIONS')
+  })
+
   it('refuses lengths and options out of range', async () => {
     for (const bad of [0, SECRET_MAX + 1, 1.5, Number.NaN]) await expectCode(() => envelopeLength(bad), 'INVALID_OPTIONS')
     await expectCode(() => envelopeLength(1, { saltLength: 15 }), 'INVALID_OPTIONS')
@@ -73,11 +92,29 @@ describe('conformance kit', () => {
     const report = await runConformance(memory(), { rows: 60 })
     expect(report.results.filter((r) => !r.ok)).toEqual([])
     expect(report.passed).toBe(conformanceChecks.length)
-    expect(conformanceChecks.length).toBe(7)
+    expect(conformanceChecks.length).toBe(8)
+  })
+
+  it('the v2 check round-trips ks2. (and is skipped with v2: false, for a v1-only store)', async () => {
+    const seen: string[] = []
+    const spy = memory((rows) => ({ insert: async (id, e) => void (seen.push(e), rows.set(id, e)) }))
+    const check = conformanceChecks.find((c) => c.name.startsWith('v2 string form'))!
+    await check.run(spy, { secretMaxBytes: 5000 })
+    const ks2 = seen.filter((e) => e.startsWith('ks2.'))
+    expect(ks2).toHaveLength(2)
+    expect(ks2.map((e) => e.length)).toContain(envelopeLength(5000, { version: 2 }))
+    expect(v2.inspect(ks2[0]!).recipients.map((r) => r.kind)).toEqual(['raw', 'p256', 'passphrase'])
+    expect(v2.inspect(ks2[1]!).recipients.every((r) => r.kind === 'unsupported')).toBe(true)
+    // A column sized for the longest v1 envelope only: the v2 check fails, and only it.
+    const v1Only = (rows: Map<string, string>) => ({ insert: async (id: string, e: string) => void rows.set(id, e.slice(0, envelopeLength(4096))) })
+    const report = await runConformance(memory(v1Only), { rows: 20 })
+    expect(report.results.filter((r) => !r.ok).map((r) => r.name)).toEqual([check.name])
+    expect((await runConformance(memory(v1Only), { rows: 20, v2: false })).failed).toBe(0)
   })
 
   const broken: [string, (rows: Map<string, string>) => Partial<StorageAdapter>, RegExp][] = [
     ['truncates long envelopes (a column too small)', (rows) => ({ insert: async (id, e) => void rows.set(id, e.slice(0, 1000)) }), /string form/],
+    ['mangles ks2. envelopes', (rows) => ({ insert: async (id, e) => void rows.set(id, e.startsWith('ks2.') ? e.slice(0, -1) : e) }), /v2 string form/],
     ['loses a character (a lossy encoding)', (rows) => ({ insert: async (id, e) => void rows.set(id, e.replaceAll('-', '+')) }), /string form/],
     ['has a compare-and-swap that does not compare', (rows) => ({ compareAndSwap: async (id, _p, next) => (rows.set(id, next), true) }), /compare-and-swap|concurrent|resume/],
     [

@@ -62,7 +62,7 @@ fi
 
 echo "== scale: database tests (node --test, Node 24)"
 export KEYSEAL_PG_HOST=$pgdir KEYSEAL_PG_PORT=5432
-timeout 2400 "$node24" --test --test-concurrency=1 --test-reporter=tap test/db/conformance.test.mjs test/db/rotation.test.mjs 2>&1 | tee .tmp/scale-db.tap
+timeout 2400 "$node24" --test --test-concurrency=1 --test-reporter=tap test/db/conformance.test.mjs test/db/rotation.test.mjs test/db/docs-sql.test.mjs 2>&1 | tee .tmp/scale-db.tap
 status=${PIPESTATUS[0]}
 tp=$(grep -E '^# pass [0-9]+' .tmp/scale-db.tap | tail -n 1 | awk '{print $3}')
 tf=$(grep -E '^# fail [0-9]+' .tmp/scale-db.tap | tail -n 1 | awk '{print $3}')
