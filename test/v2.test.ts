@@ -265,6 +265,24 @@ describe('opening: candidates and the order of checks (§9)', () => {
     const pwEnv = await sealKey('y', [PW], o)
     expect(await openKey(pwEnv, createKeyring([{ id: 'a', key: a, primary: true }, { id: 'p', key: PW }]), o)).toBe('y')
   })
+
+  it('a v1 keyring runs at most one KDF per v2 open: a keyed passphrase stanza and a no-id one are not both tried', async () => {
+    // Stanza 0: a derived key with id 'd' (PBKDF2 params and salt); stanza 1: the passphrase PW, no id.
+    const derived = await deriveKey('another passphrase', { policy, keyId: 'd' })
+    const env = await sealKey('z', [derived, PW], o)
+    const ring = createKeyring([{ id: 'd', key: 'a wrong passphrase' }, { id: 'p', key: PW, primary: true }])
+    const spy = spySubtle()
+    try {
+      // Only stanza 0 (first passphrase-KDF stanza with a known id) is tried: one KDF, it fails.
+      await expectCode(openKey(env, ring, o), 'AUTH_FAILED')
+      expect(spy.calls('deriveBits').filter((c) => (c[0] as { name?: string }).name === 'PBKDF2').length).toBe(1)
+    } finally {
+      spy.restore()
+    }
+    // An unknown id does not use up the one KDF: the no-id stanza is then tried.
+    const ring2 = createKeyring([{ id: 'p', key: PW, primary: true }])
+    expect(await openKey(env, ring2, o)).toBe('z')
+  })
 })
 
 /** The v1 envelope of stanza `i` of a v2 envelope, as a ks1. string (its context is the stanza AAD). */

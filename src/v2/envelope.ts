@@ -213,16 +213,17 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
     for (const x of keyState(k) === undefined ? fitting.slice(0, 1) : fitting) out.push({ index: x.index, open: openSym(x.s, k) })
   } else {
     // A v1 keyring: a stanza's key id picks the entry; stanzas without one use v1's keyring rule
-    // (raw-key entries all, at most one KDF), of which only the first passphrase stanza.
+    // (raw-key entries all). At most one KDF per open (HELPERS decision, docs/format-v2.md §9
+    // step 2): of all stanzas with a passphrase KDF, keyed (known id) or not, only the first in
+    // envelope order is a candidate. Unknown ids are skipped and do not use up that one KDF.
     let passphraseStanza = false
     for (const x of sym) {
       const h = x.s.v1.header
-      if (h.keyId !== undefined) {
-        if (!key.ring.entries.has(h.keyId)) {
-          unknownId = true
-          continue
-        }
-      } else if (h.params.kdf !== 'raw') {
+      if (h.keyId !== undefined && !key.ring.entries.has(h.keyId)) {
+        unknownId = true
+        continue
+      }
+      if (h.params.kdf !== 'raw') {
         if (passphraseStanza) continue
         passphraseStanza = true
       }
