@@ -56,6 +56,19 @@ describe('API site landing page', () => {
     expect(rows).toEqual(codes)
   })
 
+  // The README's error table may group related codes in one row; together its rows name every code
+  // of the union exactly once.
+  it("the README's error table names every KeysealErrorCode exactly once", () => {
+    const union = /export type KeysealErrorCode =([^;]*?)\n\n/.exec(read('src/errors.ts'))
+    const codes = [...union![1]!.matchAll(/\| '([A-Z0-9_]+)'/g)].map((m) => m[1]!).sort()
+    const readme = read('README.md')
+    const start = readme.indexOf('| code | meaning |')
+    expect(start).toBeGreaterThan(0)
+    const table = readme.slice(start, readme.indexOf('\n\n', start))
+    const named = [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([A-Z0-9_]+)`/g)].map((c) => c[1]!)).sort()
+    expect(named).toEqual(codes)
+  })
+
   it('typedoc uses it as the landing page and publishes the format specifications', () => {
     const config = JSON.parse(read('typedoc.json')) as { readme?: string; projectDocuments?: string[] }
     expect(config.readme).toBe('docs/api-index.md')
