@@ -91,6 +91,25 @@ function instrument(code: string): { code: string; checks: number } {
 
 const examples = [...readmeExamples(), ...docsExamples(), ...tsdocExamples()]
 
+/**
+ * Blocks with a file name (```js title="keyseal-worker.js"```) are files of a multi-file recipe
+ * (docs/argon2id-worker.md): they import each other and run in a browser (the runtime matrix runs
+ * that recipe in Chromium), so they are not run here one by one, but they are type-checked, under
+ * their own names and together, in the same strict consumer project as every other example.
+ */
+function titledFiles(): Array<{ name: string; file: string; code: string }> {
+  const out: Array<{ name: string; file: string; code: string }> = []
+  for (const relPath of ['README.md', ...readdirSync(`${root}docs/`).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)]) {
+    const md = readFileSync(`${root}${relPath}`, 'utf8')
+    for (const m of md.matchAll(/^```(?:js|javascript|ts|typescript|mjs) title="([^"]+)"\n([\s\S]*?)^```$/gm)) {
+      const line = md.slice(0, m.index).split('\n').length
+      out.push({ name: `${relPath}:${line} (${m[1]!})`, file: m[1]!, code: m[2]! })
+    }
+  }
+  return out
+}
+const titled = titledFiles()
+
 describe('documentation examples run against the built package', () => {
   beforeAll(() => {
     if (!existsSync(`${root}dist/index.js`)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)')
@@ -150,6 +169,9 @@ function packedConsumer(): string {
 function tsconfig(mode: 'bundler' | 'node16', files: string[]): string {
   return JSON.stringify({
     compilerOptions: {
+      // The titled recipe files are JavaScript: check them too, with the same strict options.
+      allowJs: true,
+      checkJs: true,
       target: 'ES2022',
       module: mode === 'bundler' ? 'ESNext' : 'node16',
       moduleResolution: mode,
@@ -175,6 +197,7 @@ describe('documentation examples type-check against the packed package (strict, 
     if (!existsSync(`${root}dist/index.js`)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)')
     dir = packedConsumer()
     for (const e of all) writeFileSync(join(dir, fileOf(e)), e.code)
+    for (const t of titled) writeFileSync(join(dir, t.file), t.code)
   }, 120_000)
   afterAll(() => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true })
@@ -185,11 +208,14 @@ describe('documentation examples type-check against the packed package (strict, 
     expect(existsSync(join(dir, 'node_modules/@org/keyseal/src'))).toBe(false)
     expect(typeTests.length).toBeGreaterThanOrEqual(1)
     expect(all.length).toBe(examples.length + typeTests.length)
+    // The worker recipe's three files, each name once (they import each other by name).
+    expect(titled.map((t) => t.file)).toEqual(expect.arrayContaining(['keyseal-worker.js', 'keyseal-client.js', 'page.js']))
+    expect(new Set(titled.map((t) => t.file)).size).toBe(titled.length)
   })
 
   for (const mode of ['bundler', 'node16'] as const) {
     it(`tsc --strict --exactOptionalPropertyTypes, moduleResolution ${mode}: no errors`, () => {
-      writeFileSync(join(dir, `tsconfig.${mode}.json`), tsconfig(mode, all.map(fileOf)))
+      writeFileSync(join(dir, `tsconfig.${mode}.json`), tsconfig(mode, [...all.map(fileOf), ...titled.map((t) => t.file)]))
       const res = (() => {
         try {
           return { code: 0, out: execFileSync(process.execPath, [TSC, '-p', `tsconfig.${mode}.json`, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' }) }
@@ -199,8 +225,8 @@ describe('documentation examples type-check against the packed package (strict, 
         }
       })()
       // Name each failing file by its source (README.md:123, src/rotate.ts:45, test/types/...).
-      const byFile = new Map(all.map((e) => [fileOf(e), e.name]))
-      const report = res.out.replace(/^([\w.]+\.ts)\((\d+),(\d+)\)/gm, (_m, f: string, l: string) => `${byFile.get(f) ?? f} (block line ${l})`)
+      const byFile = new Map([...all.map((e) => [fileOf(e), e.name] as const), ...titled.map((t) => [t.file, t.name] as const)])
+      const report = res.out.replace(/^([\w.-]+\.[jt]s)\((\d+),(\d+)\)/gm, (_m, f: string, l: string) => `${byFile.get(f) ?? f} (block line ${l})`)
       expect(report, report).toBe('')
       expect(res.code).toBe(0)
     }, 120_000)
