@@ -129,10 +129,13 @@ function section(name, s, { compact = false } = {}) {
       for (const [k, v] of Object.entries(b.byKind)) out.push(`| ${esc(k)} | ${Math.round(v).toLocaleString('en-US')} |`)
     }
   } else if (s.scenario === 'size') {
-    out.push('| bundle | minified | gzip -9 | brotli 11 | budget (gzip) |', '|---|---:|---:|---:|---|')
+    // Results before 2026-12-07 carry the retired budgets (`budget`); later ones the no-growth
+    // ceilings of bench/size.mjs (`ceiling`, exact gzip bytes).
+    const limit = (e) => (e.ceiling !== undefined ? `no-growth ceiling ${e.ceiling} B: ${e.met ? 'within' : '**over**'}` : `retired budget ${kb(e.budget)}: ${e.met ? 'met' : 'not met'}`)
+    out.push('| bundle | minified | gzip -9 | brotli 11 | limit (gzip) |', '|---|---:|---:|---:|---|')
     for (const e of s.result.keyseal) {
-      if (e.pending) out.push(`| **${esc(e.label)}** | — | — | — | at most ${kb(e.budget)}: pending |`)
-      else out.push(`| **${esc(e.label)}** | ${kb(e.minified)} | ${kb(e.gzip)} | ${kb(e.brotli)} | at most ${kb(e.budget)}: ${e.met ? 'met' : '**not met**'} |`)
+      if (e.pending) out.push(`| **${esc(e.label)}** | — | — | — | pending |`)
+      else out.push(`| **${esc(e.label)}** | ${kb(e.minified)} | ${kb(e.gzip)} (${e.gzip} B) | ${kb(e.brotli)} | ${limit(e)} |`)
     }
     for (const c of s.result.competitors ?? []) {
       out.push(`| ${esc(c.label)} ${c.version ?? ''}${c.note ? ` (${esc(c.note)})` : ''} | ${kb(c.minified)} | ${kb(c.gzip)} | ${kb(c.brotli)} | |`)
