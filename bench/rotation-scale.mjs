@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { loadKeyseal, ROOT_DIR, writeScenario } from './lib/common.mjs'
 import { check, fmtMs } from './lib/harness.mjs'
+import { median, ratioRows, ratioTable } from './lib/rotation-rows.mjs'
 
 const FULL = process.env.BENCH_SCALE_FULL === '1'
 const N = Number(process.env.BENCH_SCALE_N || (FULL ? 100_000 : 5_000))
@@ -43,10 +44,6 @@ const HEAP_CAP_MIB = 24
 // rate (up to 16 MiB and more), and the sampled peak would follow that growth, not the stream.
 const MEMORY_FLAGS = [`--max-old-space-size=${HEAP_CAP_MIB}`, '--min-semi-space-size=2', '--max-semi-space-size=2']
 const log = (...a) => console.log(...a)
-const median = (a) => {
-  const s = [...a].sort((x, y) => x - y)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 
 const ks = await loadKeyseal()
 const started = performance.now()
@@ -122,25 +119,9 @@ const LABELS = {
   c4: 'rotateStream, concurrency 4',
   c16: 'rotateStream, concurrency 16',
 }
-const base = median(cases.parts)
-const streamRows = Object.entries(cases).map(([name, v]) => {
-  const paired = v.map((x, i) => x / cases.parts[i])
-  return {
-    name,
-    label: LABELS[name],
-    medianMs: median(v),
-    minMs: Math.min(...v),
-    maxMs: Math.max(...v),
-    envelopesPerSec: N / (median(v) / 1000),
-    ratio: median(v) / base,
-    ratioMin: Math.min(...paired),
-    ratioMax: Math.max(...paired),
-  }
-})
+const streamRows = ratioRows(cases, N, (name) => LABELS[name])
 log('')
-log(`| case | median | min–max | envelopes/s | ratio vs parts | per-round ratio min–max |`)
-log(`|---|---:|---:|---:|---:|---:|`)
-for (const r of streamRows) log(`| ${r.label} | ${fmtMs(r.medianMs)} | ${fmtMs(r.minMs)} – ${fmtMs(r.maxMs)} | ${Math.round(r.envelopesPerSec)} | ${r.ratio.toFixed(2)}x | ${r.ratioMin.toFixed(2)}x – ${r.ratioMax.toFixed(2)}x |`)
+for (const line of ratioTable(streamRows)) log(line)
 const streamed = streamRows.filter((r) => r.name.startsWith('c'))
 const best = streamed.reduce((a, b) => (a.ratio < b.ratio ? a : b))
 log(`\nGoal: rotateStream at most 1.3x the parts. Best: ${best.label} at ${best.ratio.toFixed(2)}x — ${best.ratio <= 1.3 ? 'met' : 'NOT met'}`)

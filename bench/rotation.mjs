@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks'
 import { loadKeyseal, writeScenario } from './lib/common.mjs'
 import { check, fmtMs } from './lib/harness.mjs'
+import { ratioRows, ratioTable } from './lib/rotation-rows.mjs'
 
 const N = Number(process.env.BENCH_ROTATION_N || 10_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3)
@@ -76,31 +77,9 @@ for (let r = 0; r < ROUNDS; r++) {
   }
   log(`  round ${r + 1}/${ROUNDS}: ${Object.entries(cases).map(([k, v]) => `${k} ${fmtMs(v[r])}`).join(', ')}`)
 }
-const median = (a) => {
-  const s = [...a].sort((x, y) => x - y)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-const base = median(cases.parts)
-const rowsOut = Object.entries(cases).map(([name, v]) => {
-  const paired = v.map((x, i) => x / cases.parts[i])
-  return {
-    name,
-    label: name === 'parts' ? 'sum of parts: 2 KDFs + opens + seals, cached keys (baseline)' : `rotateMany, concurrency ${name.slice(1)}`,
-    medianMs: median(v),
-    minMs: Math.min(...v),
-    maxMs: Math.max(...v),
-    envelopesPerSec: N / (median(v) / 1000),
-    ratio: median(v) / base,
-    ratioMin: Math.min(...paired),
-    ratioMax: Math.max(...paired),
-  }
-})
+const rowsOut = ratioRows(cases, N, (name) => (name === 'parts' ? 'sum of parts: 2 KDFs + opens + seals, cached keys (baseline)' : `rotateMany, concurrency ${name.slice(1)}`))
 log('')
-log(`| case | median | min–max | envelopes/s | ratio vs parts | per-round ratio min–max |`)
-log(`|---|---:|---:|---:|---:|---:|`)
-for (const r of rowsOut) {
-  log(`| ${r.label} | ${fmtMs(r.medianMs)} | ${fmtMs(r.minMs)} – ${fmtMs(r.maxMs)} | ${Math.round(r.envelopesPerSec)} | ${r.ratio.toFixed(2)}x | ${r.ratioMin.toFixed(2)}x – ${r.ratioMax.toFixed(2)}x |`)
-}
+for (const line of ratioTable(rowsOut)) log(line)
 const best = rowsOut.filter((r) => r.name !== 'parts').reduce((a, b) => (a.ratio < b.ratio ? a : b))
 log(`\nBudget: rotateMany at most 1.3x the parts. Best: ${best.label} at ${best.ratio.toFixed(2)}x — ${best.ratio <= 1.3 ? 'met' : 'NOT met'}`)
 for (const r of rowsOut.filter((x) => x.name !== 'parts')) log(`  ${r.label}: ${r.ratio <= 1.3 ? 'met' : 'not met'} (${r.ratio.toFixed(2)}x)`)
