@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs'
 import { CHROMIUM, runChromium } from './browsers.mjs'
 import { runInBrowser } from './runtimes.mjs'
+import { checkRecorder } from './checks.mjs'
 
 export const WARM_BOUND_MS = 200
 
@@ -33,17 +34,9 @@ export const RESPONSIVENESS = {
   name: 'argon2id-responsiveness',
   available: () => existsSync(CHROMIUM) || `${CHROMIUM} missing (apt-get install chromium)`,
   async run() {
-    const results = []
+    const { results, test } = checkRecorder()
     const metrics = { boundMs: WARM_BOUND_MS }
     let version
-    const test = (name, fn) => {
-      try {
-        const note = fn()
-        results.push({ name, status: 'pass', ...(note ? { note } : {}) })
-      } catch (error) {
-        results.push({ name, status: 'fail', error: String(error.message ?? error) })
-      }
-    }
     for (const v of VARIANTS) {
       const out = await runInBrowser(runChromium, { phase: 'responsiveness' }, { path: '/test/runtimes/responsiveness.html', timeoutMs: 120_000, headers: v.headers })
       version ??= out.browserVersion

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import { CHROMIUM, runChromium } from './browsers.mjs'
 import { ROOT, runInBrowser } from './runtimes.mjs'
+import { checkRecorder } from './checks.mjs'
 
 const DOC = join(ROOT, 'docs', 'argon2id-worker.md')
 const FILES = ['keyseal-worker.js', 'keyseal-client.js', 'page.js']
@@ -54,15 +55,7 @@ export const WORKER = {
     // The client's code without its comments (minified): what runs on the page.
     const client = (await (await import('esbuild')).transform(readFileSync(join(out, 'keyseal-client.js'), 'utf8'), { minify: true })).code
     const page = await runInBrowser(runChromium, { phase: 'argon2id-worker' }, { path: '/test/runtimes/argon2id-worker.html', timeoutMs: 120_000, extraMounts: { '/worker/': out } })
-    const results = []
-    const test = (name, fn) => {
-      try {
-        const note = fn()
-        results.push({ name, status: 'pass', ...(note ? { note } : {}) })
-      } catch (error) {
-        results.push({ name, status: 'fail', error: String(error.message ?? error) })
-      }
-    }
+    const { results, test } = checkRecorder()
     const turns = (r) => `${r.timerTicks} timer turns (longest gap ${r.timerMaxGapMs} ms), ${r.frames} animation frames, in ${r.ms} ms`
     if (page.crash) {
       results.push({ name: 'the recipe page ran', status: 'fail', error: page.crash })
