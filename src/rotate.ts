@@ -180,6 +180,11 @@ export interface Rotation {
   readonly keyId: string | undefined
   /** The sealing key, made once, on first use. */
   sealer?: Promise<Sealer> | undefined
+  /**
+   * The independent check of a passphrase `to`, once per call (issue 11, item 8): the first new
+   * envelope opened with the passphrase itself (a fresh KDF), not with the key that sealed it.
+   */
+  verified?: Promise<unknown> | undefined // unset: `r` has a null prototype (dict)
 }
 
 export function rotation(o: Partial<RotateOptions>): Rotation {
@@ -277,6 +282,15 @@ export async function rotateOne(
     const same = equalConstantTime(check, secret)
     wipe(check)
     if (!same) fail('CRYPTO_FAILURE')
+    // The check above used the in-memory key that sealed: a faulty or non-deterministic Argon2id
+    // implementation passes it, and the app would overwrite its old envelopes with unopenable ones.
+    // So once per call, a passphrase `to` opens its first new envelope through a fresh derivation
+    // (openWithKey with the passphrase runs the KDF again), and every item waits for that check.
+    if (sealer.key !== r.key) {
+      // AUTH_FAILED there means the two derivations disagree; other codes (limits) pass as they are.
+      r.verified ??= openWithKey(parseString(next), r.key, context, r.policy).then(wipe, (e) => fail(isKeysealError(e, 'AUTH_FAILED') ? 'CRYPTO_FAILURE' : e.code))
+      await r.verified
+    }
     return next
   } finally {
     wipe(secret)
@@ -456,79 +470,24 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
 ): Promise<RotateItemResult<T>[]> {
   const o = checkOptions<RotateManyOptions>(options as RotateManyOptions, MANY_OPTIONS)
   // Everything that can fail the call is checked before rotation() copies any passphrase.
-  const concurrency = o.concurrency ?? 4
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
+  const { concurrency, signal, aborted } = batchOptions(o)
   const onProgress = o.onProgress
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('INVALID_OPTIONS')
-  const signal = o.signal
-  // A revoked Proxy or a throwing `aborted` getter is INVALID_OPTIONS, here and on every later read.
-  const aborted = (): boolean => signal !== undefined && guarded(() => signal.aborted, 'INVALID_OPTIONS')
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof aborted() !== 'boolean')) fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
   const r = rotation(o)
   // Settles when the signal aborts: every wait on the source races it, so a stalled source (a
   // database cursor that never answers) cannot hold an aborted call (issue 11). A signal that is
   // not an EventTarget is only polled between items.
   const abort = abortPromise(signal)
-
-  // The derived-key cache: scoped to this call, dropped when it returns. Keyed by the keyring
-  // entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides the
-  // passphrase, and by the envelope's key id, which the derived key takes over (two envelopes with
-  // one salt but different ids need two key objects). A JSON array: no two keys collide. A Promise
-  // is cached so concurrent items with one salt share one derivation.
+  // The derived-key cache: scoped to this call, dropped when it returns (unbounded: one call).
   const cache = new Map<string, Promise<KeysealKey>>()
-  const derive: RingDerive = (pw, p, entry) => {
-    const h = p.header
-    // Built by hand, not with JSON.stringify (which reads a polluted Object.prototype.toJSON): the
-    // parts are a key id (printable ASCII, no spaces), integers and base64url, so spaces separate
-    // them unambiguously; '-' stands for no key id (an id may be '-', but it is then prefixed 'i').
-    const kid = (x: string | undefined): string => (x === undefined ? '-' : 'i' + x)
-    const q = h.params
-    const kdf = q.kdf === 'pbkdf2-sha256' ? `p ${q.iterations}` : q.kdf === 'argon2id' ? `a ${q.memoryKiB} ${q.passes} ${q.lanes}` : 'r'
-    const id = `${kid(entry?.id)} ${kid(h.keyId)} ${kdf} ${toBase64url(h.salt)}`
-    let k = cache.get(id)
-    if (k === undefined) {
-      // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
-      k = deriveKey(pw, { policy: r.policy, envelope: toEnvelopeString(p.headerBytes, p.body) })
-      cache.set(id, k)
-    }
-    return k
-  }
+  const derive = derivedKeys(r.policy, Infinity, cache)
 
   const results: RotateItemResult[] = []
   const counts = { done: 0, ok: 0, skipped: 0, failed: 0 }
   let started = 0
   // Set when a worker throws (onProgress threw, or an unexpected error): no new item starts.
   let stopped = false
-
-  const runOne = async (index: number, item: RotateItem): Promise<RotateItemResult> => {
-    let base: { index: number; id?: unknown } = { index }
-    const out: { reasons?: readonly RotationReason[] } = {}
-    let envelope: unknown
-    let context: unknown
-    try {
-      // Reading the item can throw (a getter, a revoked Proxy): that fails this item only.
-      // Objects are plain objects read own-only (issue 11): a polluted Object.prototype.context is
-      // not this item's context, and a string item has no context of its own.
-      if (typeof item === 'object' && item !== null) {
-        plainObject(item, 'INVALID_OPTIONS')
-        if (Object.hasOwn(item, 'id')) base = { index, id: item.id }
-        envelope = ownValue(item, 'envelope')
-        context = ownValue(item, 'context')
-      } else envelope = item
-    } catch {
-      return { ...base, status: 'failed', code: 'INVALID_OPTIONS' }
-    }
-    try {
-      // Inside the try: a bad context is this item's failure, never the batch's.
-      const next = await rotateOne(r, envelope, context === undefined ? r.context : contextBytes(context), out, derive)
-      // rotateOne set out.reasons before it returned (the union's ok/skipped members require them).
-      return { ...base, status: next === undefined ? 'skipped' : 'ok', envelope: next ?? (envelope as string), ...out } as RotateItemResult
-    } catch (error) {
-      if (!isKeysealError(error)) throw error
-      return { ...base, status: 'failed', code: error.code, ...out }
-    }
-  }
 
   const worker = async (): Promise<void> => {
     try {
@@ -539,7 +498,7 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
         const i = started++
         const next = await (abort ? Promise.race([nextOf(iterator), abort.promise]) : nextOf(iterator))
         if (next === ABORTED || next.done === true || stopped || aborted()) return
-        const item = Object.freeze(await runOne(i, next.value))
+        const item = Object.freeze((await rotateItem(() => r, i, next.value, derive)) as RotateItemResult)
         results[i] = item
         counts.done++
         counts[item.status]++
@@ -572,6 +531,88 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   }
   // Each result's `id` is its own item's `id` (an own property, copied as is): the type of T's.
   return results as RotateItemResult<T>[]
+}
+
+/**
+ * @internal The options rotateMany and rotateStream share, checked alike: `concurrency` (1–256,
+ * default 4) and `signal`, with the signal's `aborted` read through `guarded` (a revoked Proxy or a
+ * throwing getter is INVALID_OPTIONS, here and on every later read, never a TypeError: issue 11).
+ */
+export function batchOptions(o: { concurrency?: number | undefined; signal?: AbortSignal | undefined }): { concurrency: number; signal: AbortSignal | undefined; aborted: () => boolean } {
+  const concurrency = o.concurrency ?? 4
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
+  const signal = o.signal
+  const aborted = (): boolean => signal !== undefined && guarded(() => signal.aborted, 'INVALID_OPTIONS')
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof aborted() !== 'boolean')) fail('INVALID_OPTIONS')
+  // An object, not an array: array destructuring reads a polluted Object.prototype.return.
+  return { concurrency, signal, aborted }
+}
+
+/**
+ * @internal The `from` derived-key cache of rotateMany (one call, `max` Infinity) and rotateStream
+ * (least-recently-used, at most `max` keys, so memory stays flat over any number of rows). Keyed by
+ * the keyring entry, the KDF parameters and the salt, i.e. exactly what the KDF depends on besides
+ * the passphrase, and by the envelope's key id, which the derived key takes over (two envelopes
+ * with one salt but different ids need two key objects). A Promise is cached so concurrent items
+ * with one salt share one derivation.
+ */
+export function derivedKeys(policy: KeysealPolicy, max: number, cache: Map<string, Promise<KeysealKey>>): RingDerive {
+  return (pw, p, entry) => {
+    const h = p.header
+    // Built by hand, not with JSON.stringify (which reads a polluted Object.prototype.toJSON): the
+    // parts are a key id (printable ASCII, no spaces), integers and base64url, so spaces separate
+    // them unambiguously; '-' stands for no key id (an id may be '-', but it is then prefixed 'i').
+    const kid = (x: string | undefined): string => (x === undefined ? '-' : 'i' + x)
+    const q = h.params
+    const kdf = q.kdf === 'pbkdf2-sha256' ? `p ${q.iterations}` : q.kdf === 'argon2id' ? `a ${q.memoryKiB} ${q.passes} ${q.lanes}` : 'r'
+    const id = `${kid(entry?.id)} ${kid(h.keyId)} ${kdf} ${toBase64url(h.salt)}`
+    let k = cache.get(id)
+    if (k === undefined) {
+      // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
+      k = deriveKey(pw, { policy, envelope: toEnvelopeString(p.headerBytes, p.body) })
+      if (cache.size >= max) cache.delete(cache.keys().next().value!)
+    } else {
+      cache.delete(id) // re-inserted below: the most recently used is last
+    }
+    cache.set(id, k)
+    return k
+  }
+}
+
+/**
+ * @internal One item of rotateMany or rotateStream (`stream`: results carry `previous`, the input
+ * envelope when it is a string). `pick` gives the item's Rotation from its envelope. A bad item
+ * is its own `failed` result, never the batch's.
+ */
+export async function rotateItem(pick: (envelope: unknown) => Rotation, index: number, item: RotateItem, derive: RingDerive, stream?: boolean): Promise<object> {
+  let base: { index: number; id?: unknown } = { index }
+  const out: { reasons?: readonly RotationReason[] } = {}
+  let envelope: unknown
+  let context: unknown
+  try {
+    // Reading the item can throw (a getter, a revoked Proxy): that fails this item only.
+    // Objects are plain objects read own-only (issue 11): a polluted Object.prototype.context is
+    // not this item's context, and a string item has no context of its own.
+    if (typeof item === 'object' && item !== null) {
+      plainObject(item, 'INVALID_OPTIONS')
+      if (Object.hasOwn(item, 'id')) base = { index, id: item.id }
+      envelope = ownValue(item, 'envelope')
+      context = ownValue(item, 'context')
+    } else envelope = item
+  } catch {
+    return { ...base, status: 'failed', code: 'INVALID_OPTIONS' }
+  }
+  const previous = stream && typeof envelope === 'string' ? { previous: envelope } : {}
+  try {
+    const r = pick(envelope)
+    // Inside the try: a bad context is this item's failure, never the batch's.
+    const next = await rotateOne(r, envelope, context === undefined ? r.context : contextBytes(context), out, derive)
+    // rotateOne set out.reasons before it returned (the union's ok/skipped members require them).
+    return { ...base, status: next === undefined ? 'skipped' : 'ok', ...previous, envelope: next ?? envelope, ...out }
+  } catch (error) {
+    if (!isKeysealError(error)) throw error
+    return { ...base, status: 'failed', code: error.code, ...previous, ...out }
+  }
 }
 
 const ABORTED: unique symbol = Symbol('aborted')

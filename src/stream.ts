@@ -2,14 +2,12 @@
 // built on rotate.ts's per-item work, and the save-time check a server runs before storing an
 // envelope (checkEnvelope). Neither writes anything: the caller stores, with a compare-and-swap on
 // the previous envelope (docs/storage.md).
-import { toBase64url } from './bytes.js'
-import { isValidKeyId, parseString, toEnvelopeString } from './envelope.js'
-import { fail, isKeysealError, type KeysealErrorCode } from './errors.js'
-import { checkOptions, contextBytes } from './inputs.js'
-import type { RingDerive } from './keyring.js'
-import { deriveKey, keyState, type KeysealKey } from './keys.js'
+import { isValidKeyId, parseString } from './envelope.js'
+import { fail, guarded, type KeysealErrorCode } from './errors.js'
+import { checkOptions } from './inputs.js'
+import { keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, createPolicy, resolvePolicy, type KeysealPolicy } from './policy.js'
-import { iteratorOf, rotateOne, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason } from './rotate.js'
+import { batchOptions, derivedKeys, iteratorOf, rotateItem, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason } from './rotate.js'
 import type { KeyInput } from './seal.js'
 
 /**
@@ -121,12 +119,9 @@ export function rotateStream(
 ): AsyncIterableIterator<RotateStreamResult> {
   const o = checkOptions<RotateStreamOptions>(options, STREAM_OPTIONS)
   // Everything that can fail the call is checked before rotation() copies any passphrase.
-  const concurrency = o.concurrency ?? 4
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
+  const { concurrency, signal, aborted } = batchOptions(o)
   const kdf = o.kdf ?? 'policy'
   if (kdf !== 'policy' && kdf !== 'keep') fail('INVALID_OPTIONS')
-  const signal = o.signal
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
   const main = rotation(o)
   const rotations: Rotation[] = [main]
@@ -162,45 +157,10 @@ export function rotateStream(
     }
   }
 
-  // The `from` derived-key cache, as rotateMany's (same key: what the KDF depends on besides the
-  // passphrase, and the key id the derived key takes over), but least-recently-used and bounded.
+  // The `from` derived-key cache, as rotateMany's but least-recently-used and bounded.
   const cache = new Map<string, Promise<KeysealKey>>()
-  const derive: RingDerive = (pw, p, entry) => {
-    const h = p.header
-    const id = JSON.stringify([entry?.id, h.keyId, h.params, toBase64url(h.salt)])
-    let k = cache.get(id)
-    if (k === undefined) {
-      k = deriveKey(pw, { policy: main.policy, envelope: toEnvelopeString(p.headerBytes, p.body) })
-      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!)
-    } else {
-      cache.delete(id)
-    }
-    cache.set(id, k)
-    return k
-  }
-
-  const runOne = async (index: number, item: RotateItem): Promise<RotateStreamResult> => {
-    let base: { index: number; id?: unknown } = { index }
-    let envelope: unknown
-    let context: unknown
-    try {
-      // Reading the item can throw (a getter, a revoked Proxy): that fails this item only.
-      const it = typeof item === 'object' && item !== null ? item : { envelope: item }
-      if (Object.hasOwn(it, 'id')) base = { index, id: it.id }
-      ;({ envelope, context } = it as { envelope?: unknown; context?: unknown })
-    } catch {
-      return { ...base, status: 'failed', code: 'INVALID_OPTIONS' }
-    }
-    const previous = typeof envelope === 'string' ? { previous: envelope } : {}
-    const out: { reasons?: readonly RotationReason[] } = {}
-    try {
-      const next = await rotateOne(pick(envelope), envelope, context === undefined ? main.context : contextBytes(context), out, derive)
-      return { ...base, status: next === undefined ? 'skipped' : 'ok', previous: envelope as string, envelope: next ?? (envelope as string), ...out }
-    } catch (error) {
-      if (!isKeysealError(error)) throw error
-      return { ...base, status: 'failed', code: error.code, ...previous, ...out }
-    }
-  }
+  const derive = derivedKeys(main.policy, CACHE_MAX, cache)
+  const runOne = (index: number, item: RotateItem): Promise<RotateStreamResult> => rotateItem(pick, index, item, derive, true) as Promise<RotateStreamResult>
 
   // The state. `slots` counts items read and not yet released: an item holds its slot while it is
   // rotated, while it waits in `ready`, and while the caller holds it (until its next call).
@@ -228,8 +188,8 @@ export function rotateStream(
     pulling = true
     try {
       while (!sourceDone && !closed && failure === undefined && slots < concurrency) {
-        if (signal?.aborted === true) {
-          failure = { error: signal.reason }
+        if (aborted()) {
+          failure = { error: guarded(() => signal!.reason, 'INVALID_OPTIONS') }
           break
         }
         slots++
@@ -260,6 +220,8 @@ export function rotateStream(
           notify()
         })
       }
+    } catch (error) {
+      failure ??= { error } // a signal whose `aborted` or `reason` throws: INVALID_OPTIONS (guarded)
     } finally {
       pulling = false
       notify()

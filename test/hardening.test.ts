@@ -20,6 +20,7 @@ import {
   openKeyBytes,
   rotateKey,
   rotateMany,
+  rotateStream,
   sealKey,
 } from '../src/index.js'
 import { TEST_POLICY } from './helpers.js'
@@ -34,6 +35,13 @@ async function code(p: () => unknown): Promise<string> {
     return isKeysealError(error) ? error.code : `not a KeysealError: ${String((error as Error)?.name)}`
   }
   return 'resolved'
+}
+
+/** Every result of a rotateStream (the stream throws on its first next() or while iterated). */
+async function drain(items: unknown, options: unknown): Promise<unknown[]> {
+  const out: unknown[] = []
+  for await (const r of rotateStream(items as never, options as never)) out.push([r.status, (r as { code?: string }).code])
+  return out
 }
 
 describe('item 3: option objects whose prototype is not Object.prototype or null are refused', () => {
@@ -59,16 +67,24 @@ describe('item 3: option objects whose prototype is not Object.prototype or null
       expect(await code(() => needsRotation(env, make() as never))).toBe('INVALID_OPTIONS')
       expect(await code(() => rotateKey(env, Object.assign(make(), { from: key, to: key }) as never))).toBe('INVALID_OPTIONS')
       expect(await code(() => rotateMany([env], Object.assign(make(), { from: key, to: key }) as never))).toBe('INVALID_OPTIONS')
+      expect(await code(() => drain([env], Object.assign(make(), { from: key, to: key })))).toBe('INVALID_OPTIONS')
       expect(await code(() => createKeyring([Object.assign(make(), { id: 'a', key })] as never))).toBe('INVALID_OPTIONS')
     }
   })
 
-  it('a rotateMany item that inherits its context fails alone (INVALID_OPTIONS); plain items still rotate', async () => {
+  it('a rotateMany or rotateStream item that inherits its context fails alone (INVALID_OPTIONS); plain items still rotate', async () => {
     const key = await importKey(RAW)
     const env = await sealKey('sk-1', key, { context: 'user:1/openai' })
     const item = Object.assign(Object.create({ context: 'user:1/openai' }) as object, { envelope: env })
-    const results = await rotateMany([item as never, { envelope: env, context: 'user:1/openai' }], { from: key, to: await importKey(new Uint8Array(32).fill(8)) })
+    const options = { from: key, to: await importKey(new Uint8Array(32).fill(8)) }
+    const results = await rotateMany([item as never, { envelope: env, context: 'user:1/openai' }], options)
     expect(results.map((r) => [r.status, r.code])).toEqual([
+      ['failed', 'INVALID_OPTIONS'],
+      ['ok', undefined],
+    ])
+    // rotateStream reads its items the same way (one code path since harden3; before, it read the
+    // inherited context and rotated the item under it). Concurrency 1: results in input order.
+    expect(await drain([item, { envelope: env, context: 'user:1/openai' }], { ...options, concurrency: 1 })).toEqual([
       ['failed', 'INVALID_OPTIONS'],
       ['ok', undefined],
     ])
@@ -150,6 +166,10 @@ describe('item 6: only KeysealError escapes', () => {
         ['rotateMany next() null', () => rotateMany({ [Symbol.iterator]: () => ({ next: () => null }) } as never, { from: key, to: key })],
         ['rotateMany next() revoked', () => rotateMany({ [Symbol.iterator]: () => ({ next: () => p() }) } as never, { from: key, to: key })],
         ['rotateMany iterator revoked', () => rotateMany({ [Symbol.iterator]: () => p() } as never, { from: key, to: key })],
+        ['rotateStream items', () => drain(p(), { from: key, to: key })],
+        ['rotateStream options', () => drain([env], p())],
+        ['rotateStream signal', () => drain([env], { from: key, to: key, signal: p() })],
+        ['rotateStream iterator revoked', () => drain({ [Symbol.iterator]: () => p() }, { from: key, to: key })],
       ]
       for (const [name, call] of calls) {
         const c = await code(call)
@@ -158,6 +178,7 @@ describe('item 6: only KeysealError escapes', () => {
       // An item that is a Proxy fails alone.
       const results = await rotateMany([p() as never, env], { from: key, to: key })
       expect(results.map((r) => [r.status, r.code])).toEqual([['failed', 'INVALID_OPTIONS'], ['ok', undefined]])
+      expect(await drain([p(), env], { from: key, to: key, concurrency: 1 })).toEqual([['failed', 'INVALID_OPTIONS'], ['ok', undefined]])
     }
     expect(bad).toEqual([])
   })

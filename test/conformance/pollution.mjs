@@ -136,6 +136,18 @@ async function scenario(ks, prep) {
     for (const r of many) if (r.status === 'ok') sealed.push({ label: `rotateMany ${r.index}`, env: r.envelope, secret: r.index === 0 ? 'sk-fixed-raw' : 'sk-fixed-pass', key: rawKey, context })
     return many.map((r) => [r.index, own(r, 'id'), r.status, own(r, 'code'), own(r, 'reasons')?.join(',')].join(':')).join(' ')
   })
+  await step('rotateStream', async () => {
+    // Items without a context of their own (a string, an object without `context`) take the
+    // option's: a polluted Object.prototype.context must not become theirs. Concurrency 1: results
+    // come in input order.
+    const items = [fixed.passphrase, { envelope: fixed.raw, id: 8 }, { envelope: 'not an envelope' }]
+    const got = []
+    for await (const r of ks.rotateStream(items, { from: ring ?? rawKey, to: rawKey, context, policy, concurrency: 1 })) {
+      if (r.status === 'ok') sealed.push({ label: `rotateStream ${r.index}`, env: r.envelope, secret: r.index === 0 ? 'sk-fixed-pass' : 'sk-fixed-raw', key: rawKey, context })
+      got.push([r.index, own(r, 'id'), r.status, own(r, 'code'), own(r, 'reasons')?.join(','), own(r, 'previous') === own(items[r.index], 'envelope') || own(r, 'previous') === items[r.index]].join(':'))
+    }
+    return got.join(' ')
+  })
   if (a2policy) {
     await seal('seal argon2id', 'sk-secret-a2', 'pass one', { policy: a2policy, context }, 'pass one')
     await step('open argon2id', () => ks.openKey(fixed.argon2id, 'pass one', { policy: a2policy, context }))
