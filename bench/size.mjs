@@ -41,7 +41,9 @@ export const CEILINGS = {
   'seal-open': 3717,
   // +1044 B (issue 16): rotateStream and checkEnvelope are new main-entry exports; the CLI and
   // ./testing are their own entries and add nothing here. seal-open is unchanged (3598 B).
-  full: 9319,
+  // 9198 B with issue 11 item 8 (harden3): rotateStream shares rotateMany's item, option and cache
+  // code, which paid for the independent verifying derivation.
+  full: 9198,
   // Issue 17: the entry now carries both Argon2id paths, the WebAssembly fill (3045 B of module,
   // ~980 B gzip as hex) with its driver and the TypeScript fallback: 6048 B gzip on 2026-12-07,
   // up from 4074 B. Its 4 KB budget predates the WebAssembly path and is not met. 6126 B with issue
@@ -51,8 +53,11 @@ export const CEILINGS = {
   // passphrase and the server's public key; the server job opens with its private key. Their
   // budgets (6 and 7 KiB, set at the first measurement) became ceilings at their sizes on
   // 2026-12-07 (3630207+).
-  'v2-page': 5750,
-  'v2-server': 6623,
+  // Set to 5751 and 6625 B with issue 11 item 8, which changed no v2 source: the minified v2
+  // bundles kept their exact length (14,994 B for the page) and differ only in the one-letter names
+  // the minifier gave shared helpers, which gzip 1-2 B differently.
+  'v2-page': 5751,
+  'v2-server': 6625,
 }
 
 const args = process.argv.slice(2)
