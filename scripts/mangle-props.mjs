@@ -27,3 +27,12 @@ export const MANGLED_PROPS = Object.freeze([
 ])
 
 export const MANGLE_PROPS_RE = new RegExp(`^(${MANGLED_PROPS.join('|')})$`)
+
+// The name each of them gets in dist/ (tsup.config.ts `mangleCache`), fixed so that code added to
+// one entry cannot rename properties in the chunk the others share (v1 bundle sizes must not move
+// with v2 changes). These are the names esbuild chose for the build of 2026-12-07 (main at
+// 7ddfd74). A name added to MANGLED_PROPS without an entry here gets one from esbuild.
+export const MANGLE_CACHE = Object.freeze({
+  aes: 'i', blocks: 'n', body: 'g', fits: 'o', header: 'c', headerBytes: 'h', laneLength: 'k', material: 'u',
+  mem: 'l', outside: 'w', ring: 'f', sealer: 'z', sealing: 'q', segmentLength: 'j', single: 'e',
+})

@@ -43,7 +43,7 @@ export interface RingState {
 }
 
 const rings = new WeakMap<Keyring, RingState>()
-const TOKEN: unique symbol = Symbol('keyseal.keyring')
+export const TOKEN: unique symbol = Symbol('keyseal.keyring')
 
 /** @internal The hidden state of a keyring, or undefined. */
 export function keyringState(k: unknown): RingState | undefined {
@@ -60,7 +60,7 @@ function entriesOf(ring: Keyring): Map<string, ResolvedEntry> {
  * key to use (an unknown id is UNKNOWN_KEY_ID; no other key is tried). Without a key id, each
  * compatible key is tried, primary first.
  */
-async function openWithRing(
+export async function openWithRing(
   ring: RingState,
   p: Parsed,
   context: Uint8Array<ArrayBuffer>,

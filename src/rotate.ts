@@ -49,7 +49,7 @@ function time(v: unknown): number {
 
 const CHECK_OPTIONS = ['policy', 'keyring', 'sealedAt', 'maxAgeMs', 'now'] as const
 
-function checkArg(against: unknown): RotationCheck {
+export function checkArg(against: unknown): RotationCheck {
   // Every field is set on a null-prototype record (checkOptions makes one): a keyring or a policy
   // alone leaves the others undefined, never a polluted Object.prototype.maxAgeMs (issue 11).
   if (keyringState(against) !== undefined) return Object.assign(checkOptions<RotationCheck>(undefined, CHECK_OPTIONS), { keyring: against as Keyring })
@@ -533,6 +533,7 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   return results as RotateItemResult<T>[]
 }
 
+<<<<<<< HEAD
 /**
  * @internal The options rotateMany and rotateStream share, checked alike: `concurrency` (1–256,
  * default 4) and `signal`, with the signal's `aborted` read through `guarded` (a revoked Proxy or a
@@ -616,9 +617,12 @@ export async function rotateItem(pick: (envelope: unknown) => Rotation, index: n
 }
 
 const ABORTED: unique symbol = Symbol('aborted')
+=======
+export const ABORTED: unique symbol = Symbol('aborted')
+>>>>>>> v2b
 
 /** @internal A promise that settles with ABORTED when `signal` aborts, and how to stop listening. */
-function abortPromise(signal: AbortSignal | undefined): { promise: Promise<typeof ABORTED>; dispose(): void } | undefined {
+export function abortPromise(signal: AbortSignal | undefined): { promise: Promise<typeof ABORTED>; dispose(): void } | undefined {
   if (signal === undefined) return undefined
   let onAbort: () => void = () => {}
   const promise = new Promise<typeof ABORTED>((resolve) => (onAbort = () => resolve(ABORTED)))
@@ -636,7 +640,7 @@ function abortPromise(signal: AbortSignal | undefined): { promise: Promise<typeo
  * onProgress: the caller's own code, documented); a result that is not an iterator result object,
  * or one whose getters throw, fails the call with INVALID_OPTIONS (issue 11: `null` was a TypeError).
  */
-async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promise<IteratorResult<T>> {
+export async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promise<IteratorResult<T>> {
   const raw: unknown = iterator.next()
   // Awaited only when it is a real promise: awaiting any other object reads its `then`, which a
   // revoked Proxy throws on (a TypeError that is not the source's own error).
@@ -646,7 +650,7 @@ async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promise<Iter
 }
 
 /** @internal Call the source's `return` if it has one (a function: never a polluted Object.prototype.return); its failure is ignored. */
-function closeSource(iterator: object): Promise<void> {
+export function closeSource(iterator: object): Promise<void> {
   return new Promise<void>((resolve) => {
     const close = guarded(() => (iterator as { return?: unknown }).return, 'INVALID_OPTIONS')
     resolve(typeof close === 'function' ? close.call(iterator) : undefined)

@@ -6,7 +6,7 @@ import { fail } from '../errors.js'
 import { inspect as inspectV1, type EnvelopeInfo } from '../forms.js'
 import { checkOptions, contextBytes, secretBytes } from '../inputs.js'
 import { importKey as importKeyV1, type ImportKeyOptions, type KeysealKey } from '../keys.js'
-import type { Keyring } from '../keyring.js'
+import { keyringState, type Keyring } from '../keyring.js'
 import { resolvePolicy, type KeysealPolicy } from '../policy.js'
 import { openKeyBytes as openKeyBytesV1, sealKey as sealKeyV1, type OpenOptions, type SealOptions } from '../seal.js'
 import { GCM_TAG_LEN, KIND_SYMMETRIC, LABEL_MAX, PRIVATE_KEY_PREFIX, V2_PREFIX } from './constants.js'
@@ -76,7 +76,8 @@ function labelBytes(label: unknown): Uint8Array<ArrayBuffer> {
 export async function sealKey(secret: string | Uint8Array, key: OpenKeyInput | Recipient | readonly Recipient[], options?: SealOptionsV2): Promise<string> {
   const single = !Array.isArray(key)
   const o = checkOptions<SealOptionsV2>(options, SEAL_OPTIONS)
-  if (single && o.label === undefined && pointState(key) === undefined) {
+  // A keyring whose primary is a private key seals v2 to its public half (§17.7).
+  if (single && o.label === undefined && pointState(key) === undefined && !pointState(keyringState(key)?.primary.key)) {
     // Exactly v1 (ks1.), from the options as read once here.
     const v1: { -readonly [K in keyof SealOptions]: SealOptions[K] } = {}
     if (o.context !== undefined) v1.context = o.context
@@ -92,7 +93,7 @@ export async function sealKey(secret: string | Uint8Array, key: OpenKeyInput | R
   const plaintext = secretBytes(secret)
   let recipients: ResolvedRecipient[] = []
   try {
-    recipients = single ? [resolveRecipient(key)] : resolveRecipients(key)
+    recipients = single ? [resolveRecipient(key, true)] : resolveRecipients(key)
     return await sealV2(plaintext, recipients, label, context, policy)
   } finally {
     wipe(plaintext)

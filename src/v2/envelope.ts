@@ -22,6 +22,7 @@ import {
 } from './format.js'
 import { decap, encap, exportSecret, generateEphemeral, keySchedule, MODE_BASE, openAt, sealAt, type KeyPair } from './hpke.js'
 import { isPrivateKey, pointState, type KeysealPrivateKey } from './keys.js'
+import { privateEntries } from './keyring.js'
 
 const ascii = (s: string): Uint8Array<ArrayBuffer> => utf8(s, 'CRYPTO_FAILURE')
 /** §6: HKDF info of the payload key and the header MAC key. */
@@ -34,7 +35,7 @@ export const COMMIT_CONTEXT = ascii('keyseal v2 stanza commitment')
 
 /** @internal One recipient, resolved: a v1 key or passphrase bytes (symmetric), or a public point (HPKE). */
 export type ResolvedRecipient =
-  | { readonly sym: SingleKey }
+  | { readonly sym: SingleKey; readonly keyId?: string | undefined }
   | { readonly point: Uint8Array<ArrayBuffer>; readonly keyId: string | undefined }
 
 /** @internal Passphrase bytes, refusing the key strings of §10 (they were meant for importPublicKey/importKey). */
@@ -43,12 +44,23 @@ export function v2PassphraseBytes(p: unknown): Uint8Array<ArrayBuffer> {
   return passphraseBytes(p)
 }
 
-/** @internal Resolve one recipient of sealKey (sync). A keyring is not a recipient. */
-export function resolveRecipient(r: unknown): ResolvedRecipient {
+/**
+ * @internal Resolve one recipient of sealKey (sync). A keyring is a recipient only where `ring` is
+ * set (sealKey with the keyring alone, a rotation's `to`): its primary, with the primary's id
+ * (§17.7); never inside a list.
+ */
+export function resolveRecipient(r: unknown, ring?: boolean): ResolvedRecipient {
   const ps = pointState(r)
   if (ps) return { point: ps.point, keyId: (r as KeysealPrivateKey).keyId }
   if (keyState(r)) return { sym: r as KeysealKey }
-  if (keyringState(r)) return fail('INVALID_KEY')
+  const rs = keyringState(r)
+  if (rs) {
+    if (!ring) fail('INVALID_KEY')
+    const { id, key } = rs.primary
+    const pk = pointState(key)
+    // A passphrase primary is copied: wipeRecipients must never wipe the keyring's own bytes.
+    return pk ? { point: pk.point, keyId: id } : { sym: keyState(key) ? key : (key as Uint8Array<ArrayBuffer>).slice(), keyId: id }
+  }
   return { sym: v2PassphraseBytes(r) }
 }
 
@@ -133,14 +145,14 @@ export async function sealHpkeStanza(
 }
 
 /** @internal §5.1: a symmetric stanza: the v1 binary envelope of `fk` under the v1 context `aad`, sealed by v1's sealWithKey. */
-async function sealSymmetricStanza(key: SingleKey, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<Uint8Array<ArrayBuffer>> {
-  const p = parseString(await sealWithKey(fk, key, aad, policy, undefined))
+async function sealSymmetricStanza(key: SingleKey, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, keyId?: string): Promise<Uint8Array<ArrayBuffer>> {
+  const p = parseString(await sealWithKey(fk, key, aad, policy, keyId))
   return encodeStanza(KIND_SYMMETRIC, concat(p.headerBytes, p.body))
 }
 
 /** @internal A stanza for one resolved recipient. */
 export function sealStanza(r: ResolvedRecipient, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<Uint8Array<ArrayBuffer>> {
-  return 'point' in r ? sealHpkeStanza(r.point, r.keyId, fk, aad) : sealSymmetricStanza(r.sym, fk, aad, policy)
+  return 'point' in r ? sealHpkeStanza(r.point, r.keyId, fk, aad) : sealSymmetricStanza(r.sym, fk, aad, policy, r.keyId)
 }
 
 /** @internal Test hooks: fixed file key, salt and HPKE ephemeral keys (frozen vectors). Never reachable from the public API. */
@@ -212,23 +224,51 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
     // A bare passphrase: only the first passphrase stanza, so at most one KDF runs (§9 step 2).
     for (const x of keyState(k) === undefined ? fitting.slice(0, 1) : fitting) out.push({ index: x.index, open: openSym(x.s, k) })
   } else {
-    // A v1 keyring: a stanza's key id picks the entry; stanzas without one use v1's keyring rule
-    // (raw-key entries all). At most one KDF per open (HELPERS decision, docs/format-v2.md §9
-    // step 2): of all stanzas with a passphrase KDF, keyed (known id) or not, only the first in
-    // envelope order is a candidate. Unknown ids are skipped and do not use up that one KDF.
+    // A keyring. Symmetric stanzas: a stanza's key id picks the entry; stanzas without one use v1's
+    // keyring rule (raw-key entries all). At most one KDF per open (HELPERS decision,
+    // docs/format-v2.md §9 step 2): of all stanzas with a passphrase KDF, keyed (known id) or not,
+    // only the first in envelope order is a candidate. Unknown ids are skipped and do not use up
+    // that one KDF. HPKE stanzas (§17.7): the id picks a private-key entry; without an id, each
+    // private-key entry, primary first; at most STANZAS_MAX decapsulations in all (§9's bound).
+    const ring = key.ring
+    const privates = privateEntries(ring)
+    const noId: { h: HpkeStanza; index: number }[] = []
     let passphraseStanza = false
-    for (const x of sym) {
-      const h = x.s.v1.header
-      if (h.keyId !== undefined && !key.ring.entries.has(h.keyId)) {
-        unknownId = true
-        continue
+    let decaps = 0
+    const hpke = (index: number, h: HpkeStanza, k: unknown): void => {
+      if (decaps++ < STANZAS_MAX) out.push({ index, open: (aad) => openHpkeStanza(h, k as KeysealPrivateKey, aad) })
+    }
+    p.stanzas.forEach((s, index) => {
+      if ('unsupported' in s) return
+      if (s.kind === KIND_HPKE_P256) {
+        const h = s as HpkeStanza
+        if (h.keyId === undefined) return void noId.push({ h, index })
+        const e = ring.entries.get(h.keyId)
+        // An unknown id counts for UNKNOWN_KEY_ID only if the keyring holds this kind at all.
+        if (e === undefined && privates.length > 0) unknownId = true
+        if (e && isPrivateKey(e.key)) hpke(index, h, e.key)
+        return
+      }
+      // A keyring of private keys only holds nothing for a symmetric stanza (a kind mismatch).
+      if (privates.length === ring.entries.size) return
+      const v1 = (s as SymmetricStanza).v1
+      const h = v1.header
+      if (h.keyId !== undefined) {
+        const e = ring.entries.get(h.keyId)
+        if (e === undefined) {
+          unknownId = true
+          return
+        }
+        if (isPrivateKey(e.key)) return // a private key never opens a symmetric stanza
       }
       if (h.params.kdf !== 'raw') {
-        if (passphraseStanza) continue
+        if (passphraseStanza) return
         passphraseStanza = true
       }
-      out.push({ index: x.index, open: (aad) => key.ring.open(key.ring, x.s.v1, aad, policy) })
-    }
+      out.push({ index, open: (aad) => ring.open(ring, v1, aad, policy) })
+    })
+    // Stanzas without a key id: each private key, primary first, over them in envelope order.
+    for (const e of privates) for (const x of noId) hpke(x.index, x.h, e.key)
   }
   if (out.length === 0) {
     if (p.stanzas.some((s) => 'unsupported' in s)) fail('UNSUPPORTED_RECIPIENT')
