@@ -533,7 +533,6 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   return results as RotateItemResult<T>[]
 }
 
-<<<<<<< HEAD
 /**
  * @internal The options rotateMany and rotateStream share, checked alike: `concurrency` (1–256,
  * default 4) and `signal`, with the signal's `aborted` read through `guarded` (a revoked Proxy or a
@@ -616,10 +615,7 @@ export async function rotateItem(pick: (envelope: unknown) => Rotation, index: n
   }
 }
 
-const ABORTED: unique symbol = Symbol('aborted')
-=======
 export const ABORTED: unique symbol = Symbol('aborted')
->>>>>>> v2b
 
 /** @internal A promise that settles with ABORTED when `signal` aborts, and how to stop listening. */
 export function abortPromise(signal: AbortSignal | undefined): { promise: Promise<typeof ABORTED>; dispose(): void } | undefined {
