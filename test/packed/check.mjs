@@ -20,9 +20,13 @@ import { ROOT, RUNTIMES_BIN, runInBrowser, spawnCollect } from '../../scripts/ru
 
 // The Node versions the one-copy check runs on (issue 11 item 5): the machine's (Node 20 in CI) and
 // the matrix's extra binaries (test/runtimes/node-versions, installed by .ci/runtimes.sh).
+// Deno and Bun load npm packages with the `node` condition too (docs/packaging.md), so the same
+// apps run there (binaries from test/runtimes, installed by .ci/runtimes.sh).
 const NODES = [
-  ['this Node', process.execPath],
-  ...['node22', 'node24', 'node26'].map((n) => [n, join(ROOT, `test/runtimes/node-versions/node_modules/${n}/bin/node`)]),
+  ['this Node', process.execPath, [], 'test/runtimes/node-versions'],
+  ...['node22', 'node24', 'node26'].map((n) => [n, join(ROOT, `test/runtimes/node-versions/node_modules/${n}/bin/node`), [], 'test/runtimes/node-versions']),
+  ['Deno', join(ROOT, 'test/runtimes/node_modules/.bin/deno'), ['run', '--allow-all'], 'test/runtimes'],
+  ['Bun', join(ROOT, 'test/runtimes/node_modules/.bin/bun'), [], 'test/runtimes'],
 ]
 
 const TEMPLATE = fileURLToPath(new URL('./consumer/', import.meta.url))
@@ -125,11 +129,11 @@ export async function runPackedChecks(packed) {
   // Issue 11 item 5: `import` and `require` of the installed package in ONE process are one copy of
   // the library (every export identical; errors, keys, keyrings, policies and v2 key pairs cross
   // between them), from an ES module app and from a CommonJS app, on every Node the matrix has.
-  for (const [label, node] of NODES) {
+  for (const [label, node, args, prefix] of NODES) {
     await check(`one copy: import + require in one process (ESM app and CJS app), ${label}`, async () => {
-      if (!existsSync(node)) throw new Error(`${node} is missing: npm ci --prefix test/runtimes/node-versions`)
-      const version = (await sh(node, ['--version'])).stdout.trim()
-      for (const app of ['one-copy-esm.mjs', 'one-copy-cjs.cjs']) expectRoundTrip(await sh(node, [app], { cwd }), `${app} on ${version}`, 12)
+      if (!existsSync(node)) throw new Error(`${node} is missing: npm ci --prefix ${prefix}`)
+      const version = (await sh(node, ['--version'])).stdout.trim().split('\n')[0]
+      for (const app of ['one-copy-esm.mjs', 'one-copy-cjs.cjs']) expectRoundTrip(await sh(node, [...args, app], { cwd }), `${app} on ${label} ${version}`, 12)
       return version
     })
   }
