@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup'
 import { MANGLE_CACHE, MANGLE_PROPS_RE } from './scripts/mangle-props.mjs'
+import { writeNodeWrappers } from './scripts/node-wrappers.mjs'
 
 // One build for every runtime: plain ES2022 + WebCrypto, no platform shims.
 export default defineConfig([
@@ -37,6 +38,12 @@ export default defineConfig([
       // the whole build, so without a fixed mapping a change in one entry (more uses of `header` in
       // ./v2) renames properties in the shared chunk and moves the v1 bundles' gzip sizes.
       o.mangleCache = { ...MANGLE_CACHE }
+    },
+    // Node's `import` loads dist/<entry>.node.mjs, which re-exports dist/<entry>.cjs, so that import
+    // and require in one Node process share one copy of the library (issue 11 item 5;
+    // docs/packaging.md). Written after both formats are built, from their export names.
+    onSuccess: async () => {
+      writeNodeWrappers()
     },
   },
   {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // keyseal benchmarks: `npm run bench` (builds first), or `node bench/run.mjs [scenario ...]`.
 //
-// Scenarios: cached, passphrase, throughput, import, size, argon2id, rotation, capacity (default: all).
+// Scenarios: cached, passphrase, throughput, import, size, argon2id, rotation, capacity, timing (default: all).
 // Each runs in its own `node --expose-gc` process, so one scenario's JIT and heap state cannot bleed
 // into the next. Results are merged into bench/results/latest.json (a single-scenario run replaces
 // only that scenario), and bench/results/latest.md (the README tables) is regenerated from the JSON.
@@ -43,6 +43,10 @@ const SCENARIOS = {
   // default; BENCH_CAPACITY_FULL=1 for the README's run.
   capacity: { script: 'capacity.mjs', needsDeps: false, pin: true },
   'capacity-node24': { script: 'capacity.mjs', needsDeps: false, node: NODE24, needs: `${NODE24} (npm ci --prefix test/runtimes/node-versions)`, pin: true },
+  // Issue 11 item 9: how long failed opens take by failure class (wrong key vs wrong context vs
+  // tampered body), interleaved, with a threshold classifier's accuracy. Not pinned: an observer
+  // sees the thread pool as it is. About 1.5 minutes.
+  timing: { script: 'timing.mjs', needsDeps: false },
   // Not in the default set (needs valgrind, takes minutes): `node bench/run.mjs instructions`.
   instructions: { script: 'instructions.mjs', needsDeps: false, optional: true, args: () => ['--breakdown'] },
 }

@@ -18,6 +18,17 @@ import { fileURLToPath } from 'node:url'
 import { runChromium } from '../../scripts/runtimes/browsers.mjs'
 import { ROOT, RUNTIMES_BIN, runInBrowser, spawnCollect } from '../../scripts/runtimes/runtimes.mjs'
 
+// The Node versions the one-copy check runs on (issue 11 item 5): the machine's (Node 20 in CI) and
+// the matrix's extra binaries (test/runtimes/node-versions, installed by .ci/runtimes.sh).
+// Deno and Bun load npm packages with the `node` condition too (docs/packaging.md), so the same
+// apps run there (binaries from test/runtimes, installed by .ci/runtimes.sh).
+const NODES = [
+  ['this Node', process.execPath, [], 'test/runtimes/node-versions'],
+  ...['node22', 'node24', 'node26'].map((n) => [n, join(ROOT, `test/runtimes/node-versions/node_modules/${n}/bin/node`), [], 'test/runtimes/node-versions']),
+  ['Deno', join(ROOT, 'test/runtimes/node_modules/.bin/deno'), ['run', '--allow-all'], 'test/runtimes'],
+  ['Bun', join(ROOT, 'test/runtimes/node_modules/.bin/bun'), [], 'test/runtimes'],
+]
+
 const TEMPLATE = fileURLToPath(new URL('./consumer/', import.meta.url))
 // tsc is the root's (the TypeScript users compile with); publint and attw come from the runtime
 // matrix's own package (test/runtimes/package.json).
@@ -102,8 +113,8 @@ export async function runPackedChecks(packed) {
     if (out.failed !== 0 || out.passed !== expected) throw new Error(`${what}: ${out.passed}/${expected} passed; ${out.errors.join('; ')}`)
   }
 
-  await check('tarball contents: dist ESM, CJS and both .d.ts, for index and argon2id; no src or tests', () => {
-    const dist = ['index', 'argon2id'].flatMap((n) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((x) => `dist/${n}${x}`))
+  await check("tarball contents: dist ESM, CJS, Node's ESM wrapper and both .d.ts, for every entry; no src or tests", () => {
+    const dist = ['index', 'argon2id', 'v2', 'testing'].flatMap((n) => ['.js', '.cjs', '.node.mjs', '.d.ts', '.d.cts'].map((x) => `dist/${n}${x}`))
     for (const f of ['package.json', ...dist]) {
       if (!packed.files.includes(f)) throw new Error(`${f} missing from the tarball`)
     }
@@ -115,6 +126,49 @@ export async function runPackedChecks(packed) {
     expectRoundTrip(await sh(process.execPath, ['esm.mjs'], { cwd }), 'esm.mjs', 4))
   await check("require (CJS) from the installed tarball, '@org/keyseal' and '@org/keyseal/argon2id'", async () =>
     expectRoundTrip(await sh(process.execPath, ['cjs.cjs'], { cwd }), 'cjs.cjs', 4))
+  // Issue 11 item 5: `import` and `require` of the installed package in ONE process are one copy of
+  // the library (every export identical; errors, keys, keyrings, policies and v2 key pairs cross
+  // between them), from an ES module app and from a CommonJS app, on every Node the matrix has.
+  for (const [label, node, args, prefix] of NODES) {
+    await check(`one copy: import + require in one process (ESM app and CJS app), ${label}`, async () => {
+      if (!existsSync(node)) throw new Error(`${node} is missing: npm ci --prefix ${prefix}`)
+      const version = (await sh(node, ['--version'])).stdout.trim().split('\n')[0]
+      for (const app of ['one-copy-esm.mjs', 'one-copy-cjs.cjs']) expectRoundTrip(await sh(node, [...args, app], { cwd }), `${app} on ${label} ${version}`, 12)
+      return version
+    })
+  }
+  // What a bundler targeting Node gets (docs/packaging.md): esbuild's defaults include the `module`
+  // condition, so `import` and `require` both take the pure ES module build (tree-shakable, one
+  // copy); with custom conditions (no `module`) both take the CommonJS build (through the wrapper
+  // for `import`), still one copy. Each bundle runs the one-copy check.
+  for (const [what, conditions, want] of [
+    ['default conditions (module): the ES module build only', undefined, /^dist\/[\w-]+\.js$/],
+    ['custom conditions (no module): the CommonJS build only', ['keyseal-none'], /^dist\/[\w-]+\.(cjs|node\.mjs)$/],
+  ]) {
+    await check(`esbuild bundle for platform node, ${what}, one copy`, async () => {
+      const esbuild = await import('esbuild')
+      const out = `bundle-node-${conditions ? 'custom' : 'default'}.mjs`
+      const r = await esbuild.build({
+        absWorkingDir: cwd,
+        entryPoints: ['one-copy-bundle.mjs'],
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        outfile: out,
+        metafile: true,
+        logLevel: 'silent',
+        ...(conditions ? { conditions } : {}),
+      })
+      const prefix = 'node_modules/@org/keyseal/'
+      const used = Object.keys(r.metafile.inputs).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length))
+      const entries = used.filter((f) => !/^dist\/chunk-/.test(f))
+      const stray = entries.filter((f) => !want.test(f))
+      if (entries.length === 0 || stray.length) throw new Error(`bundled ${used.join(', ')}`)
+      expectRoundTrip(await sh(process.execPath, [out], { cwd }), out, 12)
+      return `bundled ${entries.sort().join(', ')}`
+    })
+  }
   // Issue 2's acceptance test: the README quick start, pasted as is into a fresh folder that
   // installed the tarball, runs and prints what its comment says.
   await check('README quick start, pasted into the consumer, runs', async () => {
