@@ -21,7 +21,7 @@ import { adapter as referenceAdapter } from './spec/reference-adapter-v2.mjs'
 import { loadSets, runCase } from './spec/runner.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const FILES = ['v2-seal.json', 'v2-open-rules.json', 'v2-keyring.json', 'v2-recipients.json', 'v2-points.json']
+const FILES = ['v2-seal.json', 'v2-open-rules.json', 'v2-keyring.json', 'v2-recipients.json', 'v2-points.json', 'v2-extra.json']
 const PINNED: Record<string, string> = JSON.parse(readFileSync(new URL('../vectors/v2-cases.sha256.json', import.meta.url), 'utf8'))
 const sets = loadSets(FILES.map((f) => ({ file: `${root}vectors/${f}` })))
 
