@@ -205,6 +205,8 @@ describe('sealing refuses (docs/format-v2.md §13)', () => {
     await expectCode(sealKey('x', [PW, PW], o), 'INVALID_OPTIONS')
     await expectCode(sealKey('x', [s.pub, s.pub], o), 'INVALID_OPTIONS')
     await expectCode(sealKey('x', [s.pub, s.priv], o), 'INVALID_OPTIONS') // the same point
+    const rk = await importKey(await generateKey())
+    await expectCode(sealKey('x', [rk, PW, rk], o), 'INVALID_OPTIONS') // one v1 key object twice (§17.2)
     await expectCode(sealKey('x', [again, PW], { ...o, label: 'x'.repeat(129) }), 'INVALID_OPTIONS')
     await expectCode(sealKey('x', [again], { ...o, label: 'é'.repeat(65) }), 'INVALID_OPTIONS') // 130 bytes
     await expectCode(sealKey('x', [again], { ...o, label: 'a\nb' }), 'INVALID_OPTIONS')
