@@ -249,7 +249,6 @@ seal.push(
   sealNo('seal-context-null', '§17.1', 'context: null', SECRET, R2, o({ context: { json: null } }), 'INVALID_CONTEXT'),
   sealNo('seal-policy-not-a-policy', '§17.1 step 2', 'a policy that is a settings object, not a policy', SECRET, R2, { policy: { json: policies.test } }, 'INVALID_OPTIONS'),
   sealNo('seal-recipient-keyring', '§17.1 step 6', 'a keyring in the list', SECRET, list(pw, ring({ id: 'a', key: raw() })), o(), 'INVALID_KEY'),
-  sealNo('seal-recipient-keyring-alone', '§17.1 step 6', 'a keyring alone with a label', SECRET, ring({ id: 'a', key: raw() }), o({ label: 'x' }), 'INVALID_KEY'),
   sealNo('seal-recipient-kspk1-string', '§17.1 step 6', 'a kspk1. string given as a passphrase', SECRET, list({ passphrase: S1.pub }), o(), 'INVALID_KEY'),
   sealNo('seal-recipient-kssk1-string', '§17.1 step 6', 'a kssk1. string given as a passphrase', SECRET, list({ passphrase: S1.priv }), o(), 'INVALID_KEY'),
   sealNo('seal-recipient-kspk1-prefix', '§17.1 step 6', 'any string starting with kspk1.', SECRET, list({ passphrase: 'kspk1.x' }), o(), 'INVALID_KEY'),
@@ -476,8 +475,9 @@ keys.push(
 )
 
 // =====================================================================================================
-// v2-recipients.json: rotation per recipient (§14, §17.5): replaced in place, removed, added, the
-// others byte for byte, and its refusals in order.
+// v2-recipients.json: rotation per recipient (§14, §17.5): replaced in place, added, the others byte
+// for byte, and its refusals in order. Removal (`to: null`), an empty `add` and a keyring as `to`
+// are left out: §17.5 and §17.7 (the v2b work) changed them while these vectors were made.
 const rot = []
 async function rotOk(id, description, envelope, from, to, add, nEph, opens) {
   const c = { id, rule: '§14', description, op: 'rotate', envelope, from, to, ...(add && { add }), options: o(), random: hexOf(rnd(id, 512)), ephemeral: eph(id, nEph), expect: {} }
@@ -493,28 +493,22 @@ const rotNo = (id, rule, description, envelope, from, to, code, { add, options =
 const NULL = { json: null }
 const ROT_PW = await rotOk('rotate-passphrase', 'the user changes the passphrase: the passphrase stanza is replaced in place', BASE, pw, pw2, undefined, 0, [[pw2], [raw('r1')], [priv(S1, 'server-1')], [pw, 'AUTH_FAILED']])
 await rotOk('rotate-server-key', 'the server key pair is rotated with only the old private key and the new public key', BASE, priv(S1, 'server-1'), pub(S2, 'server-2'), undefined, 1, [[priv(S2, 'server-2')], [pw], [priv(S1, 'server-1'), 'KEY_MISMATCH']])
-const ROT_RM = await rotOk('rotate-remove', 'the raw-key stanza removed (to: null)', BASE, raw('r1'), NULL, undefined, 0, [[pw], [priv(S1)], [raw(), 'KEY_MISMATCH']])
 await rotOk('rotate-add', 'a raw key replaced by another and a public key added at the end', BASE, raw('r1'), raw2('r2'), [pub(S2)], 1, [[raw2('r2')], [priv(S2)], [raw('r1'), 'KEY_MISMATCH'], [pw]])
 await rotOk('rotate-swap-kind', 'the passphrase stanza replaced by a public key (kinds may change in place)', BASE, pw, pub(S2), undefined, 1, [[priv(S2)], [priv(S1, 'server-1')], [pw, 'KEY_MISMATCH']])
 rot.push(
-  { id: 'rotate-remove-inspect', rule: '§14', description: 'after removing: the other stanzas in their order', op: 'inspectV2', envelope: ROT_RM, expect: { info: { version: 2, label: LABEL, recipients: [{ kind: 'passphrase', kdf: { kdf: 'pbkdf2-sha256', iterations: 1000 }, keyId: null, salt: enc64(ref.parseHeader(bodyOf(SPW)).salt) }, { kind: 'p256', keyId: 'server-1' }], secretLength: Buffer.byteLength(SECRET), byteLength: lengthOf(ROT_RM) } } },
   { id: 'rotate-passphrase-keeps-others', rule: '§14 step 2', description: 'the passphrase rotation keeps the raw-key and HPKE stanzas byte for byte', op: 'inspectV2', envelope: ROT_PW, expect: { info: { version: 2, label: LABEL, recipients: [{ kind: 'passphrase', kdf: { kdf: 'pbkdf2-sha256', iterations: 1000 }, keyId: null, salt: enc64(ref.parseHeader(bodyOf(split(ROT_PW).stanzas[0])).salt) }, { kind: 'raw', keyId: 'r1' }, { kind: 'p256', keyId: 'server-1' }], secretLength: Buffer.byteLength(SECRET), byteLength: lengthOf(ROT_PW) } } },
   rotNo('rotate-v1', '§17.5', 'a v1 envelope: UNSUPPORTED_VERSION (rotate those with rotateKey)', V1_ONE, pw, pw2, 'UNSUPPORTED_VERSION'),
   rotNo('rotate-malformed-v1', '§17.5', 'a malformed ks1. string: MALFORMED_ENVELOPE', 'ks1.x', pw, pw2, 'MALFORMED_ENVELOPE'),
   rotNo('rotate-from-public', '§17.5', 'from: a public key', BASE, pub(S1), pw2, 'KEY_USAGE'),
   rotNo('rotate-from-wrong', '§17.5', 'from: a wrong passphrase', BASE, { passphrase: WRONG }, pw2, 'AUTH_FAILED'),
   rotNo('rotate-wrong-context', '§17.5', 'the wrong context', BASE, pw, pw2, 'AUTH_FAILED', { options: o({ context: 'user:43/openai' }) }),
-  rotNo('rotate-remove-last', '§17.5', 'removing the only stanza', await env('rotate-one', list(raw())), raw(), NULL, 'INVALID_OPTIONS'),
   rotNo('rotate-add-17', '§17.5', 'adding a 17th stanza', (await sealed('seal-16', SECRET, list(...Array.from({ length: 16 }, (_, i) => ({ passphrase: `passphrase number ${i}` }))), o())).envelope, { passphrase: 'passphrase number 0' }, pw, 'INVALID_OPTIONS', { add: [pub(S2)] }),
-  rotNo('rotate-add-empty', '§17.5', 'add: an empty list', BASE, pw, pw2, 'INVALID_OPTIONS', { add: [] }),
   rotNo('rotate-add-duplicate', '§17.5', 'add: the same public key twice', BASE, pw, pw2, 'INVALID_OPTIONS', { add: [pub(S2), pub(S2)] }),
-  rotNo('rotate-to-keyring', '§17.5', 'to: a keyring', BASE, pw, ring({ id: 'a', key: raw() }), 'INVALID_KEY'),
   rotNo('rotate-unknown-option', '§17.5', 'an unknown option', BASE, pw, pw2, 'INVALID_OPTIONS', { options: o({ label: 'x' }) }),
   rotNo('rotate-order-context-from', '§17.5 order', 'a bad context and a bad from: the context first', BASE, { passphrase: '' }, pw2, 'INVALID_CONTEXT', { options: o({ context: { json: 1 } }) }),
   rotNo('rotate-order-from-to', '§17.5 order', 'from a public key and a bad to: from first', BASE, pub(S1), { passphrase: '' }, 'KEY_USAGE'),
   rotNo('rotate-order-to-add', '§17.5 order', 'a bad to and a bad add: to first', BASE, pw, { passphrase: '' }, 'INVALID_KEY', { add: [] }),
   rotNo('rotate-order-to-envelope', '§17.5 order', 'a bad to and a v1 envelope: to first', V1_ONE, pw, { passphrase: '' }, 'INVALID_KEY'),
-  rotNo('rotate-order-add-envelope', '§17.5 order', 'a bad add and a malformed envelope: add first', 'ks2.x.y', pw, pw2, 'INVALID_OPTIONS', { add: [] }),
   rotNo('rotate-order-policy-context', '§17.5 order', 'a bad policy and a bad context: the policy first', BASE, pw, pw2, 'INVALID_OPTIONS', { options: { policy: { json: {} }, context: { json: 1 } } }),
 )
 
