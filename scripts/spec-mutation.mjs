@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
 const onlyAt = args.indexOf('--only')
 const only = onlyAt >= 0 ? new Set(args[onlyAt + 1].split(',')) : undefined
-const names = args.filter((a, i) => !a.startsWith('--') && i !== onlyAt + 1)
+const names = args.filter((a, i) => !a.startsWith('--') && !(onlyAt >= 0 && i === onlyAt + 1))
 const targetDir = join(root, 'test/spec/targets')
 const targets = names.length ? names : readdirSync(targetDir).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4)).sort()
 const work = join(root, '.tmp/spec-mutation')

@@ -4,7 +4,7 @@
 // node:crypto reference (test/reference/v2.mjs) in both directions.
 import { createECDH } from 'node:crypto'
 import { fc, it as fcit } from '@fast-check/vitest'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as main from '../src/index'
 import {
   createKeyring, createPolicy, deriveKey, generateKey, generateKeyPair, importKey, importPublicKey, inspect, isKeysealError,
@@ -189,6 +189,28 @@ describe('keys', () => {
     await expectCode(openKey(await sealKey('x', [PW], o), other.priv, o), 'KEY_MISMATCH')
   })
 
+  it('the private key pair check does not rely on the platform (§10): (X, p - Y) is refused where a JWK import ignores x and y', async () => {
+    const pair = await generateKeyPair()
+    const b = Buffer.from(pair.privateKey.slice(6), 'base64url') // d || 04 || X || Y
+    const P = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n
+    const y = BigInt('0x' + b.subarray(65).toString('hex'))
+    const negated = 'kssk1.' + Buffer.concat([b.subarray(0, 65), Buffer.from((P - y).toString(16).padStart(64, '0'), 'hex')]).toString('base64url')
+    const subtle = globalThis.crypto.subtle
+    const real = subtle.importKey.bind(subtle)
+    // Like Deno, Firefox and WebKit (runtime matrix, 2026-12-07): a private JWK import uses d and
+    // does not check x and y, emulated here by handing Node the right ones.
+    const right = { x: b.subarray(33, 65).toString('base64url'), y: b.subarray(65).toString('base64url') }
+    const spy = vi.spyOn(subtle, 'importKey').mockImplementation(((format: string, k: JsonWebKey, ...rest: never[]) =>
+      real(format as never, (format === 'jwk' && k.d ? { ...k, ...right } : k) as never, ...(rest as [never, never, never]))) as never)
+    try {
+      await expectCode(importKey(negated), 'INVALID_KEY')
+      expect(String(await importKey(pair.privateKey))).toBe('KeysealPrivateKey(p256)')
+    } finally {
+      spy.mockRestore()
+    }
+    await expectCode(importKey(negated), 'INVALID_KEY')
+  })
+
   it('the key strings are refused as passphrases (they were meant for importPublicKey / importKey)', async () => {
     const { publicKey, privateKey } = await generateKeyPair()
     await expectCode(sealKey('x', [publicKey], o), 'INVALID_KEY', [publicKey])
@@ -205,6 +227,8 @@ describe('sealing refuses (docs/format-v2.md §13)', () => {
     await expectCode(sealKey('x', [PW, PW], o), 'INVALID_OPTIONS')
     await expectCode(sealKey('x', [s.pub, s.pub], o), 'INVALID_OPTIONS')
     await expectCode(sealKey('x', [s.pub, s.priv], o), 'INVALID_OPTIONS') // the same point
+    const rk = await importKey(await generateKey())
+    await expectCode(sealKey('x', [rk, PW, rk], o), 'INVALID_OPTIONS') // one v1 key object twice (§17.2)
     await expectCode(sealKey('x', [again, PW], { ...o, label: 'x'.repeat(129) }), 'INVALID_OPTIONS')
     await expectCode(sealKey('x', [again], { ...o, label: 'é'.repeat(65) }), 'INVALID_OPTIONS') // 130 bytes
     await expectCode(sealKey('x', [again], { ...o, label: 'a\nb' }), 'INVALID_OPTIONS')

@@ -224,16 +224,13 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
     // A bare passphrase: only the first passphrase stanza, so at most one KDF runs (§9 step 2).
     for (const x of keyState(k) === undefined ? fitting.slice(0, 1) : fitting) out.push({ index: x.index, open: openSym(x.s, k) })
   } else {
-    // A keyring. Symmetric stanzas: a stanza's key id picks the entry; stanzas without one use v1's
-    // keyring rule (raw-key entries all). At most one KDF per open (HELPERS decision,
-    // docs/format-v2.md §9 step 2): of all stanzas with a passphrase KDF, keyed (known id) or not,
-    // only the first in envelope order is a candidate. Unknown ids are skipped and do not use up
-    // that one KDF. HPKE stanzas (§17.7): the id picks a private-key entry; without an id, each
+    // A keyring. Symmetric stanzas: below. HPKE stanzas (§17.7): the id picks a private-key entry; without an id, each
     // private-key entry, primary first; at most STANZAS_MAX decapsulations in all (§9's bound).
     const ring = key.ring
     const privates = privateEntries(ring)
     const noId: { h: HpkeStanza; index: number }[] = []
-    let passphraseStanza = false
+    const all = [...ring.entries.values()]
+    let kdfUsed = false
     let decaps = 0
     const hpke = (index: number, h: HpkeStanza, k: unknown): void => {
       if (decaps++ < STANZAS_MAX) out.push({ index, open: (aad) => openHpkeStanza(h, k as KeysealPrivateKey, aad) })
@@ -251,21 +248,41 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
       }
       // A keyring of private keys only holds nothing for a symmetric stanza (a kind mismatch).
       if (privates.length === ring.entries.size) return
-      const v1 = (s as SymmetricStanza).v1
-      const h = v1.header
+      const st = s as SymmetricStanza
+      const h = st.v1.header
+      // Symmetric stanzas (§9 step 2): the key id names its entry, a candidate only if it fits
+      // (kind; a derived key's salt and parameters; a private key never fits); an unknown id is
+      // skipped. Without an id, v1's keyring rule: every fitting key object, and ONE passphrase
+      // entry (the primary if it is one, else the first in order). Passphrase entries run a KDF, so
+      // only the first stanza that would use one keeps them: at most one KDF per open (HELPERS
+      // decision). A stanza no entry fits is no candidate, so it never stops the others.
+      const fits = (k: unknown): k is SingleKey => !isPrivateKey(k) && compatible(k as SingleKey, st.v1)
+      const keys: SingleKey[] = []
       if (h.keyId !== undefined) {
         const e = ring.entries.get(h.keyId)
         if (e === undefined) {
           unknownId = true
           return
         }
-        if (isPrivateKey(e.key)) return // a private key never opens a symmetric stanza
+        if (fits(e.key)) keys.push(e.key)
+      } else {
+        const pk = ring.primary.key
+        let pw = keyState(pk) === undefined && fits(pk) ? pk : undefined
+        for (let i = 0; i < all.length; i++) {
+          const k = all[i]!.key
+          if (!fits(k)) continue
+          if (keyState(k) !== undefined) keys.push(k)
+          else pw ??= k
+        }
+        if (pw !== undefined) keys.push(pw)
       }
-      if (h.params.kdf !== 'raw') {
-        if (passphraseStanza) return
-        passphraseStanza = true
+      const last = keys[keys.length - 1]
+      if (last !== undefined && keyState(last) === undefined) {
+        // The passphrase entry is last; it stays only on the first stanza that uses one.
+        if (kdfUsed) keys.pop()
+        kdfUsed = true
       }
-      out.push({ index, open: (aad) => ring.open(ring, v1, aad, policy) })
+      if (keys.length > 0) out.push({ index, open: openRing(st, keys, policy) })
     })
     // Stanzas without a key id: each private key, primary first, over them in envelope order.
     for (const e of privates) for (const x of noId) hpke(x.index, x.h, e.key)
@@ -280,6 +297,20 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
     if (s.kind === KIND_SYMMETRIC) checkOpenParams((s as SymmetricStanza).v1.header.params, policy)
   }
   return out
+}
+
+/** @internal A keyring candidate: its keys in order; AUTH_FAILED moves to the next key, other codes stop. */
+function openRing(s: SymmetricStanza, keys: readonly SingleKey[], policy: KeysealPolicy) {
+  return async (aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer> | undefined> => {
+    for (let i = 0; i < keys.length; i++) {
+      try {
+        return await openWithKey(s.v1, keys[i]!, aad, policy)
+      } catch (error) {
+        if (!isKeysealError(error, 'AUTH_FAILED')) throw error
+      }
+    }
+    return undefined
+  }
 }
 
 /** @internal §5.2 opening: commitment first (constant time), then Open. Undefined when the stanza is not for this key. */

@@ -8,7 +8,7 @@ import { checkOptions, optionalKeyId } from '../inputs.js'
 import { guard, platform, subtle } from '../webcrypto.js'
 import { PRIVATE_KEY_PREFIX, PUBLIC_KEY_PREFIX } from './constants.js'
 import { dh, importPoint } from './hpke.js'
-import { G_HEX, isValidPoint, N, POINT_LEN, toBig } from './p256.js'
+import { G_HEX, isValidPoint, N, P as P_, POINT_LEN, sumX, toBig } from './p256.js'
 
 /** @internal What a public or private key object holds. */
 export interface PointState {
@@ -118,6 +118,9 @@ export interface KeyPairStrings {
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const
 const hexBytes = (h: string): Uint8Array<ArrayBuffer> => new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16)))
+/** @internal DER of a P-256 PrivateKeyInfo (RFC 5208) holding an ECPrivateKey (RFC 5915) without its optional parameters and public key, up to the 32 bytes of d. */
+const G = hexBytes(G_HEX)
+const PKCS8_PREFIX = hexBytes('3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420')
 
 /**
  * Make a new P-256 key pair for public-key sealing (docs/format-v2.md §10), as strings: the public
@@ -224,11 +227,32 @@ export async function importPrivateKey(material: string, options?: ImportPublicK
     const jwk: JsonWebKey = { kty: 'EC', crv: 'P-256', d: toBase64url(d), x: toBase64url(point.subarray(1, 33)), y: toBase64url(point.subarray(33)), ext: false }
     const sk = await subtle().importKey('jwk', jwk, ECDH, false, ['deriveBits']).catch(() => fail('INVALID_KEY'))
     jwk.d = ''
-    // d * G: its X-coordinate must be the stored point's (the pair belongs together).
-    const x = await dh(sk, await importPoint(hexBytes(G_HEX)))
-    let diff = 0
-    for (let i = 0; i < 32; i++) diff |= x[i]! ^ point[1 + i]!
-    if (diff !== 0) fail('INVALID_KEY')
+    // The public half must be d·G, both coordinates (§10: HPKE's kem_context holds pkRm). ECDH gives
+    // only X, and platforms differ in whether a JWK import checks x and y against d (Deno, Firefox
+    // and WebKit do not), so keyseal decides: with t = 1 (t = -1 for d = n - 1, so that d + t != 0),
+    // X(d·G) from the JWK key, and X((d + t)·G) from a PKCS #8 key of d + t, which the platform
+    // imports from the scalar alone (RFC 5915, no public key); the stored point P then passes when
+    // X(P) = X(d·G) and X(P + t·G) = X((d + t)·G). (X, p - Y) fails the second: X(-Q + G) = X(Q + G)
+    // only when Q or G is the identity. d enters integer arithmetic only for its range and d + t.
+    const gx = toBig(G.subarray(1, 33))
+    const gy = toBig(G.subarray(33))
+    const px = toBig(point.subarray(1, 33))
+    const py = toBig(point.subarray(33))
+    const dn = toBig(d)
+    const t = dn === N - 1n ? -1n : 1n
+    const pkcs8 = new Uint8Array(PKCS8_PREFIX.length + 32)
+    pkcs8.set(PKCS8_PREFIX)
+    let e = (dn + t) % N
+    for (let i = 31; i >= 0; i--, e >>= 8n) pkcs8[PKCS8_PREFIX.length + i] = Number(e & 255n)
+    try {
+      const gk = await importPoint(G)
+      const probe = await subtle().importKey('pkcs8', pkcs8, ECDH, false, ['deriveBits']).catch(() => fail('INVALID_KEY'))
+      const x1 = toBig(await dh(sk, gk))
+      const x2 = toBig(await dh(probe, gk))
+      if (x1 !== px || sumX(px, py, gx, t > 0n ? gy : P_ - gy) !== x2) fail('INVALID_KEY')
+    } finally {
+      wipe(pkcs8)
+    }
     return new KeysealPrivateKey(TOKEN, keyId, { point, sk } satisfies PointState)
   } finally {
     wipe(both)

@@ -4,7 +4,7 @@
 // before any point reaches WebCrypto. Public data only: nothing here needs to be constant-time.
 
 /** @internal Field prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1 (SEC 2 §2.4.2). */
-const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn
+export const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn
 /** @internal Curve coefficient b of y^2 = x^3 - 3x + b (SEC 2 §2.4.2). */
 const B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn
 /** @internal Group order n (SEC 2 §2.4.2). */
@@ -37,4 +37,23 @@ export function isValidPoint(b: Uint8Array): boolean {
   const y = toBig(b.subarray(33, 65))
   if (x >= P || y >= P) return false
   return (y * y - (x * x * x - 3n * x + B)) % P === 0n
+}
+
+/** @internal a^-1 mod p (Fermat: a^(p-2)); public data only. */
+function inv(a: bigint): bigint {
+  let r = 1n
+  let e = P - 2n
+  for (a %= P; e > 0n; e >>= 1n, a = (a * a) % P) if (e & 1n) r = (r * a) % P
+  return r
+}
+
+/**
+ * @internal The X-coordinate of the sum of two points on the curve, affine (SEC1 §2.2.1), or
+ * undefined for the identity. Public points only (the check of a private key's stored public half,
+ * keys.ts): nothing here needs to be constant-time.
+ */
+export function sumX(x1: bigint, y1: bigint, x2: bigint, y2: bigint): bigint | undefined {
+  if (x1 === x2 && (y1 + y2) % P === 0n) return undefined
+  const l = x1 === x2 ? ((3n * x1 * x1 - 3n) * inv(2n * y1)) % P : (((y2 - y1 + P) % P) * inv((x2 - x1 + P) % P)) % P
+  return (((l * l - x1 - x2) % P) + 2n * P) % P
 }

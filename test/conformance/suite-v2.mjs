@@ -64,6 +64,25 @@ export function v2Conformance(t, v2, input, sealed) {
     equal(accepted, 191, 'accepted points')
   })
 
+  t.test('v2: the private key check (§10) refuses the same strings here: the public half is d·G exactly, 0 < d < n', async () => {
+    const b64d = (x) => Uint8Array.from(atob(x.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (x.length % 4)) % 4)), (c) => c.charCodeAt(0))
+    const b64e = (b) => btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+    const big = (b) => BigInt('0x' + toHex(b))
+    const be32 = (x) => fromHex(x.toString(16).padStart(64, '0'))
+    const P = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n
+    const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551')
+    const k = b64d(INTEROP_V2.privateKey.slice(6))
+    const d = k.subarray(0, 32)
+    const pt = k.subarray(32)
+    const s = (dd, ptt) => 'kssk1.' + b64e(new Uint8Array([...dd, ...ptt]))
+    await v2.importKey(s(d, pt)) // the string as generated
+    const negY = new Uint8Array([...pt.subarray(0, 33), ...be32(P - big(pt.subarray(33)))])
+    await rejectsWithCode(v2, () => v2.importKey(s(d, negY)), 'INVALID_KEY', '(X, p - Y): d·G has that X, not that Y')
+    await rejectsWithCode(v2, () => v2.importKey(s(new Uint8Array(32), pt)), 'INVALID_KEY', 'd = 0')
+    await rejectsWithCode(v2, () => v2.importKey(s(be32(N), pt)), 'INVALID_KEY', 'd = n')
+    await rejectsWithCode(v2, () => v2.importKey(s(be32(big(d) === 1n ? 2n : 1n), pt)), 'INVALID_KEY', 'another d')
+  })
+
   const vec = input.v2Vectors
   if (vec) {
     const policies = Object.fromEntries(Object.entries(vec.policies).map(([k, v]) => [k, v2.createPolicy(v)]))

@@ -424,3 +424,6 @@ export function fromBytes(bytes) {
   if (bodyLen < 17 || bodyLen > 1048592) no('MALFORMED_ENVELOPE')
   return 'ks1.' + b64e(b.subarray(0, h.length)) + '.' + b64e(b.subarray(h.length))
 }
+
+// The v2 API reference (v2-api.mjs) builds on these v1 rules unchanged (docs/format-v2.md §5.1, §17).
+export const internals = { optionSet, policyOf, checkParams, contextBytes, secretBytes, passphrase, stateOf, ringOf, fits, openOne, isPlain, KEY_ID }

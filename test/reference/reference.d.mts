@@ -35,3 +35,4 @@ export declare function sealWith(o: {
   master?: Uint8Array
 }): string
 export declare function open(envelope: string, key: Key, context?: string | Uint8Array, master?: Uint8Array): Buffer
+export declare function setArgon2(fn: ((alg: string, o: object) => Uint8Array) | undefined): void

@@ -121,6 +121,13 @@ export function passphraseBytes(p) {
   return b
 }
 
+// Tests on a Node without node:crypto.argon2Sync (Node 20) install recorded Node 24 answers here
+// (argon2Sync's signature); nothing else sets it.
+let argon2Override
+export function setArgon2(fn) {
+  argon2Override = fn
+}
+
 /** Spec §4: the master key M. `key` is { passphrase } (string or bytes) or { raw } (32 bytes). */
 export function masterKey(params, key, salt) {
   if (params.kdf === 'raw') return Buffer.from(key.raw)
@@ -129,9 +136,10 @@ export function masterKey(params, key, salt) {
   if (params.kdf === 'pbkdf2-sha256') return pbkdf2Sync(P(), salt, params.iterations, 32, 'sha256')
   if (params.kdf === 'argon2id') {
     // node:crypto has Argon2 from Node 24 on; callers on older Node pass M in precomputed.
-    if (typeof crypto.argon2Sync !== 'function') no('UNSUPPORTED_KDF')
+    const argon2 = argon2Override ?? crypto.argon2Sync
+    if (typeof argon2 !== 'function') no('UNSUPPORTED_KDF')
     const { memoryKiB: memory, passes, lanes: parallelism } = params
-    return Buffer.from(crypto.argon2Sync('argon2id', { message: P(), nonce: salt, memory, passes, parallelism, tagLength: 32 }))
+    return Buffer.from(argon2('argon2id', { message: P(), nonce: salt, memory, passes, parallelism, tagLength: 32 }))
   }
   no('UNSUPPORTED_KDF')
 }

@@ -122,7 +122,11 @@ export function parse(s) {
   const lb = take(L)
   let label
   if (L) {
-    label = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(lb, {})
+    try {
+      label = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(lb) // §8 strict UTF-8, a BOM kept
+    } catch {
+      no('MALFORMED_ENVELOPE')
+    }
     if (/[\u0000-\u001f\u007f-\u009f]/.test(label)) no('MALFORMED_ENVELOPE')
   }
   const core = h.subarray(0, o)
@@ -153,7 +157,7 @@ export function parse(s) {
       const k = body[0] ?? 0
       if (body.length !== 1 + k + 65 + 32 + 48) no('MALFORMED_ENVELOPE')
       const kid = body.subarray(1, 1 + k)
-      if (kid.some((c) => c < 0x21 || c > 0x7e)) no('MALFORMED_ENVELOPE')
+      if (k > 64 || kid.some((c) => c < 0x21 || c > 0x7e)) no('MALFORMED_ENVELOPE') // §5.2 kid_len 0 to 64
       st.keyId = k ? kid.toString('ascii') : undefined
       st.enc = body.subarray(1 + k, 66 + k)
       if (!pointOk(st.enc)) no('MALFORMED_ENVELOPE')
@@ -175,6 +179,32 @@ export function parse(s) {
 /** §6: the stanza AAD. */
 export const stanzaAad = (core, payload) => Buffer.concat([STANZA_DOMAIN, createHash('sha256').update(core).update(payload).digest()])
 
+/** §5.2 sealing: one HPKE stanza (kind, length, body) for { publicKey, ephemeral, keyId }. */
+export function hpkeStanza(r, fk, aad) {
+  const enc = publicOf(r.ephemeral)
+  const ss = kemSecret(dh(r.ephemeral, r.publicKey), enc, r.publicKey)
+  const c = schedule(ss, HPKE_INFO)
+  const commitment = lExpand(SUITE_ID, c.exp, 'sec', COMMIT_CONTEXT, 32)
+  const kid = A(r.keyId ?? '')
+  const body = Buffer.concat([Buffer.from([kid.length]), kid, enc, commitment, gcmSeal(c.key, c.nonce, fk, aad)])
+  return Buffer.concat([Buffer.from([2]), i2osp(body.length, 2), body])
+}
+
+/** §5.2 opening: the commitment (constant time), then Open. Undefined when the stanza is not for this key. */
+export function openHpkeStanza(s, privateKey, publicKey, aad) {
+  const ss = kemSecret(dh(privateKey, s.enc), s.enc, publicKey)
+  const c = schedule(ss, HPKE_INFO)
+  if (!timingSafeEqual(lExpand(SUITE_ID, c.exp, 'sec', COMMIT_CONTEXT, 32), s.commitment)) return undefined
+  return gcmOpen(c.key, c.nonce, s.ct, aad)
+}
+
+/** §6, §7: the MAC and the payload as the API layer (v2-api.mjs) uses them. */
+export const headerMac = (macKey, hwm, context) => hmac(macKey, Buffer.concat([hwm, context]))
+export const openPayload = (payloadKey, payload, aad) => gcmOpen(payloadKey, Buffer.alloc(12), payload, aad)
+export function sealPayload(fk, salt, core, secret, context) {
+  return gcmSeal(fileKeys(fk, salt).payloadKey, Buffer.alloc(12), Buffer.from(secret), Buffer.concat([core, context]))
+}
+
 /**
  * Seal with every random input given: { secret, context, label, fk, salt, recipients } where each
  * recipient is { passphrase | raw, params, salt, nonce, keyId } (symmetric) or
@@ -191,14 +221,9 @@ export function seal({ secret, context, label = '', fk, salt, recipients }) {
   const commitments = []
   const stanzas = recipients.map((r) => {
     if ('publicKey' in r) {
-      const enc = publicOf(r.ephemeral)
-      const ss = kemSecret(dh(r.ephemeral, r.publicKey), enc, r.publicKey)
-      const c = schedule(ss, HPKE_INFO)
-      const commitment = lExpand(SUITE_ID, c.exp, 'sec', COMMIT_CONTEXT, 32)
-      commitments.push(commitment.toString('hex'))
-      const kid = A(r.keyId ?? '')
-      const body = Buffer.concat([Buffer.from([kid.length]), kid, enc, commitment, gcmSeal(c.key, c.nonce, fk, aad)])
-      return Buffer.concat([Buffer.from([2]), i2osp(body.length, 2), body])
+      const st = hpkeStanza(r, fk, aad)
+      commitments.push(st.subarray(3 + 1 + st[3] + 65, 3 + 1 + st[3] + 65 + 32).toString('hex'))
+      return st
     }
     const key = 'raw' in r ? { raw: r.raw } : { passphrase: r.passphrase }
     const v1 = sealV1({ params: r.params ?? { kdf: 'raw' }, key, salt: r.salt, nonce: r.nonce, keyId: r.keyId, context: aad, secret: fk, master: r.master })
@@ -239,10 +264,8 @@ export function open(envelope, key, context) {
   for (const { s, i } of cands) {
     try {
       if (s.kind === 2) {
-        const ss = kemSecret(dh(key.privateKey, s.enc), s.enc, key.publicKey)
-        const c = schedule(ss, HPKE_INFO)
-        if (!timingSafeEqual(lExpand(SUITE_ID, c.exp, 'sec', COMMIT_CONTEXT, 32), s.commitment)) continue
-        fk = gcmOpen(c.key, c.nonce, s.ct, aad)
+        fk = openHpkeStanza(s, key.privateKey, key.publicKey, aad)
+        if (!fk) continue
       } else {
         const str = 'ks1.' + b64e(s.body.subarray(0, s.v1.length)) + '.' + b64e(s.body.subarray(s.v1.length))
         fk = openV1(str, 'raw' in key ? { raw: key.raw } : { passphrase: key.passphrase }, aad)

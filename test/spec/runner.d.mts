@@ -5,7 +5,7 @@ export interface Adapter {
   importKey(material: never, options: never): unknown
   deriveKey(passphrase: never, options: never, random?: Uint8Array): unknown
   createKeyring(entries: never): unknown
-  seal(secret: never, key: never, options: never, random?: Uint8Array): unknown
+  seal(secret: never, key: never, options: never, random?: Uint8Array, ephemeral?: Uint8Array[]): unknown
   openBytes(envelope: never, key: never, options: never): unknown
   openString(envelope: never, key: never, options: never): unknown
   inspect(envelope: never): unknown
@@ -13,6 +13,8 @@ export interface Adapter {
   fromJSON(json: never): unknown
   toBytes(envelope: never): unknown
   fromBytes(bytes: never): unknown
+  importPublicKey?(material: never, options: never): unknown
+  rotate?(envelope: never, options: never, random?: Uint8Array, ephemeral?: Uint8Array[]): unknown
 }
 export interface Case {
   id: string

@@ -6,7 +6,9 @@
 // An adapter has, each possibly async: createPolicy(settings), importKey(material, options),
 // deriveKey(passphrase, options, random), createKeyring(entries), seal(secret, key, options, random),
 // openBytes(envelope, key, options), openString(envelope, key, options), inspect(envelope),
-// toJSON(envelope), fromJSON(object), toBytes(envelope), fromBytes(bytes). Errors are thrown objects
+// toJSON(envelope), fromJSON(object), toBytes(envelope), fromBytes(bytes); for v2 also
+// importPublicKey(material, options) and rotate(envelope, options, random, ephemeral), and seal takes
+// `ephemeral` (the HPKE ephemeral scalars, in order) after `random`. Errors are thrown objects
 // with a string `code`. `random` is a Uint8Array the operation must draw its random bytes from, in order.
 import { readFileSync } from 'node:fs'
 
@@ -59,6 +61,15 @@ async function key(impl, doc, k) {
     return impl.deriveKey(data(d.passphrase), o, d.random === undefined ? undefined : hex(d.random))
   }
   if ('keyring' in k) return impl.createKeyring(await entries(impl, doc, k.keyring))
+  // Format v2 (vectors/v2-*.json): a recipient list, a P-256 public key, a kssk1. private key.
+  if ('recipients' in k) {
+    if (!Array.isArray(k.recipients)) return data(k.recipients)
+    const out = []
+    for (const r of k.recipients) out.push(await key(impl, doc, r))
+    return out
+  }
+  if ('publicKey' in k) return impl.importPublicKey(data(k.publicKey), k.keyId === undefined ? undefined : { keyId: k.keyId })
+  if ('privateKey' in k) return impl.importKey(data(k.privateKey), k.keyId === undefined ? undefined : { keyId: k.keyId })
   if ('json' in k) return k.json
   throw new Error(`unknown key descriptor ${JSON.stringify(k)}`)
 }
@@ -83,16 +94,34 @@ const toHex = (b) => Buffer.from(b).toString('hex')
 const canon = (v) => (Array.isArray(v) ? v.map(canon) : isObj(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v)
 const same = (a, b) => JSON.stringify(canon(a)) === JSON.stringify(canon(b))
 
+/** Undefined members and elements as null, so that a JSON file can state them (v2 inspect). */
+const nulls = (v) => (v === undefined ? null : Array.isArray(v) ? v.map(nulls) : isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nulls(x)])) : v)
+
 /** Run the operation of one case; returns its result (converted to JSON-comparable form). */
 async function perform(impl, doc, c) {
   const random = c.random === undefined ? undefined : hex(c.random)
+  // v2: the HPKE ephemeral private scalars, in stanza order (the platform makes them, docs/format-v2.md §17.3).
+  const ephemeral = c.ephemeral === undefined ? undefined : c.ephemeral.map(hex)
   switch (c.op) {
     case 'open':
       return { secretHex: toHex(await impl.openBytes(data(c.envelope), await key(impl, doc, c.key), await options(impl, doc, c.options))) }
     case 'openText':
       return { text: await impl.openString(data(c.envelope), await key(impl, doc, c.key), await options(impl, doc, c.options)) }
     case 'seal':
-      return { envelope: await impl.seal(data(c.secret), await key(impl, doc, c.key), await options(impl, doc, c.options), random) }
+      return { envelope: await impl.seal(data(c.secret), await key(impl, doc, c.key), await options(impl, doc, c.options), random, ephemeral) }
+    case 'rotate': {
+      // rotateRecipient(envelope, { from, to, add?, context?, policy? }): from/to/add are key descriptors.
+      const o = { ...(await options(impl, doc, c.options)) }
+      o.from = await key(impl, doc, c.from)
+      o.to = await key(impl, doc, c.to)
+      if (c.add !== undefined) o.add = await key(impl, doc, { recipients: c.add })
+      return { envelope: await impl.rotate(data(c.envelope), o, random, ephemeral) }
+    }
+    case 'importPublicKey':
+      await impl.importPublicKey(data(c.material), await options(impl, doc, c.options))
+      return { ok: true }
+    case 'inspectV2':
+      return { info: nulls(await impl.inspect(data(c.envelope))) }
     case 'createPolicy':
       await impl.createPolicy(data(c.settings))
       return { ok: true }

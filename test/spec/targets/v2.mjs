@@ -1,0 +1,138 @@
+// Mutation target for the v2 reference (scripts/spec-mutation.mjs): each mutant breaks ONE rule of
+// docs/format-v2.md in test/reference/v2.mjs (the envelope) or test/reference/v2-api.mjs (the API of
+// §9, §10, §14, §17); the harness shows that at least one v2 vector refuses every broken variant.
+// Same shape and mutant builders as targets/v1.mjs; `equivalent` mutants break nothing a vector can
+// observe (the reason is given) and the harness fails if one of them is killed.
+const F = 'test/reference/v2.mjs'
+const A = 'test/reference/v2-api.mjs'
+function mutants(file) {
+  const m = (id, rule, find, replace) => ({ id, rule, file, find, replace })
+  return {
+    m,
+    drop: (id, rule, find) => m(id, rule, find, ''),
+    swap: (id, rule, first, second, after = '') => m(id, rule, first + second + after, second + first + after),
+    eq: (id, rule, find, replace, equivalent) => ({ ...m(id, rule, find, replace), equivalent }),
+  }
+}
+const f = mutants(F)
+const a = mutants(A)
+
+export default {
+  name: 'v2',
+  files: ['test/reference/reference.mjs', 'test/reference/api.mjs', F, A],
+  entry: A,
+  adapter: 'test/spec/reference-adapter-v2.mjs',
+  // Cheap, decisive files first: a killed mutant stops at its first failing case.
+  vectors: [
+    { file: 'vectors/v2-keyring.json' },
+    { file: 'vectors/v2-recipients.json' },
+    { file: 'vectors/v2-seal.json' },
+    { file: 'vectors/v2-open-rules.json' },
+    { file: 'vectors/v2-points.json' },
+    { file: 'vectors/v2-extra.json' },
+  ],
+  mutants: [
+    // §12, §13 string form and limits
+    f.eq('string-cap-off-by-one', '§13 string cap', 's.length > 1403590', 's.length > 1403591', 'every string over 1,403,590 units breaks another rule of §13 with the same code (the longest canonical header and payload with the prefix and separators are exactly the cap), so the cap bounds work before decoding but no vector can see it'),
+    f.eq('string-cap-code-points', '§13 string cap in UTF-16 units', 's.length > 1403590', '[...s].length > 1403590', 'every string over 1,403,590 units breaks another rule of §13 with the same code (the longest canonical header and payload with the prefix and separators are exactly the cap), so the cap bounds work before decoding but no vector can see it'),
+    f.m('fields-at-least-three', '§12 exactly three fields', 'parts.length !== 3', 'parts.length < 3'),
+    f.eq('prefix-case-insensitive', '§12 prefix ks2', "parts[0] !== 'ks2'", "parts[0].toLowerCase() !== 'ks2'", 'the API reaches the v2 parser only for strings that start with exactly ks2. (anything else goes to the v1 rules, which refuse KS2. as MALFORMED_ENVELOPE), so the parser never sees another case'),
+    f.m('header-max-4097', '§13 header at most 4096 bytes', 'h.length > 4096', 'h.length > 4097'),
+    f.m('version-unchecked', '§12 version byte 0x02', "if (take(1)[0] !== 2) no('MALFORMED_ENVELOPE')", 'take(1)'),
+    f.m('label-len-129', '§13 label_len at most 128', 'if (L > 128)', 'if (L > 129)'),
+    f.m('label-c1-allowed', '§8 no C1 controls', '\\u001f\\u007f-\\u009f]/.test(label)', '\\u001f\\u007f]/.test(label)'),
+    f.m('label-del-allowed', '§8 no DEL', '\\u001f\\u007f-\\u009f]/.test(label)', '\\u001f\\u0080-\\u009f]/.test(label)'),
+    f.m('label-nul-allowed', '§8 no C0 controls', '[\\u0000-\\u001f\\u007f-\\u009f]/.test(label)', '[\\u0001-\\u001f\\u007f-\\u009f]/.test(label)'),
+    f.m('label-lax-utf8', '§8 strict UTF-8', "{ fatal: true, ignoreBOM: true }).decode(lb)", '{ ignoreBOM: true }).decode(lb)'),
+    f.m('label-strip-bom', '§8 the label as written', "{ fatal: true, ignoreBOM: true }).decode(lb)", '{ fatal: true }).decode(lb)'),
+    f.m('count-zero', '§13 count at least 1', 'if (n < 1 || n > 16)', 'if (n > 16)'),
+    f.m('count-17', '§13 count at most 16', 'if (n < 1 || n > 16)', 'if (n < 1 || n > 17)'),
+    f.m('kind-00-unassigned', '§5 kind 0x00 reserved', "if (kind === 0) no('MALFORMED_ENVELOPE')\n    else if", 'if (false) no()\n    else if'),
+    f.eq('sym-inner-version-unchecked', '§5.1 the v1 version byte', 'body.length < 2 || body[0] !== 1', 'body.length < 2', "the v1 header parser refuses another version byte with UNSUPPORTED_VERSION, which the stanza parser turns into MALFORMED_ENVELOPE (only UNSUPPORTED_KDF is kept as 'unsupported')"),
+    f.m('sym-kdf-unassigned-malformed', '§5.1 unassigned KDF: unsupported stanza', "if (e.code !== 'UNSUPPORTED_KDF') no('MALFORMED_ENVELOPE')\n        st.unsupported = true", "no('MALFORMED_ENVELOPE')"),
+    f.m('sym-body-longer-allowed', '§5.1 body_len exact', 'body.length !== v1.length + 48', 'body.length < v1.length + 48'),
+    f.m('sym-body-shorter-allowed', '§5.1 body_len exact', 'body.length !== v1.length + 48', 'body.length > v1.length + 48'),
+    f.m('hpke-body-longer-allowed', '§5.2 body_len exact', 'body.length !== 1 + k + 65 + 32 + 48', 'body.length < 1 + k + 65 + 32 + 48'),
+    f.drop('hpke-kid-65', '§5.2 kid_len at most 64', 'k > 64 || '),
+    f.m('hpke-kid-space', '§5.2 key id 0x21..0x7E', 'c < 0x21 || c > 0x7e', 'c < 0x20 || c > 0x7e'),
+    f.m('hpke-kid-del', '§5.2 key id 0x21..0x7E', 'c < 0x21 || c > 0x7e', 'c < 0x21 || c > 0x7f'),
+    f.drop('hpke-enc-unchecked', '§10 enc point check when parsing', "      if (!pointOk(st.enc)) no('MALFORMED_ENVELOPE')\n"),
+    f.m('point-any-prefix', '§10 uncompressed only', 'pt.length !== 65 || pt[0] !== 4', 'pt.length !== 65'),
+    f.m('point-off-curve', '§10 on the curve', 'mod(y * y) === mod(x * x * x - 3n * x + b)', 'true'),
+    f.drop('point-x-range', '§10 X below p', 'x < p && '),
+    f.m('unassigned-1025', '§5 unassigned kinds at most 1024 bytes', 'if (len > 1024)', 'if (len > 1025)'),
+    f.drop('header-trailing-bytes', '§13 nothing after the MAC', "  if (o !== h.length) no('MALFORMED_ENVELOPE')\n"),
+    f.m('payload-min-16', '§13 payload at least 17 bytes', 'payload.length < 17', 'payload.length < 16'),
+    f.m('payload-max-off-by-one', '§13 payload at most 1,048,592 bytes', 'payload.length > 1048592', 'payload.length > 1048593'),
+    // §5.2, §6, §7 cryptography
+    f.m('payload-info', '§6 HKDF info', "A('keyseal v2 payload key and header mac key')", "A('keyseal v2 payload key and header mac key ')"),
+    f.m('payload-keys-swapped', '§6 K_payload = OKM[0..32)', 'return { payloadKey: okm.subarray(0, 32), macKey: okm.subarray(32) }', 'return { payloadKey: okm.subarray(32), macKey: okm.subarray(0, 32) }'),
+    f.m('transcript-without-core', '§6 T = SHA-256(core || payload)', "createHash('sha256').update(core).update(payload)", "createHash('sha256').update(payload)"),
+    f.m('transcript-without-payload', '§6 T = SHA-256(core || payload)', "createHash('sha256').update(core).update(payload)", "createHash('sha256').update(core)"),
+    f.m('stanza-domain', '§5.1 stanza context', "A('keyseal v2 stanza')", "A('keyseal v2 stanza ')"),
+    f.m('hpke-info', '§5.2 HPKE info', "A('keyseal v2 hpke-p256 file key')", "A('keyseal v2 hpke-p256 file-key')"),
+    f.m('hpke-commit-context', '§5.2 exporter context', "A('keyseal v2 stanza commitment')", "A('keyseal v2 stanza-commitment')"),
+    f.m('hpke-no-commitment-check', '§5.2 the commitment before Open', "  if (!timingSafeEqual(lExpand(SUITE_ID, c.exp, 'sec', COMMIT_CONTEXT, 32), s.commitment)) return undefined\n  return gcmOpen", '  return gcmOpen'),
+    f.m('mac-without-context', '§7 MAC over header || context', 'export const headerMac = (macKey, hwm, context) => hmac(macKey, Buffer.concat([hwm, context]))', 'export const headerMac = (macKey, hwm, context) => hmac(macKey, hwm)'),
+    f.m('payload-aad-without-context', '§6 AAD = core || context', 'gcmSeal(fileKeys(fk, salt).payloadKey, Buffer.alloc(12), Buffer.from(secret), Buffer.concat([core, context]))', 'gcmSeal(fileKeys(fk, salt).payloadKey, Buffer.alloc(12), Buffer.from(secret), core)'),
+    // §17.1 sealing
+    a.eq('label-units-unchecked', '§17.1 step 4 label over 128 UTF-16 units', 'l.length > 128 || ', '', 'every UTF-16 unit is at least one UTF-8 byte (a lone surrogate is refused on its own), so a label over 128 units is over 128 bytes and refused by the byte rule with the same code'),
+    a.drop('label-bytes-unchecked', '§8 label at most 128 bytes', "  if (Buffer.byteLength(l, 'utf8') > 128) no('INVALID_OPTIONS')\n"),
+    a.drop('label-lone-surrogate', '§8 label well-formed', ' || !l.isWellFormed()'),
+    a.m('label-c1-sealed', '§8 label controls', '\\u001f\\u007f-\\u009f]/.test(l)', '\\u001f\\u007f]/.test(l)'),
+    a.m('label-null-absent', '§17.1 null is not absent', "if (l === undefined) return ''", "if (l == null) return ''"),
+    a.drop('seal-keyid-accepted', '§17.1 step 1 no keyId in v2', "  if (o.keyId !== undefined) no('INVALID_OPTIONS')\n"),
+    a.swap('seal-context-before-policy', '§17.1 order: policy, context', '  const policy = policyOf(o.policy)\n', '  const context = contextBytes(o.context)\n', '  const label'),
+    a.swap('seal-label-before-context', '§17.1 order: context, label', '  const context = contextBytes(o.context)\n', '  const label = labelBytes(o.label)\n'),
+    a.swap('seal-secret-before-label', '§17.1 order: label, secret', '  const label = labelBytes(o.label)\n', '  const plaintext = secretBytes(secret)\n'),
+    a.swap('seal-list-before-secret', '§17.1 order: secret, recipients', '  const plaintext = secretBytes(secret)\n', '  const list = single ? [recipient(key)] : recipientList(key)\n'),
+    a.m('seal-public-key-alone-v1', '§17.1 a public key seals v2', ' === undefined && !pointOf(key)) {', ' === undefined) {'),
+    a.m('seal-label-alone-v1', '§17.1 a label seals v2', '(isPlain(options) ? options.label : undefined) === undefined && ', ''),
+    a.drop('list-empty', '§13 at least one recipient', 'list.length < 1 || '),
+    a.m('list-17', '§13 at most 16 recipients', 'list.length > 16) no', 'list.length > 17) no'),
+    a.drop('duplicates-allowed', '§17.2 no recipient twice', "    if (out.some((y) => same(x, y))) no('INVALID_OPTIONS')\n"),
+    a.drop('duplicate-passphrases-allowed', '§17.2 passphrases by their bytes', '(a.bytes && b.bytes && a.bytes.equals(b.bytes)) || '),
+    a.drop('duplicate-points-allowed', '§17.2 public keys by their point', '(a.point && b.point && a.point.equals(b.point)) || '),
+    a.m('duplicates-before-elements', '§17.1 step 6 each element in order', "    const x = recipient(r)\n    if (out.some((y) => same(x, y))) no('INVALID_OPTIONS')\n    out.push(x)\n  }\n  return out", "    out.push(recipient(r))\n  }\n  for (let i = 0; i < out.length; i++) if (out.slice(0, i).some((y) => same(out[i], y))) no('INVALID_OPTIONS')\n  return out"),
+    a.eq('keyring-recipient-unchecked', '§17.1 step 6 a keyring is no recipient', "  if (ringOf(r)) no('INVALID_KEY')\n", '', 'a keyring is not a string or bytes, so the passphrase rule that follows refuses it with the same INVALID_KEY'),
+    a.drop('key-strings-as-passphrases', '§17.1 step 6 kspk1./kssk1. strings', "  if (typeof r === 'string' && (r.startsWith('kspk1.') || r.startsWith('kssk1.'))) no('INVALID_KEY')\n"),
+    a.m('stanzas-reversed', '§4 stanzas in list order', 'const stanzas = list.map((r) => stanzaBytes(r, fk, aad, policy))', 'const stanzas = list.map((r) => stanzaBytes(r, fk, aad, policy)).reverse()'),
+    a.swap('random-salt-before-file-key', '§17.3 file key, then salt', '  const fk = Buffer.from(random(32))\n', '  const salt = Buffer.from(random(16))\n'),
+    // §9 opening
+    a.m('private-key-ids-ignored', '§9 step 2 key ids', '(k.keyId !== undefined && s.keyId !== undefined && s.keyId !== k.keyId)', 'false'),
+    a.drop('passphrase-every-stanza', '§9 step 2 a passphrase: the first passphrase stanza only', '      if (!stateOf(k.single)) break // a bare passphrase: only the first passphrase stanza (one KDF)\n'),
+    a.m('single-key-kind-unchecked', '§9 step 2 the key fits the stanza', '      if (!fits(k.single, view)) continue\n', '      if (stateOf(k.single) && !fits(k.single, view)) continue\n'),
+    a.m('ring-unknown-not-remembered', '§9 step 2 UNKNOWN_KEY_ID', '        if (!entry) {\n          unknown = true\n          continue\n        }', '        if (!entry) continue'),
+    a.m('ring-named-entry-unfit', '§9 step 2 the named entry must fit', 'keys = fits(entry.key, view) ? [entry.key] : []', 'keys = [entry.key]'),
+    a.m('ring-primary-not-first', '§9 step 2 v1 rule: the primary passphrase', '!stateOf(primary.key) && fits(primary.key, view) ? primary : pws[0]', 'pws[0]'),
+    a.m('ring-every-passphrase', '§9 step 2 v1 rule: one passphrase entry', 'keys = pw ? [...objects, pw.key] : objects', 'keys = [...objects, ...pws.map((x) => x.key)]'),
+    a.drop('ring-two-kdfs', '§9 step 2 at most one KDF per open', '      if (kdfUsed) keys = keys.filter((x) => stateOf(x))\n'),
+    a.m('ring-derived-after-kdf-dropped', '§9 step 2 key objects run no KDF', 'if (kdfUsed) keys = keys.filter((x) => stateOf(x))', 'if (kdfUsed) keys = []'),
+    a.m('ring-unfit-is-candidate', '§9 step 2 a stanza no entry fits is no candidate', 'if (keys.length) out.push(', 'if (true) out.push('),
+    a.m('rank-unknown-over-unsupported', '§9 step 2 ranking', "no(e.stanzas.some((s) => s.unsupported) ? 'UNSUPPORTED_RECIPIENT' : unknown ? 'UNKNOWN_KEY_ID' : 'KEY_MISMATCH')", "no(unknown ? 'UNKNOWN_KEY_ID' : e.stanzas.some((s) => s.unsupported) ? 'UNSUPPORTED_RECIPIENT' : 'KEY_MISMATCH')"),
+    a.drop('rank-no-unknown', '§9 step 2 ranking', "unknown ? 'UNKNOWN_KEY_ID' : "),
+    a.m('rank-no-unsupported', '§9 step 2 ranking', "e.stanzas.some((s) => s.unsupported) ? 'UNSUPPORTED_RECIPIENT' : unknown", 'unknown'),
+    a.drop('policy-unchecked', '§9 step 3 the opening policy', '  for (const c of list) if (c.view) checkParams(c.view.params, policy, true)\n'),
+    a.m('policy-passphrases-only', '§9 step 3 derived-key candidates too (finding 5)', 'for (const c of list) if (c.view) checkParams', 'for (const c of list) if (c.view && k.single !== undefined && !stateOf(k.single)) checkParams'),
+    a.m('policy-seal-bounds', '§9 step 3 the opening bounds', 'checkParams(c.view.params, policy, true)', 'checkParams(c.view.params, policy, false)'),
+    a.drop('mac-unchecked', '§7 the MAC before the payload', "  if (!timingSafeEqual(headerMac(macKey, e.headerWithoutMac, context), e.mac)) no('AUTH_FAILED')\n"),
+    a.m('public-key-opens-invalid-key', '§15 a public key cannot open: KEY_USAGE', "p.sk ? { sk: p.sk, point: p.point, keyId: key.keyId } : no('KEY_USAGE')", "p.sk ? { sk: p.sk, point: p.point, keyId: key.keyId } : no('INVALID_KEY')"),
+    a.m('open-envelope-before-key', '§9 step 0 before step 1', '  const k = resolveOpenKey(key)\n  return openParsed(parse(envelope), k, context, policy).secret', '  const e = parse(envelope)\n  const k = resolveOpenKey(key)\n  return openParsed(e, k, context, policy).secret'),
+    a.drop('point-key-on-v1', '§9 a P-256 key never opens v1: KEY_MISMATCH', "    if (pointOf(key)) {\n      inputs(options)\n      v1.inspect(envelope)\n      no('KEY_MISMATCH')\n    }\n"),
+    a.drop('open-key-strings-as-passphrases', '§17.1 kssk1. strings are not passphrases', "  if (typeof key === 'string' && (key.startsWith('kspk1.') || key.startsWith('kssk1.'))) no('INVALID_KEY')\n"),
+    // §10 keys
+    a.eq('public-string-any-length', '§10 kspk1. string of 93 characters', 'material.length !== 93 || ', '', 'canonical unpadded base64url of 65 bytes is exactly 87 characters and the decoder refuses non-canonical text, so any other length fails the 65-byte point check with the same INVALID_KEY'),
+    a.drop('public-point-unchecked', '§10 point check', "  if (!pointOk(pt)) no('INVALID_KEY')\n  return Object.freeze({ [POINT]: { point: pt }"),
+    a.swap('public-material-before-options', '§10 options first', "  const o = optionSet(options, ['keyId'])\n  const keyId = keyIdOf(o)\n  let pt\n", "  if (typeof material === 'string') {\n    if (material.length !== 93", ''),
+    a.m('private-x-only', '§10 the public half is d·G', 'if (!publicOf(d).equals(pt)) no', 'if (!publicOf(d).subarray(1, 33).equals(pt.subarray(1, 33))) no'),
+    a.drop('private-pair-unchecked', '§10 the public half is d·G', "  if (!publicOf(d).equals(pt)) no('INVALID_KEY')\n"),
+    a.eq('private-any-length', '§10 kssk1. string of 136 characters', "  if (material.length !== 136) no('INVALID_KEY')\n", '', 'canonical base64url of 97 bytes is exactly 130 characters; any other length decodes to another size, whose point half fails the point check with the same INVALID_KEY'),
+    // §17.5 inspect, §14 rotation
+    a.m('inspect-secret-length', '§17.5 secretLength', 'secretLength: e.payload.length - 16', 'secretLength: e.payload.length'),
+    a.m('rotate-append-not-in-place', '§14 step 2 replaced in place', '  else stanzas[opened.index] = stanzaBytes(to, opened.fk, opened.aad, policy)\n', '  else {\n    stanzas.splice(opened.index, 1)\n    stanzas.push(stanzaBytes(to, opened.fk, opened.aad, policy))\n  }\n'),
+    a.drop('rotate-count-unchecked', '§17.5 0 or over 16 stanzas', "  if (stanzas.length < 1 || stanzas.length > 16) no('INVALID_OPTIONS')\n  return assemble"),
+    a.m('rotate-v1-malformed', '§17.5 a ks1. envelope: UNSUPPORTED_VERSION', "    v1.inspect(envelope)\n    no('UNSUPPORTED_VERSION')\n", '    no(\'MALFORMED_ENVELOPE\')\n'),
+    a.swap('rotate-to-before-from', '§17.5 order: from, to', '  const from = resolveOpenKey(o.from)\n', '  const to = o.to === null ? undefined : recipient(o.to)\n'),
+    a.swap('rotate-add-before-to', '§17.5 order: to, add', '  const to = o.to === null ? undefined : recipient(o.to)\n', '  const add = o.add === undefined ? [] : recipientList(o.add)\n'),
+  ],
+}
