@@ -54,9 +54,13 @@ export const CEILINGS = {
   // ceilings are still the ones set at the first measurement (5589 B and 6478 B at 5f097f0+,
   // rounded up to the next KiB), because v2's API is still being completed (issue 14: keyrings of
   // private keys, rotation); they drop to the measured sizes when that lands. 2026-12-07 with
-  // v2 keyrings of private keys: 5812 B and 6842 B.
+  // v2 keyrings of private keys: 5812 B and 6842 B. Then issue 13's v2 work (spec2): importKey
+  // checks that a private key's public half is d·G in every runtime (Deno, Firefox and WebKit's
+  // JWK import does not; docs/format-v2.md §10), and the v2 keyring's candidate rules: 6026 B and
+  // 7308 B. The server half's ceiling follows that check (+140 B over 7 KiB); it is a correctness
+  // fix every runtime must agree on, in the v2-only server bundle, and no v1 bundle moved.
   'v2-page': 6 * 1024,
-  'v2-server': 7 * 1024,
+  'v2-server': 7308,
 }
 
 const args = process.argv.slice(2)
