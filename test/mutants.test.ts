@@ -187,10 +187,10 @@ describe('src/policy.ts', () => {
     const p = argonPolicy()
     const argon = (q: Record<string, number>) => withParams({ kdf: 'argon2id', memoryKiB: 64, passes: 2, lanes: 2, ...q })
     // Inside: the fake KDF runs and the commitment does not match (AUTH_FAILED).
-    for (const q of [{ memoryKiB: 16, lanes: 1 }, { memoryKiB: 128 }, { passes: 1 }, { passes: 4 }, { lanes: 4 }]) {
+    for (const q of <Array<Record<string, number>>>[{ memoryKiB: 16, lanes: 1 }, { memoryKiB: 128 }, { passes: 1 }, { passes: 4 }, { lanes: 4 }]) {
       await expectCode(openKey(argon(q), 'pw', { policy: p }), 'AUTH_FAILED')
     }
-    for (const q of [{ memoryKiB: 15, lanes: 1 }, { memoryKiB: 129 }, { passes: 5 }, { lanes: 5 }]) {
+    for (const q of <Array<Record<string, number>>>[{ memoryKiB: 15, lanes: 1 }, { memoryKiB: 129 }, { passes: 5 }, { lanes: 5 }]) {
       await expectCode(openKey(argon(q), 'pw', { policy: p }), 'PARAMS_OUT_OF_POLICY')
     }
     // The passes floor for opening (0 passes is not a well-formed envelope, so the floor is raised).
