@@ -11,6 +11,8 @@ import {
   envelopeToJSON,
   inspect,
   needsRotation,
+  rotateKey,
+  rotateMany,
   openKey,
   sealKey,
   type Argon2idImplementation,
@@ -233,5 +235,56 @@ describe('src/policy.ts', () => {
     expect(needsRotation(argon({ memoryKiB: 31 }), p)).toEqual(['KDF_BELOW_POLICY'])
     expect(needsRotation(argon({ passes: 2 }), p)).toEqual([])
     expect(needsRotation(argon({ passes: 1 }), p)).toEqual(['KDF_BELOW_POLICY'])
+  })
+
+  // policy.ts:174, 176, 177: the code given to plainObject / guarded -> "": a non-plain settings
+  // object, a throwing ownKeys trap and a throwing getter became a KeysealError with an empty code.
+  it('createPolicy: bad settings objects, throwing traps and getters are INVALID_OPTIONS (the code, not just the class)', async () => {
+    const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap') } })
+    const getter = { get iterations(): number { throw new Error('getter') } }
+    for (const pbkdf2 of [[], new Map(), 5, 'x', trap, getter]) {
+      await expectCode(() => createPolicy({ pbkdf2: pbkdf2 as never }), 'INVALID_OPTIONS')
+      await expectCode(() => createPolicy({ argon2id: pbkdf2 as never }), 'INVALID_OPTIONS')
+    }
+  })
+
+  // policy.ts:217 `impl === null` -> false (null then threw a TypeError reading `name`), and
+  // `typeof impl.derive !== 'function'` -> false (an implementation without derive was accepted).
+  it('createPolicy: an Argon2id implementation must be an object named argon2id with a derive function', async () => {
+    for (const implementation of [null, { name: 'argon2id' }, { name: 'argon2id', derive: 'not a function' }, { name: 'Argon2id', derive: async () => new Uint8Array(32) }]) {
+      await expectCode(() => createPolicy({ argon2id: { implementation: implementation as never } }), 'INVALID_OPTIONS')
+    }
+    expect(createPolicy({ argon2id: { implementation: fakeArgon2id } }).kdf).toBe('argon2id')
+  })
+
+  // policy.ts:226 `Object.freeze(a)` removed: the Argon2id settings of a policy stayed writable.
+  it('createPolicy: the Argon2id settings are frozen like the rest of the policy', () => {
+    const p = argonPolicy()
+    expect(Object.isFrozen(p)).toBe(true)
+    expect(Object.isFrozen(p.pbkdf2)).toBe(true)
+    expect(Object.isFrozen(p.argon2id)).toBe(true)
+    expect(() => {
+      ;(p.argon2id as { maxMemoryKiB: number }).maxMemoryKiB = 1 << 22
+    }).toThrow(TypeError)
+    expect(p.argon2id?.maxMemoryKiB).toBe(128)
+  })
+
+  // policy.ts:230 `kdf === 'argon2id' && a` -> `true && a`: with Argon2id settings any `kdf` string
+  // was accepted (and became the policy's sealing KDF).
+  it('createPolicy: kdf is pbkdf2-sha256 or argon2id, whatever else is given', async () => {
+    for (const kdf of ['scrypt', 'raw', 'ARGON2ID', '']) {
+      await expectCode(() => createPolicy({ kdf: kdf as never, argon2id: { ...A } }), 'INVALID_OPTIONS')
+    }
+    expect(createPolicy({ kdf: 'pbkdf2-sha256', argon2id: { ...A } }).kdf).toBe('pbkdf2-sha256')
+  })
+
+  // policy.ts:290 `policies.get(policy)?.below` -> `.below`: rotation computes the reasons before
+  // the opening bounds (so a refused item still says why it needs rotating), and an Argon2id
+  // envelope under a policy without Argon2id then threw a TypeError instead of UNSUPPORTED_KDF.
+  it('rotation of an Argon2id envelope under a policy without Argon2id is UNSUPPORTED_KDF, not a TypeError', async () => {
+    const env = withParams({ kdf: 'argon2id', memoryKiB: 64, passes: 2, lanes: 2 })
+    await expectCode(rotateKey(env, { from: 'pw', to: 'pw2', policy: TEST_POLICY }), 'UNSUPPORTED_KDF')
+    const [r] = await rotateMany([{ envelope: env }], { from: 'pw', to: 'pw2', policy: TEST_POLICY })
+    expect(r).toMatchObject({ status: 'failed', code: 'UNSUPPORTED_KDF' })
   })
 })
