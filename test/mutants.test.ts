@@ -9,6 +9,8 @@ import {
   deriveKey,
   envelopeFromJSON,
   envelopeToJSON,
+  generateKey,
+  importKey,
   inspect,
   needsRotation,
   rotateKey,
@@ -286,5 +288,66 @@ describe('src/policy.ts', () => {
     await expectCode(rotateKey(env, { from: 'pw', to: 'pw2', policy: TEST_POLICY }), 'UNSUPPORTED_KDF')
     const [r] = await rotateMany([{ envelope: env }], { from: 'pw', to: 'pw2', policy: TEST_POLICY })
     expect(r).toMatchObject({ status: 'failed', code: 'UNSUPPORTED_KDF' })
+  })
+})
+
+describe('src/keys.ts', () => {
+  // keys.ts:53 keyIdOf `keyState(k) !== undefined ? … : undefined` -> `true ? …`: a passphrase's
+  // bytes then read `keyId` through Uint8Array.prototype, i.e. from a polluted prototype.
+  it('a polluted Uint8Array.prototype.keyId / Object.prototype.keyId is never recorded for a passphrase', async () => {
+    for (const proto of [Uint8Array.prototype, Object.prototype]) {
+      Object.defineProperty(proto, 'keyId', { value: 'polluted', configurable: true, writable: true })
+      try {
+        const env = await sealKey('sk-kid', 'the passphrase', P)
+        expect(inspect(env).keyId).toBeUndefined()
+      } finally {
+        delete (proto as { keyId?: unknown }).keyId
+      }
+    }
+  })
+
+  // keys.ts:103 toJSON `this.keyId !== undefined && { keyId }` -> `true && …`: a key without an id
+  // got an own `keyId: undefined` member (JSON.stringify hides it; Object.keys does not).
+  it('toJSON of a key without an id has no keyId member at all', async () => {
+    const key = await deriveKey('the passphrase', P)
+    expect(Object.keys(key.toJSON())).toEqual(['type', 'kind', 'canSeal'])
+    const withId = await deriveKey('the passphrase', { ...P, keyId: 'k1' })
+    expect(Object.keys(withId.toJSON())).toEqual(['type', 'kind', 'keyId', 'canSeal'])
+  })
+
+  // keys.ts:158 `platform()` in deriveKey removed: with an `envelope` option the envelope's own
+  // checks (MALFORMED_ENVELOPE, KEY_MISMATCH, PARAMS_OUT_OF_POLICY) then won over the missing platform.
+  it('deriveKey without WebCrypto is WEBCRYPTO_UNAVAILABLE before the envelope option is looked at', async () => {
+    const raw = await sealKey('s', await importKey(new Uint8Array(32).fill(9)))
+    vi.stubGlobal('crypto', undefined)
+    for (const envelope of ['ks1.garbage', raw, withParams({ kdf: 'pbkdf2-sha256', iterations: 1 })]) {
+      await expectCode(deriveKey('the passphrase', { ...P, envelope }), 'WEBCRYPTO_UNAVAILABLE')
+    }
+  })
+
+  // keys.ts:209 `wipe(raw)` in generateKey removed: the random key bytes stayed in memory.
+  it('generateKey wipes the random bytes it encoded', async () => {
+    const seen: Uint8Array[] = []
+    const real = globalThis.crypto
+    const getRandomValues = (a: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => (seen.push(a), real.getRandomValues(a))
+    vi.stubGlobal('crypto', { subtle: real.subtle, getRandomValues })
+    const s = await generateKey()
+    expect(s).toMatch(/^ksk1\.[A-Za-z0-9_-]{43}$/)
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.length).toBe(32)
+    expect(seen[0]!.every((x) => x === 0)).toBe(true)
+  })
+
+  // keys.ts:239 the string length check (`material.length === 5 + 43`) -> `true`: a long `ksk1.`
+  // string was then decoded in full before the byte-length check refused it. Counted, not timed.
+  it('importKey refuses a ksk1. string of the wrong length before decoding a character of it', async () => {
+    for (const s of ['ksk1.' + 'A'.repeat(44), 'ksk1.' + 'A'.repeat(100_000)]) {
+      const spy = vi.spyOn(String.prototype, 'charCodeAt')
+      const pending = importKey(s)
+      const reads = spy.mock.calls.length
+      spy.mockRestore()
+      await expectCode(pending, 'INVALID_KEY', [s])
+      expect(reads).toBe(0)
+    }
   })
 })
