@@ -49,10 +49,10 @@ const OPEN_OPTIONS = ['context', 'policy'] as const
 export function resolveKeyInput(key: unknown): { single: SingleKey } | { ring: NonNullable<ReturnType<typeof keyringState>> } {
   // Null-prototype records: `'ring' in k` and `'single' in k` see only what is set here, never a
   // polluted Object.prototype.ring (issue 11).
-  if (keyState(key) !== undefined) return dict({ single: key as KeysealKey })
   const ring = keyringState(key)
-  // Anything else is a passphrase, or INVALID_KEY from passphraseBytes.
-  return ring !== undefined ? dict({ ring }) : dict({ single: passphraseBytes(key) })
+  // A keyring, a key object, or else a passphrase (INVALID_KEY from passphraseBytes). Both lookups
+  // are WeakMap reads with no side effect, so their order does not matter.
+  return dict(ring !== undefined ? { ring } : { single: keyState(key) !== undefined ? (key as KeysealKey) : passphraseBytes(key) })
 }
 
 /** @internal Seal validated plaintext under one key. */

@@ -7,7 +7,7 @@ import { fail, guarded, type KeysealErrorCode } from './errors.js'
 import { checkOptions } from './inputs.js'
 import { keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, createPolicy, resolvePolicy, type KeysealPolicy } from './policy.js'
-import { batchOptions, derivedKeys, iteratorOf, rotateItem, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason } from './rotate.js'
+import { batchOptions, derivedKeys, iteratorOf, nextOf, rotateItem, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason } from './rotate.js'
 import type { KeyInput } from './seal.js'
 
 /**
@@ -196,7 +196,7 @@ export function rotateStream(
         const i = index++
         let n: IteratorResult<RotateItem>
         try {
-          n = await iterator.next()
+          n = await nextOf(iterator) // a result that is not an object: INVALID_OPTIONS, as in rotateMany
         } catch (error) {
           slots--
           sourceDone = true // a source that threw is finished: it is not closed again

@@ -170,6 +170,8 @@ describe('item 6: only KeysealError escapes', () => {
         ['rotateStream options', () => drain([env], p())],
         ['rotateStream signal', () => drain([env], { from: key, to: key, signal: p() })],
         ['rotateStream iterator revoked', () => drain({ [Symbol.iterator]: () => p() }, { from: key, to: key })],
+        ['rotateStream next() null', () => drain({ [Symbol.iterator]: () => ({ next: () => null }) }, { from: key, to: key })],
+        ['rotateStream next() revoked', () => drain({ [Symbol.iterator]: () => ({ next: () => p() }) }, { from: key, to: key })],
       ]
       for (const [name, call] of calls) {
         const c = await code(call)

@@ -1,4 +1,4 @@
-// The one shared conformance suite. Plain ESM, no imports but the tiny harness beside it, and no
+// The one shared conformance suite. Plain ESM, no imports but the modules beside it, and no
 // access to files, network or runtime-specific APIs: every runtime's thin entry point
 // (test/runtimes/*) loads the BUILT keyseal module, loads the input the driver prepared
 // (scripts/runtimes/run.mjs) and calls `runPhase(ks, input)`. The returned object is plain JSON.
@@ -16,6 +16,8 @@
 //                  WEBCRYPTO_UNAVAILABLE (the entry point has already proven that import did not throw).
 import { assert, bytesEqual, createRunner, equal, fromHex, rejectsWithCode, toHex } from './harness.mjs'
 import { v2Conformance, v2OpenItems } from './suite-v2.mjs'
+import { POLLUTION_NAMES } from './pollution-names.mjs'
+import { pollutionSweep } from './pollution.mjs'
 
 export { toHex, fromHex }
 
@@ -563,6 +565,20 @@ async function conformance(ks, input, a2, v2) {
 
   // Format v2 (`@org/keyseal/v2`): its own tests and interop envelopes (test/conformance/suite-v2.mjs).
   v2Conformance(t, v2, input, sealed)
+
+  // Issue 11, items 1-2, in every runtime of the matrix: the prototype-pollution sweep
+  // (test/conformance/pollution.mjs) against the built package, in quick mode (each name alone with
+  // one value, every name at once with each value). Last: it plants on Object.prototype (and removes
+  // each plant before the next), so no other test runs while a plant is in place.
+  t.test(`prototype pollution sweep, quick (${POLLUTION_NAMES.length} names, ${POLLUTION_NAMES.length + 3} plants)`, async () => {
+    const r = await pollutionSweep(ks, a2, POLLUTION_NAMES, { quick: true })
+    equal(r.runs, POLLUTION_NAMES.length + 3, 'plants run')
+    // A sweep over a scenario that does not work unpolluted proves nothing.
+    assert(r.baseline.includes('open passphrase: "sk-fixed-pass"') && r.baseline.includes('open argon2id: "sk-fixed-a2"'), 'the unpolluted scenario did not open its envelopes')
+    assert(r.failures.length === 0, `${r.failures.length} plant(s) changed what keyseal does: ${r.failures.slice(0, 3).join(' | ')}`)
+    const broken = r.platformBroken.length > 0 ? `; this runtime's own WebCrypto failed under ${r.platformBroken.join(', ')} (keyseal failed closed there)` : ''
+    return `${r.runs} plants${broken}`
+  })
   const report = await t.run()
   return { report, sealed, argon2idPath }
 }
