@@ -65,12 +65,12 @@ export function resolveRecipient(r: unknown, ring?: boolean): ResolvedRecipient 
 }
 
 /** @internal Resolve the recipient list: 1 to 16, no recipient twice (§13). Wipes its copies on failure. */
-export function resolveRecipients(list: unknown): ResolvedRecipient[] {
+export function resolveRecipients(list: unknown, ringFirst?: boolean): ResolvedRecipient[] {
   if (!Array.isArray(list) || list.length < 1 || list.length > STANZAS_MAX) return fail('INVALID_OPTIONS')
   const out: ResolvedRecipient[] = []
   try {
     for (let i = 0; i < list.length; i++) {
-      const r = resolveRecipient(list[i])
+      const r = resolveRecipient(list[i], ringFirst && i === 0)
       for (const q of out) {
         const same =
           'point' in r
@@ -155,7 +155,7 @@ export function sealStanza(r: ResolvedRecipient, fk: Uint8Array<ArrayBuffer>, aa
   return 'point' in r ? sealHpkeStanza(r.point, r.keyId, fk, aad) : sealSymmetricStanza(r.sym, fk, aad, policy, r.keyId)
 }
 
-/** @internal Test hooks: fixed file key, salt and HPKE ephemeral keys (frozen vectors). Never reachable from the public API. */
+/** @internal A given file key and salt: rotation draws them itself (§14.3 needs the file key); tests fix them and the HPKE ephemeral keys (frozen vectors). */
 export interface SealFixtures {
   readonly fk: Uint8Array<ArrayBuffer>
   readonly salt: Uint8Array<ArrayBuffer>
@@ -202,7 +202,7 @@ export function resolveOpenKey(k: unknown): V2OpenKey {
 }
 
 /** @internal A candidate stanza and how to open it. */
-type Candidate = { readonly index: number; readonly open: (aad: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer> | undefined> }
+type Candidate = { readonly index: number; readonly key?: unknown; readonly open: (aad: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer> | undefined> }
 
 /** @internal §9 step 2 (and step 3 for symmetric stanzas): the candidates for this key, or the code when there is none. */
 function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candidate[] {
@@ -216,13 +216,13 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
       if (s.kind !== KIND_HPKE_P256) return
       const h = s as HpkeStanza
       if (id !== undefined && h.keyId !== undefined && h.keyId !== id) return
-      out.push({ index, open: (aad) => openHpkeStanza(h, key.sk, aad) })
+      out.push({ index, key: key.sk, open: (aad) => openHpkeStanza(h, key.sk, aad) })
     })
   } else if ('sym' in key) {
     const k = key.sym
     const fitting = sym.filter((x) => compatible(k, x.s.v1))
     // A bare passphrase: only the first passphrase stanza, so at most one KDF runs (§9 step 2).
-    for (const x of keyState(k) === undefined ? fitting.slice(0, 1) : fitting) out.push({ index: x.index, open: openSym(x.s, k) })
+    for (const x of keyState(k) === undefined ? fitting.slice(0, 1) : fitting) out.push({ index: x.index, key: k, open: openSym(x.s, k) })
   } else {
     // A keyring. Symmetric stanzas: below. HPKE stanzas (§17.7): the id picks a private-key entry; without an id, each
     // private-key entry, primary first; at most STANZAS_MAX decapsulations in all (§9's bound).
@@ -233,7 +233,7 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
     let kdfUsed = false
     let decaps = 0
     const hpke = (index: number, h: HpkeStanza, k: unknown): void => {
-      if (decaps++ < STANZAS_MAX) out.push({ index, open: (aad) => openHpkeStanza(h, k as KeysealPrivateKey, aad) })
+      if (decaps++ < STANZAS_MAX) out.push({ index, key: k, open: (aad) => openHpkeStanza(h, k as KeysealPrivateKey, aad) })
     }
     p.stanzas.forEach((s, index) => {
       if ('unsupported' in s) return
@@ -282,7 +282,8 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
         if (kdfUsed) keys.pop()
         kdfUsed = true
       }
-      if (keys.length > 0) out.push({ index, open: openRing(st, keys, policy) })
+      // The entry a key id picks is the key that opens (rotation compares it with `to`).
+      if (keys.length > 0) out.push({ index, key: h.keyId === undefined ? undefined : keys[0], open: openRing(st, keys, policy) })
     })
     // Stanzas without a key id: each private key, primary first, over them in envelope order.
     for (const e of privates) for (const x of noId) hpke(x.index, x.h, e.key)
@@ -334,6 +335,8 @@ export interface OpenedV2 {
   readonly fk: Uint8Array<ArrayBuffer>
   readonly index: number
   readonly aad: Uint8Array<ArrayBuffer>
+  /** The key object that opened the stanza, when known (a keyring's entry only by a key id). */
+  readonly key: unknown
 }
 
 /** @internal §9 steps 2-7. The caller wipes `fk` and `plaintext`. */
@@ -343,6 +346,7 @@ export async function openV2(p: ParsedV2, key: V2OpenKey, context: Uint8Array<Ar
   const aad = await stanzaAad(p.core, p.payload)
   let fk: Uint8Array<ArrayBuffer> | undefined
   let index = -1
+  let opener: unknown
   for (const c of list) {
     try {
       fk = await c.open(aad)
@@ -352,20 +356,24 @@ export async function openV2(p: ParsedV2, key: V2OpenKey, context: Uint8Array<Ar
     }
     if (fk !== undefined) {
       index = c.index
+      opener = c.key
       break
     }
   }
   if (fk === undefined || fk.length !== FILE_KEY_LEN) return fail('AUTH_FAILED')
   try {
-    const keys = await fileKeySchedule(fk, p.salt)
-    const hwm = headerWithoutMac(p)
-    if (!equalConstantTime(await headerMac(keys.mac, hwm, context), p.mac)) fail('AUTH_FAILED')
-    const plaintext = await aesGcmOpen(keys.aes, zeroNonce(), p.payload, concat(p.core, context))
-    return { plaintext, fk, index, aad }
+    return { plaintext: await openWithFileKey(p, fk, context), fk, index, aad, key: opener }
   } catch (error) {
     wipe(fk)
     throw error
   }
+}
+
+/** @internal §9 steps 6-7 once the file key is known: the header MAC, then the payload. */
+export async function openWithFileKey(p: ParsedV2, fk: Uint8Array<ArrayBuffer>, context: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const keys = await fileKeySchedule(fk, p.salt)
+  if (!equalConstantTime(await headerMac(keys.mac, headerWithoutMac(p), context), p.mac)) fail('AUTH_FAILED')
+  return aesGcmOpen(keys.aes, zeroNonce(), p.payload, concat(p.core, context))
 }
 
 /** @internal header_without_mac of a parsed envelope, from its exact stanza bytes. */

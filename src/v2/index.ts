@@ -9,8 +9,10 @@
 // single symmetric key without a label, exactly as v1 does; openKey, openKeyBytes and inspect read
 // both; importKey also loads private keys; checkEnvelope checks both.
 export * from '../index.js'
-export { sealKey, openKey, openKeyBytes, importKey, inspect, rotateRecipient } from './api.js'
-export type { Recipient, OpenKeyInput, SealOptionsV2, RecipientInfo, EnvelopeInfoAny, RotateRecipientOptions } from './api.js'
+export { sealKey, openKey, openKeyBytes, importKey, inspect } from './api.js'
+export type { Recipient, OpenKeyInput, SealOptionsV2, RecipientInfo, EnvelopeInfoAny } from './api.js'
+export { needsRotation, rotateKey, rotateMany, rotateRecipient } from './rotate.js'
+export type { RotationReasons, RotateOptionsV2, RotateManyOptionsV2, RotateRecipientOptions } from './rotate.js'
 export { checkEnvelope } from './check.js'
 export { createKeyring } from './keyring.js'
 export type { KeyringEntryV2 } from './keyring.js'
