@@ -74,6 +74,12 @@ describe('the signal option of every function that takes it', async () => {
     expect(count.n).toBe(0)
   })
 
+  it('a signal whose addEventListener throws when called: INVALID_OPTIONS, never the thrown error, and the limiter stays usable', async () => {
+    const hostile = { aborted: false, addEventListener: () => { throw new Error('hostile') }, removeEventListener: () => { throw new Error('hostile') } }
+    for (const [, call] of calls.filter(([, , expected]) => expected !== undefined)) await expectCode(call(hostile), 'INVALID_OPTIONS')
+    expect(await ks.openKey(v1Env, PW, { policy })).toBe('sk-v1')
+  })
+
   it('with a key object (no KDF) too: INVALID_OPTIONS for a non-signal, ABORTED for an aborted one', async () => {
     const env = await ks.sealKey('sk-raw', rawKey)
     await expectCode(ks.openKey(env, rawKey, { signal: {} as never }), 'INVALID_OPTIONS')

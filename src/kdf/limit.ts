@@ -13,7 +13,7 @@
 //
 // Written for size (every bundle that opens a passphrase envelope carries it): one queue of
 // closures, each of which starts its own call when it can (returning true) and is then dropped.
-import { fail } from '../errors.js'
+import { fail, guarded } from '../errors.js'
 import { checkSignal } from '../inputs.js'
 import { settings } from '../policy.js'
 
@@ -59,8 +59,9 @@ export async function limited<T>(kib: number, signal: AbortSignal | undefined, k
       return settle(0), 1
     }
     // No options dictionary: one built here could take `once` or `signal` from a polluted
-    // Object.prototype (issue 11); left out, every runtime uses its own defaults.
-    signal?.addEventListener('abort', abort)
+    // Object.prototype (issue 11); left out, every runtime uses its own defaults. A method that
+    // throws is INVALID_OPTIONS (only KeysealError escapes), before this call is queued.
+    guarded(() => signal?.addEventListener('abort', abort), 'INVALID_OPTIONS')
     queue.push(w)
     pump()
   })
