@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // keyseal benchmarks: `npm run bench` (builds first), or `node bench/run.mjs [scenario ...]`.
 //
-// Scenarios: cached, passphrase, throughput, import, size, argon2id, rotation, capacity, timing, v2 (default: all).
+// Scenarios: cached, passphrase, throughput, import, size, argon2id, rotation, capacity, timing, v2, kdf-server (default: all).
 // Each runs in its own `node --expose-gc` process, so one scenario's JIT and heap state cannot bleed
 // into the next. Results are merged into bench/results/latest.json (a single-scenario run replaces
 // only that scenario), and bench/results/latest.md (the README tables) is regenerated from the JSON.
@@ -50,6 +50,10 @@ const SCENARIOS = {
   // Issue 14: format v2, seal to a P-256 public key + open with the private key over the same HPKE
   // steps on raw WebCrypto (goal <= 1.2x); opens per second, private key vs passphrase.
   v2: { script: 'v2.mjs', needsDeps: false },
+  // Issue 11 item 4: one open at the policy bounds (CPU, memory) and an HTTP server on 127.0.0.1
+  // under forged worst-case envelopes, before (old bounds, no limiter) and after (the defaults).
+  // Not pinned: it measures what the limiter leaves to the threadpool and the event loop.
+  'kdf-server': { script: 'kdf-server.mjs', needsDeps: false },
   // Not in the default set (needs valgrind, takes minutes): `node bench/run.mjs instructions`.
   instructions: { script: 'instructions.mjs', needsDeps: false, optional: true, args: () => ['--breakdown'] },
 }

@@ -13,6 +13,7 @@ import type { KdfParams } from './envelope.js'
 import type { Material } from './keys.js'
 import { fail } from './errors.js'
 import { hkdfSha256, importHkdfKey } from './kdf/hkdf.js'
+import { limited } from './kdf/limit.js'
 import { pbkdf2Sha256 } from './kdf/pbkdf2.js'
 import { argon2idHooks, type KeysealPolicy } from './policy.js'
 import { guard, subtle } from './webcrypto.js'
@@ -30,20 +31,23 @@ export function masterFromRaw(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> 
  * envelope's KDF parameters (already checked against the policy) and salt: M, then
  * {@link aesGcmKeyAndCommitment}. PBKDF2 runs in WebCrypto; Argon2id in the policy's
  * implementation (from `@org/keyseal/argon2id`), which must return exactly 32 bytes, not all zero.
+ * `signal` aborts the wait for a KDF slot (ABORTED).
  */
 export async function passphraseMaterial(
   pw: Uint8Array<ArrayBuffer>,
   params: KdfParams,
   salt: Uint8Array<ArrayBuffer>,
   policy: KeysealPolicy,
+  signal?: AbortSignal,
 ): Promise<Material> {
   const a = argon2idHooks(policy)
   const s = subtle()
+  // Every passphrase KDF runs inside the process-wide limit (src/kdf/limit.ts, issue 11).
   const out: unknown =
     params.kdf === 'pbkdf2-sha256'
-      ? await pbkdf2Sha256(pw, salt, params.iterations, 32)
+      ? await limited(0, signal, () => pbkdf2Sha256(pw, salt, params.iterations, 32))
       : params.kdf === 'argon2id' && a
-        ? await guard(() => a.derive(pw, params, salt, s))
+        ? await limited(params.memoryKiB, signal, () => guard(() => a.derive(pw, params, salt, s)))
         : fail('UNSUPPORTED_KDF')
   if (!(out instanceof Uint8Array)) return fail('CRYPTO_FAILURE')
   const m = new Uint8Array(out)

@@ -22,6 +22,8 @@
  * - `KEY_USAGE`: the key cannot do this (an open-only key asked to seal, or a key past its sealing limit).
  * - `NOT_UTF8`: `openKey` found a secret that is not UTF-8 text (it was sealed as bytes): use `openKeyBytes`.
  * - `CRYPTO_FAILURE`: the platform's WebCrypto failed unexpectedly.
+ * - `KDF_BUSY`: the process-wide KDF limit is reached and its queue is full (`setKdfLimits`): try again later.
+ * - `ABORTED`: the call's `signal` was aborted when the call started, or aborted while it waited for a KDF slot.
  */
 export type KeysealErrorCode =
   | 'WEBCRYPTO_UNAVAILABLE'
@@ -40,6 +42,8 @@ export type KeysealErrorCode =
   | 'KEY_USAGE'
   | 'NOT_UTF8'
   | 'CRYPTO_FAILURE'
+  | 'KDF_BUSY'
+  | 'ABORTED'
 
 // Fixed messages: they never contain the input, the passphrase, the key or the plaintext
 // (SECURITY-NOTES: "secrets in errors"). Nothing is ever appended to them, not even an inner error.

@@ -13,6 +13,8 @@ export type { KeysealPolicy, KeysealPolicyOptions, Pbkdf2Policy, Argon2idPolicy,
 export { KeysealError, isKeysealError } from './errors.js'
 export type { KeysealErrorCode } from './errors.js'
 export { createKeyring, Keyring } from './keyring.js'
+export { setKdfLimits } from './kdf/limit.js'
+export type { KdfLimits } from './kdf/limit.js'
 export type { KeyringEntry } from './keyring.js'
 export { needsRotation, rotateKey, rotateMany } from './rotate.js'
 export type {

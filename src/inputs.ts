@@ -102,3 +102,14 @@ export function optionalKeyId(id: unknown): string | undefined {
   if (!isValidKeyId(id)) return fail('INVALID_OPTIONS')
   return id
 }
+
+/**
+ * @internal An optional AbortSignal: any object with an `addEventListener` method whose `aborted`
+ * reads as a boolean (signals of other realms and polyfills pass); anything else, or a throwing
+ * getter or trap, is INVALID_OPTIONS. An aborted one is ABORTED, as the platform's own APIs do.
+ */
+export function checkSignal(s: unknown): AbortSignal | undefined {
+  const a = s === undefined ? false : guarded(() => (typeof (s as AbortSignal).addEventListener == 'function' ? (s as AbortSignal).aborted : 0), 'INVALID_OPTIONS')
+  if (a !== false) fail(a === true ? 'ABORTED' : 'INVALID_OPTIONS')
+  return s as AbortSignal | undefined
+}

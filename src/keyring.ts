@@ -57,30 +57,38 @@ function entriesOf(ring: Keyring): Map<string, ResolvedEntry> {
 
 /**
  * @internal Open under a keyring (policy already checked): the envelope's key id picks the one
- * key to use (an unknown id is UNKNOWN_KEY_ID; no other key is tried). Without a key id, each
- * compatible key is tried, primary first.
+ * key to use (an unknown id is UNKNOWN_KEY_ID; no other key is tried). Without a key id, every
+ * compatible key object is tried (no KDF: the key commitment lets at most one open), primary
+ * first, but at most one passphrase entry: the primary if it is one, else the first in the order
+ * given (disabled entries included). Whoever writes the envelope chooses to leave the id out, so
+ * trying each passphrase would let a stranger buy one KDF run per entry (issue 11).
  */
 export async function openWithRing(
   ring: RingState,
   p: Parsed,
   context: Uint8Array<ArrayBuffer>,
   policy: KeysealPolicy,
+  signal?: AbortSignal,
   derive?: RingDerive,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { entries, primary } = ring
   const id = p.header.keyId
-  const candidates =
-    id !== undefined
-      ? [entries.get(id) ?? fail('UNKNOWN_KEY_ID')] // its kind is checked by openWithKey (KEY_MISMATCH)
-      : // A Set keeps the first of duplicates: the primary, then the others in order.
-        [...new Set([primary, ...entries.values()])].filter((e) => compatible(e.key, p))
+  let candidates: ResolvedEntry[]
+  if (id !== undefined) {
+    candidates = [entries.get(id) ?? fail('UNKNOWN_KEY_ID')] // its kind is checked by openWithKey (KEY_MISMATCH)
+  } else {
+    // A Set keeps the first of duplicates: the primary, then the others in order. Key objects
+    // first (no KDF), then the one passphrase.
+    const fit = [...new Set([primary, ...entries.values()])].filter((e) => compatible(e.key, p))
+    candidates = [...fit.filter((e) => keyState(e.key)), ...fit.filter((e) => !keyState(e.key)).slice(0, 1)]
+  }
   if (candidates.length === 0) fail('KEY_MISMATCH')
   // An index loop: leaving a for-of early (the `return` below) calls the iterator's `return`
   // method, which an array iterator inherits from a polluted Object.prototype (issue 11).
   for (let i = 0; i < candidates.length; i++) {
     const e = candidates[i]!
     try {
-      return await openWithKey(p, e.key, context, policy, derive && ((pw, q) => derive(pw, q, e)))
+      return await openWithKey(p, e.key, context, policy, signal, derive && ((pw, q) => derive(pw, q, e)))
     } catch (error) {
       if (!isKeysealError(error, 'AUTH_FAILED')) throw error
     }
@@ -92,7 +100,9 @@ export async function openWithRing(
  * Several keys with ids, one primary. Pass a keyring wherever a key goes: sealing uses the primary
  * and records its id; opening picks the key by the envelope's authenticated key id and never tries
  * the others (an unknown id is `UNKNOWN_KEY_ID`). Envelopes without a key id are tried against each
- * key of a compatible kind, primary first. Printing or serializing a keyring shows no key material.
+ * key object of a compatible kind, primary first, and against at most one passphrase entry (the
+ * primary if it is one, else the first in the order given), so one open runs at most one KDF
+ * (docs/format.md §19.4). Printing or serializing a keyring shows no key material.
  *
  * @example
  * ```ts

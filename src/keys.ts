@@ -6,7 +6,7 @@ import { aesGcmKeyAndCommitment, masterFromRaw, passphraseMaterial } from './der
 import { redactAndFreeze } from './inspect.js'
 import { fail } from './errors.js'
 import { parseString, type Header, type KdfParams } from './envelope.js'
-import { checkOptions, optionalKeyId, passphraseBytes } from './inputs.js'
+import { checkOptions, optionalKeyId, checkSignal, passphraseBytes } from './inputs.js'
 import { DERIVED_KEY_SEAL_LIMIT, RAW_KEY_PREFIX, SALT_MIN } from './constants.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
 import { platform, randomBytes } from './webcrypto.js'
@@ -121,6 +121,8 @@ export interface DeriveKeyOptions {
    * one. Such a key opens every envelope that shares them, and cannot seal.
    */
   envelope?: string | undefined
+  /** Gives up waiting for a KDF slot when it aborts (`ABORTED`), as {@link SealOptions.signal}. */
+  signal?: AbortSignal | undefined
 }
 
 /**
@@ -147,9 +149,10 @@ export interface DeriveKeyOptions {
  * ```
  */
 export async function deriveKey(passphrase: string | Uint8Array, options?: DeriveKeyOptions): Promise<KeysealKey> {
-  const o = checkOptions<DeriveKeyOptions>(options, ['policy', 'keyId', 'envelope'])
+  const o = checkOptions<DeriveKeyOptions>(options, ['policy', 'keyId', 'envelope', 'signal'])
   const policy = resolvePolicy(o.policy)
   let keyId = optionalKeyId(o.keyId)
+  const signal = checkSignal(o.signal)
   const pw = passphraseBytes(passphrase)
   let params: KdfParams
   let salt: Uint8Array<ArrayBuffer>
@@ -172,7 +175,7 @@ export async function deriveKey(passphrase: string | Uint8Array, options?: Deriv
     wipe(pw) // the passphrase copy never outlives a failed call
     throw error
   }
-  const material = await passphraseMaterial(pw, params, salt, policy).finally(() => wipe(pw))
+  const material = await passphraseMaterial(pw, params, salt, policy, signal).finally(() => wipe(pw))
   const state: KeyState = {
     seals: 0,
     // Same KDF, parameters and salt (the key id is checked by the caller).

@@ -25,14 +25,21 @@ export function compatible(key: SingleKey, p: Parsed): boolean {
  * @internal The AES key and commitment of one key for an envelope with these parameters and salt:
  * a passphrase runs its KDF; a key object knows its own (keys.ts).
  */
-export function keyMaterial(key: SingleKey, params: KdfParams, salt: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Material | Promise<Material> {
+export function keyMaterial(
+  key: SingleKey,
+  params: KdfParams,
+  salt: Uint8Array<ArrayBuffer>,
+  policy: KeysealPolicy,
+  signal?: AbortSignal,
+): Material | Promise<Material> {
   // Not async: a derived key's material is returned as is, without a promise (cached-key path).
-  return keyState(key)?.material(salt) ?? passphraseMaterial(key as Uint8Array<ArrayBuffer>, params, salt, policy)
+  return keyState(key)?.material(salt) ?? passphraseMaterial(key as Uint8Array<ArrayBuffer>, params, salt, policy, signal)
 }
 
 /**
  * @internal Open a parsed envelope (policy already checked) under one compatible key. `derive`, when
- * given, replaces the passphrase KDF with a cached derived key (bulk rotation). The commitment is
+ * given, replaces the passphrase KDF with a cached derived key (bulk rotation); `signal` aborts the
+ * wait for a KDF slot (src/kdf/limit.ts). The commitment is
  * compared, in constant time, before AES-GCM runs (docs/format.md §6).
  */
 export async function openWithKey(
@@ -40,13 +47,14 @@ export async function openWithKey(
   key: SingleKey,
   context: Uint8Array<ArrayBuffer>,
   policy: KeysealPolicy,
+  signal?: AbortSignal,
   derive?: (pw: Uint8Array<ArrayBuffer>, p: Parsed) => Promise<KeysealKey>,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!compatible(key, p)) fail('KEY_MISMATCH')
   platform()
   const h = p.header
   if (derive && keyState(key) === undefined) key = await derive(key as Uint8Array<ArrayBuffer>, p)
-  const { aes, commitment } = await keyMaterial(key, h.params, h.salt, policy)
+  const { aes, commitment } = await keyMaterial(key, h.params, h.salt, policy, signal)
   if (!equalConstantTime(commitment, h.commitment)) fail('AUTH_FAILED')
   return aesGcmOpen(aes, h.nonce, p.body, aad(p.headerBytes, context))
 }

@@ -14,7 +14,11 @@ export interface Pbkdf2Policy {
   readonly minIterations: number
   /** Opening refuses fewer iterations than this, before any KDF work. Default 100,000. */
   readonly openMinIterations: number
-  /** Opening and sealing refuse more iterations than this, before any KDF work. Default 10,000,000. */
+  /**
+   * Opening and sealing refuse more iterations than this, before any KDF work. Default 1,200,000:
+   * twice the default sealing work, so that an envelope anyone can forge costs an opener at most
+   * twice a legitimate one (issue 11). Raise it explicitly to open envelopes sealed with more.
+   */
   readonly maxIterations: number
 }
 
@@ -58,6 +62,13 @@ export interface Argon2idPolicy {
   readonly maxPasses: number
   /** Opening and sealing refuse more lanes. Default 4. */
   readonly maxLanes: number
+  /**
+   * Opening and sealing refuse more work than this: memory (KiB) × passes, the number of 1 KiB
+   * blocks the KDF computes whatever the lanes. Default 77,824: twice the default sealing work
+   * (19,456 × 2), so a forged envelope costs at most twice a legitimate open (issue 11); m = 64 MiB
+   * with t = 1, or m = 46 MiB with t = 1 (OWASP's equivalent choice), still open.
+   */
+  readonly maxWork: number
 }
 
 /**
@@ -101,7 +112,8 @@ const DEFAULT_PBKDF2: Pbkdf2Policy = /* @__PURE__ */ Object.freeze({
   iterations: 600_000,
   minIterations: 600_000,
   openMinIterations: 100_000,
-  maxIterations: 10_000_000,
+  // Twice `iterations` (issue 11): the most CPU an envelope nobody needs a key to write can cost.
+  maxIterations: 1_200_000,
 })
 
 const DEFAULT_ARGON2ID = /* @__PURE__ */ Object.freeze({
@@ -115,6 +127,8 @@ const DEFAULT_ARGON2ID = /* @__PURE__ */ Object.freeze({
   maxMemoryKiB: 65_536,
   maxPasses: 10,
   maxLanes: 4,
+  // Twice the sealing work m × t = 19,456 × 2 (issue 11).
+  maxWork: 77_824,
 })
 
 /**
@@ -153,7 +167,7 @@ export function argon2idHooks(policy: KeysealPolicy): Argon2idHooks | undefined 
 }
 
 /**
- * The default policy: seal with PBKDF2-SHA256 at 600,000 iterations; open 100,000 to 10,000,000.
+ * The default policy: seal with PBKDF2-SHA256 at 600,000 iterations; open 100,000 to 1,200,000.
  * Argon2id is not enabled (its implementation lives in `@org/keyseal/argon2id`).
  *
  * @example
@@ -165,11 +179,11 @@ export function argon2idHooks(policy: KeysealPolicy): Argon2idHooks | undefined 
 export const defaultPolicy: KeysealPolicy = /* @__PURE__ */ brand({ kdf: 'pbkdf2-sha256', pbkdf2: DEFAULT_PBKDF2 })
 
 /**
- * The defaults overridden by the caller's settings, each a count (an integer in 1..2^32-1), read
+ * @internal The defaults overridden by the caller's settings, each a count (an integer in 1..2^32-1), read
  * once; unknown keys are refused, not ignored (a typo such as `minIteration` would otherwise
  * silently keep the default). `implementation` is copied as is (checked by the caller).
  */
-function settings<T extends object>(o: unknown, defaults: T, extra?: string): T {
+export function settings<T extends object>(o: unknown, defaults: T, extra?: string): T {
   if (o === undefined) return defaults
   plainObject(o, 'INVALID_OPTIONS')
   const out = { ...defaults } as Record<string, unknown>
@@ -216,7 +230,7 @@ export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy 
     if (
       typeof impl !== 'object' || impl === null || impl.name !== 'argon2id' || typeof impl.derive !== 'function' ||
       !(a.openMinMemoryKiB <= a.minMemoryKiB && a.minMemoryKiB <= a.memoryKiB && a.memoryKiB <= a.maxMemoryKiB &&
-        a.openMinPasses <= a.minPasses && a.minPasses <= a.passes && a.passes <= a.maxPasses &&
+        a.openMinPasses <= a.minPasses && a.minPasses <= a.passes && a.passes <= a.maxPasses && a.memoryKiB * a.passes <= a.maxWork &&
         a.lanes <= a.maxLanes && a.maxLanes <= ARGON2_LANES_MAX && a.maxMemoryKiB <= ARGON2_MEMORY_MAX &&
         // RFC 9106 §3.1: at least 8 KiB per lane, for what we seal and for every opening bound.
         a.memoryKiB >= 8 * a.lanes && a.openMinMemoryKiB >= 8)
@@ -239,7 +253,8 @@ export function createPolicy(options: KeysealPolicyOptions = {}): KeysealPolicy 
         q.memoryKiB > a.maxMemoryKiB ||
         q.passes < (opening ? a.openMinPasses : a.minPasses) ||
         q.passes > a.maxPasses ||
-        q.lanes > a.maxLanes,
+        q.lanes > a.maxLanes ||
+        q.memoryKiB * q.passes > a.maxWork,
       below: (q) => q.memoryKiB < a.minMemoryKiB || q.passes < a.minPasses,
       derive: (pw, q, salt, subtle) => implementation.derive(pw, salt, { memoryKiB: q.memoryKiB, passes: q.passes, lanes: q.lanes }, subtle),
     },
@@ -258,29 +273,24 @@ export function sealParams(policy: KeysealPolicy): KdfParams {
 
 /**
  * @internal Parameters must lie inside the policy's bounds, checked as integers before any KDF work
- * or allocation. Opening (untrusted envelopes) uses the opening floors; sealing the sealing
- * minimums; both the same maximums. Argon2id needs a policy with Argon2id enabled (UNSUPPORTED_KDF
- * otherwise).
+ * or allocation. Opening (untrusted envelopes, `sealing` not set) uses the opening floors; sealing
+ * the sealing minimums; both the same maximums. Argon2id needs a policy with Argon2id enabled
+ * (UNSUPPORTED_KDF otherwise). One function for both (no wrapper in a bundle that only opens).
  */
-function checkParams(params: KdfParams, policy: KeysealPolicy, opening: boolean): void {
+export function checkOpenParams(params: KdfParams, policy: KeysealPolicy, sealing?: true): void {
   const p = policy.pbkdf2
   if (
     params.kdf === 'pbkdf2-sha256'
-      ? params.iterations < (opening ? p.openMinIterations : p.minIterations) || params.iterations > p.maxIterations
-      : params.kdf === 'argon2id' && (policies.get(policy) ?? fail('UNSUPPORTED_KDF')).outside(params, opening)
+      ? params.iterations < (sealing ? p.minIterations : p.openMinIterations) || params.iterations > p.maxIterations
+      : params.kdf === 'argon2id' && (policies.get(policy) ?? fail('UNSUPPORTED_KDF')).outside(params, !sealing)
   ) {
     fail('PARAMS_OUT_OF_POLICY')
   }
 }
 
-/** @internal Opening: an untrusted envelope's parameters against the policy's opening bounds. */
-export function checkOpenParams(params: KdfParams, policy: KeysealPolicy): void {
-  checkParams(params, policy, true)
-}
-
 /** @internal Sealing: parameters must meet the policy's minimums and stay under its maximums. */
 export function checkSealParams(params: KdfParams, policy: KeysealPolicy): void {
-  checkParams(params, policy, false)
+  checkOpenParams(params, policy, true)
 }
 
 /** @internal True when the parameters are below the policy's sealing floor (rotation). */

@@ -274,9 +274,9 @@ export async function rotateOne(
   checkOpenParams(p.header.params, r.policy)
   if (reasons.length === 0 && alreadySealedBy(p, r) && (await confirmed(p, r, context))) return undefined
   const sealer = await (r.sealer ??= sealingKey(r))
-  const secret = await openResolved(p, r.from, context, r.policy, derive)
+  const secret = await openResolved(p, r.from, context, r.policy, undefined, derive)
   try {
-    const next = await sealWithKey(secret, sealer.key, context, r.policy, sealer.keyId)
+    const next = await sealWithKey(secret, sealer.key, context, r.policy, undefined, sealer.keyId)
     // Verify before returning: the new envelope must open under `to` to the same secret.
     const check = await openWithKey(parseString(next), sealer.key, context, r.policy)
     const same = equalConstantTime(check, secret)

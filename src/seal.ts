@@ -4,7 +4,7 @@ import { NONCE_LEN, SALT_MIN } from './constants.js'
 import { fromUtf8, wipe } from './bytes.js'
 import { encodeHeader, parseString, toEnvelopeString, type KdfParams, type Parsed } from './envelope.js'
 import { fail } from './errors.js'
-import { checkOptions, contextBytes, optionalKeyId, passphraseBytes, secretBytes } from './inputs.js'
+import { checkOptions, contextBytes, optionalKeyId, checkSignal, passphraseBytes, secretBytes } from './inputs.js'
 import { keyringState, type Keyring, type ResolvedEntry } from './keyring.js'
 import { keyIdOf, keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, resolvePolicy, sealParams, type KeysealPolicy } from './policy.js'
@@ -32,6 +32,12 @@ export interface SealOptions {
    * would not open with its own key: `KEY_MISMATCH`), and so is any `keyId` with a keyring.
    */
   keyId?: string | undefined
+  /**
+   * Gives up waiting for a KDF slot (the process-wide limit of {@link setKdfLimits}) when it aborts:
+   * the call rejects with `ABORTED`, as it does at once when the signal is already aborted (with
+   * any key). A KDF already running finishes. Anything but an AbortSignal is `INVALID_OPTIONS`.
+   */
+  signal?: AbortSignal | undefined
 }
 
 /** Options for {@link openKey} and {@link openKeyBytes}. */
@@ -40,10 +46,12 @@ export interface OpenOptions {
   context?: string | Uint8Array | undefined
   /** Bounds for the envelope's KDF parameters, checked before any KDF work: a policy from {@link createPolicy}. Default {@link defaultPolicy}. */
   policy?: KeysealPolicy | undefined
+  /** Gives up waiting for a KDF slot when it aborts (`ABORTED`), as {@link SealOptions.signal}. */
+  signal?: AbortSignal | undefined
 }
 
-const SEAL_OPTIONS = ['context', 'policy', 'keyId'] as const
-const OPEN_OPTIONS = ['context', 'policy'] as const
+const SEAL_OPTIONS = ['context', 'policy', 'keyId', 'signal'] as const
+const OPEN_OPTIONS = ['context', 'policy', 'signal'] as const
 
 /** @internal Turn a caller's key argument into a single key or a keyring entry list (sync validation). */
 export function resolveKeyInput(key: unknown): { single: SingleKey } | { ring: NonNullable<ReturnType<typeof keyringState>> } {
@@ -61,7 +69,8 @@ export async function sealWithKey(
   key: SingleKey,
   context: Uint8Array<ArrayBuffer>,
   policy: KeysealPolicy,
-  keyIdOption: string | undefined,
+  signal?: AbortSignal,
+  keyIdOption?: string,
 ): Promise<string> {
   platform()
   const state = keyState(key)
@@ -75,7 +84,7 @@ export async function sealWithKey(
     checkSealParams(params, policy)
     salt = randomBytes(SALT_MIN)
   }
-  const { aes, commitment } = await keyMaterial(key, params, salt, policy)
+  const { aes, commitment } = await keyMaterial(key, params, salt, policy, signal)
   const keyId = keyIdOption ?? keyIdOf(key)
   const nonce = randomBytes(NONCE_LEN)
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
@@ -95,10 +104,11 @@ export function openResolved(
   key: ReturnType<typeof resolveKeyInput>,
   context: Uint8Array<ArrayBuffer>,
   policy: KeysealPolicy,
+  signal?: AbortSignal,
   derive?: (pw: Uint8Array<ArrayBuffer>, p: Parsed, entry: ResolvedEntry | undefined) => Promise<KeysealKey>,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if ('single' in key) return openWithKey(p, key.single, context, policy, derive && ((pw, q) => derive(pw, q, undefined)))
-  return key.ring.open(key.ring, p, context, policy, derive)
+  if ('single' in key) return openWithKey(p, key.single, context, policy, signal, derive && ((pw, q) => derive(pw, q, undefined)))
+  return key.ring.open(key.ring, p, context, policy, signal, derive)
 }
 
 /**
@@ -131,6 +141,7 @@ export async function sealKey(secret: string | Uint8Array, key: KeyInput, option
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
   let keyId = optionalKeyId(o.keyId)
+  const signal = checkSignal(o.signal)
   const plaintext = secretBytes(secret)
   // The key (and its passphrase copy) is resolved inside the try: whichever check fails after the
   // plaintext copy, no copy outlives the call.
@@ -148,7 +159,7 @@ export async function sealKey(secret: string | Uint8Array, key: KeyInput, option
       const own = keyIdOf(single)
       if (keyId !== undefined && own !== undefined && keyId !== own) fail('INVALID_OPTIONS')
     }
-    return await sealWithKey(plaintext, single, context, policy, keyId)
+    return await sealWithKey(plaintext, single, context, policy, signal, keyId)
   } finally {
     wipe(plaintext)
     if (k !== undefined && 'single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
@@ -170,12 +181,13 @@ export async function openKeyBytes(envelope: string, key: KeyInput, options?: Op
   const o = checkOptions<OpenOptions>(options, OPEN_OPTIONS)
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
+  const signal = checkSignal(o.signal)
   const k = resolveKeyInput(key)
   try {
     const p = parseString(envelope)
     // Parameter bounds before any KDF work (SECURITY-NOTES: attacker-chosen KDF cost).
     checkOpenParams(p.header.params, policy)
-    return await openResolved(p, k, context, policy)
+    return await openResolved(p, k, context, policy, signal)
   } finally {
     if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
   }

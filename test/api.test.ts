@@ -273,8 +273,9 @@ describe('options', () => {
 })
 
 describe('policy', () => {
-  it('the default policy is 600,000 / 600,000 / 100,000 / 10,000,000 and frozen', () => {
-    expect(defaultPolicy.pbkdf2).toEqual({ iterations: 600_000, minIterations: 600_000, openMinIterations: 100_000, maxIterations: 10_000_000 })
+  it('the default policy is 600,000 / 600,000 / 100,000 / 1,200,000 and frozen', () => {
+    // issue 11: the default opening bound is twice the default sealing work (was 10,000,000).
+    expect(defaultPolicy.pbkdf2).toEqual({ iterations: 600_000, minIterations: 600_000, openMinIterations: 100_000, maxIterations: 1_200_000 })
     expect(Object.isFrozen(defaultPolicy)).toBe(true)
     expect(Object.isFrozen(defaultPolicy.pbkdf2)).toBe(true)
     expect(createPolicy()).toEqual(defaultPolicy)
@@ -293,7 +294,7 @@ describe('policy', () => {
     const p = createPolicy({ pbkdf2: { iterations: 1_000_000 } })
     expect(p.pbkdf2).toEqual({ ...defaultPolicy.pbkdf2, iterations: 1_000_000 })
     expect(Object.isFrozen(p) && Object.isFrozen(p.pbkdf2)).toBe(true)
-    expect(TEST_POLICY.pbkdf2).toEqual({ iterations: 1000, minIterations: 1000, openMinIterations: 1000, maxIterations: 10_000_000 })
+    expect(TEST_POLICY.pbkdf2).toEqual({ iterations: 1000, minIterations: 1000, openMinIterations: 1000, maxIterations: 1_200_000 })
     // Equal bounds are allowed; each strict inversion is refused.
     expect(createPolicy({ pbkdf2: { iterations: 5, minIterations: 5, openMinIterations: 5, maxIterations: 5 } }).pbkdf2.maxIterations).toBe(5)
     // docs/format.md §17.2: no policy admits more than 2^31 - 1 iterations (platforms cannot run them).

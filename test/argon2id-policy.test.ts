@@ -15,7 +15,7 @@ describe('Argon2id policy', () => {
     expect(p.kdf).toBe('argon2id')
     expect({ ...p.argon2id, implementation: undefined }).toEqual({
       implementation: undefined, memoryKiB: 19456, passes: 2, lanes: 1, minMemoryKiB: 19456, minPasses: 2,
-      openMinMemoryKiB: 4096, openMinPasses: 1, maxMemoryKiB: 65536, maxPasses: 10, maxLanes: 4,
+      openMinMemoryKiB: 4096, openMinPasses: 1, maxMemoryKiB: 65536, maxPasses: 10, maxLanes: 4, maxWork: 77824,
     })
     expect(p.pbkdf2.iterations).toBe(600000)
     expect(ks.createPolicy({ kdf: 'pbkdf2-sha256', argon2id: { implementation: argon2id } }).kdf).toBe('pbkdf2-sha256')

@@ -43,6 +43,8 @@ export const FIXED_MESSAGES: Readonly<Record<KeysealErrorCode, string>> = {
   KEY_USAGE: 'keyseal: key usage',
   NOT_UTF8: 'keyseal: not utf8',
   CRYPTO_FAILURE: 'keyseal: crypto failure',
+  KDF_BUSY: 'keyseal: kdf busy',
+  ABORTED: 'keyseal: aborted',
 }
 
 /** Anything a test treats as sensitive: an envelope, passphrase, plaintext or context. */

@@ -30,10 +30,7 @@ const sets = loadSets(Object.keys(FILES).map((f) => ({ file: `${root}vectors/${f
  * day the library meets it, so the entry must then be removed (the decision is in HELPERS.md; the
  * keyring change is the `harden` engineer's). Nothing else may be listed here.
  */
-const PENDING: Record<string, string> = {
-  'ring-no-kid-one-kdf': 'keyring: at most one KDF run for an envelope without a key id (src still tries every passphrase entry)',
-  'ring-no-kid-not-second-passphrase': 'keyring: at most one KDF run for an envelope without a key id (src still tries every passphrase entry)',
-}
+const PENDING: Record<string, string> = {}
 
 /** Feed crypto.getRandomValues from `random` while `f` runs (salt, then nonce). */
 async function withRandom<T>(random: Uint8Array | undefined, f: () => Promise<T>): Promise<T> {

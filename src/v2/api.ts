@@ -4,7 +4,7 @@ import { fromUtf8, toBase64url, utf8, wipe } from '../bytes.js'
 import type { KdfParams } from '../envelope.js'
 import { fail } from '../errors.js'
 import { inspect as inspectV1, type EnvelopeInfo } from '../forms.js'
-import { checkOptions, contextBytes, secretBytes } from '../inputs.js'
+import { checkOptions, contextBytes, checkSignal, secretBytes } from '../inputs.js'
 import { importKey as importKeyV1, type ImportKeyOptions, type KeysealKey } from '../keys.js'
 import { keyringState, type Keyring } from '../keyring.js'
 import { resolvePolicy, type KeysealPolicy } from '../policy.js'
@@ -36,8 +36,8 @@ export interface SealOptionsV2 extends SealOptions {
   label?: string
 }
 
-const SEAL_OPTIONS = ['context', 'policy', 'keyId', 'label'] as const
-const OPEN_OPTIONS = ['context', 'policy'] as const
+const SEAL_OPTIONS = ['context', 'policy', 'keyId', 'label', 'signal'] as const
+const OPEN_OPTIONS = ['context', 'policy', 'signal'] as const
 
 /** @internal The label as bytes (§8): 0 to 128 UTF-8 bytes, well-formed, no control characters; INVALID_OPTIONS. */
 function labelBytes(label: unknown): Uint8Array<ArrayBuffer> {
@@ -83,6 +83,7 @@ export async function sealKey(secret: string | Uint8Array, key: OpenKeyInput | R
     if (o.context !== undefined) v1.context = o.context
     if (o.policy !== undefined) v1.policy = o.policy
     if (o.keyId !== undefined) v1.keyId = o.keyId
+    if (o.signal !== undefined) v1.signal = o.signal
     return sealKeyV1(secret, key as KeysealKey, v1)
   }
   // v2: the same order of checks as v1 (options, policy, context, secret, key).
@@ -90,11 +91,12 @@ export async function sealKey(secret: string | Uint8Array, key: OpenKeyInput | R
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
   const label = labelBytes(o.label)
+  const signal = checkSignal(o.signal)
   const plaintext = secretBytes(secret)
   let recipients: ResolvedRecipient[] = []
   try {
     recipients = single ? [resolveRecipient(key, true)] : resolveRecipients(key)
-    return await sealV2(plaintext, recipients, label, context, policy)
+    return await sealV2(plaintext, recipients, label, context, policy, undefined, signal)
   } finally {
     wipe(plaintext)
     wipeRecipients(recipients)
@@ -102,10 +104,10 @@ export async function sealKey(secret: string | Uint8Array, key: OpenKeyInput | R
 }
 
 /** @internal v2 check that is the same for openKeyBytes and rotation: inputs first, then the envelope. */
-function v2Inputs(options: unknown): { context: Uint8Array<ArrayBuffer>; policy: KeysealPolicy } {
+function v2Inputs(options: unknown): { context: Uint8Array<ArrayBuffer>; policy: KeysealPolicy; signal: AbortSignal | undefined } {
   const o = checkOptions<OpenOptions>(options, OPEN_OPTIONS)
   const policy = resolvePolicy(o.policy)
-  return { policy, context: contextBytes(o.context) }
+  return { policy, context: contextBytes(o.context), signal: checkSignal(o.signal) }
 }
 
 /**
@@ -130,10 +132,10 @@ export async function openKeyBytes(envelope: string, key: OpenKeyInput, options?
     }
     return openKeyBytesV1(envelope, key as KeysealKey, options)
   }
-  const { context, policy } = v2Inputs(options)
+  const { context, policy, signal } = v2Inputs(options)
   const k = resolveOpenKey(key)
   try {
-    const opened = await openV2(parseV2(envelope), k, context, policy)
+    const opened = await openV2(parseV2(envelope), k, context, policy, signal)
     wipe(opened.fk)
     return opened.plaintext
   } finally {

@@ -145,14 +145,18 @@ export async function sealHpkeStanza(
 }
 
 /** @internal §5.1: a symmetric stanza: the v1 binary envelope of `fk` under the v1 context `aad`, sealed by v1's sealWithKey. */
-async function sealSymmetricStanza(key: SingleKey, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, keyId?: string): Promise<Uint8Array<ArrayBuffer>> {
-  const p = parseString(await sealWithKey(fk, key, aad, policy, keyId))
+async function sealSymmetricStanza(
+  key: SingleKey, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, keyId?: string, signal?: AbortSignal,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const p = parseString(await sealWithKey(fk, key, aad, policy, signal, keyId))
   return encodeStanza(KIND_SYMMETRIC, concat(p.headerBytes, p.body))
 }
 
 /** @internal A stanza for one resolved recipient. */
-export function sealStanza(r: ResolvedRecipient, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<Uint8Array<ArrayBuffer>> {
-  return 'point' in r ? sealHpkeStanza(r.point, r.keyId, fk, aad) : sealSymmetricStanza(r.sym, fk, aad, policy, r.keyId)
+export function sealStanza(
+  r: ResolvedRecipient, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, signal?: AbortSignal,
+): Promise<Uint8Array<ArrayBuffer>> {
+  return 'point' in r ? sealHpkeStanza(r.point, r.keyId, fk, aad) : sealSymmetricStanza(r.sym, fk, aad, policy, r.keyId, signal)
 }
 
 /** @internal A given file key and salt: rotation draws them itself (§14.3 needs the file key); tests fix them and the HPKE ephemeral keys (frozen vectors). */
@@ -165,7 +169,7 @@ export interface SealFixtures {
 /** @internal Seal validated plaintext to validated recipients (§6, §7). */
 export async function sealV2(
   plaintext: Uint8Array<ArrayBuffer>, recipients: readonly ResolvedRecipient[], label: Uint8Array<ArrayBuffer>,
-  context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, fixtures?: SealFixtures,
+  context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, fixtures?: SealFixtures, signal?: AbortSignal,
 ): Promise<string> {
   platform()
   const fk = fixtures ? fixtures.fk.slice() : randomBytes(FILE_KEY_LEN)
@@ -176,7 +180,7 @@ export async function sealV2(
     const aad = await stanzaAad(core, payload)
     const stanzas: Uint8Array<ArrayBuffer>[] = []
     // In order: the stanza order is part of the header (and of the vectors).
-    for (const [i, r] of recipients.entries()) stanzas.push(await (fixtures?.stanza ? fixtures.stanza(i, r, fk, aad) : sealStanza(r, fk, aad, policy)))
+    for (const [i, r] of recipients.entries()) stanzas.push(await (fixtures?.stanza ? fixtures.stanza(i, r, fk, aad) : sealStanza(r, fk, aad, policy, signal)))
     return await finish(core, stanzas, payload, keys.mac, context)
   } finally {
     wipe(fk)
@@ -205,10 +209,10 @@ export function resolveOpenKey(k: unknown): V2OpenKey {
 type Candidate = { readonly index: number; readonly key?: unknown; readonly open: (aad: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer> | undefined> }
 
 /** @internal §9 step 2 (and step 3 for symmetric stanzas): the candidates for this key, or the code when there is none. */
-function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candidate[] {
+function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy, signal: AbortSignal | undefined): Candidate[] {
   const out: Candidate[] = []
   const sym = p.stanzas.map((s, index) => ({ s, index })).filter((x): x is { s: SymmetricStanza; index: number } => x.s.kind === KIND_SYMMETRIC && !('unsupported' in x.s))
-  const openSym = (s: SymmetricStanza, k: SingleKey) => (aad: Uint8Array<ArrayBuffer>) => openWithKey(s.v1, k, aad, policy)
+  const openSym = (s: SymmetricStanza, k: SingleKey) => (aad: Uint8Array<ArrayBuffer>) => openWithKey(s.v1, k, aad, policy, signal)
   let unknownId = false
   if ('sk' in key) {
     const id = key.sk.keyId
@@ -283,7 +287,7 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
         kdfUsed = true
       }
       // The entry a key id picks is the key that opens (rotation compares it with `to`).
-      if (keys.length > 0) out.push({ index, key: h.keyId === undefined ? undefined : keys[0], open: openRing(st, keys, policy) })
+      if (keys.length > 0) out.push({ index, key: h.keyId === undefined ? undefined : keys[0], open: openRing(st, keys, policy, signal) })
     })
     // Stanzas without a key id: each private key, primary first, over them in envelope order.
     for (const e of privates) for (const x of noId) hpke(x.index, x.h, e.key)
@@ -301,11 +305,11 @@ function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy): Candida
 }
 
 /** @internal A keyring candidate: its keys in order; AUTH_FAILED moves to the next key, other codes stop. */
-function openRing(s: SymmetricStanza, keys: readonly SingleKey[], policy: KeysealPolicy) {
+function openRing(s: SymmetricStanza, keys: readonly SingleKey[], policy: KeysealPolicy, signal: AbortSignal | undefined) {
   return async (aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer> | undefined> => {
     for (let i = 0; i < keys.length; i++) {
       try {
-        return await openWithKey(s.v1, keys[i]!, aad, policy)
+        return await openWithKey(s.v1, keys[i]!, aad, policy, signal)
       } catch (error) {
         if (!isKeysealError(error, 'AUTH_FAILED')) throw error
       }
@@ -340,8 +344,10 @@ export interface OpenedV2 {
 }
 
 /** @internal §9 steps 2-7. The caller wipes `fk` and `plaintext`. */
-export async function openV2(p: ParsedV2, key: V2OpenKey, context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy): Promise<OpenedV2> {
-  const list = candidates(p, key, policy)
+export async function openV2(
+  p: ParsedV2, key: V2OpenKey, context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, signal?: AbortSignal,
+): Promise<OpenedV2> {
+  const list = candidates(p, key, policy, signal)
   platform()
   const aad = await stanzaAad(p.core, p.payload)
   let fk: Uint8Array<ArrayBuffer> | undefined

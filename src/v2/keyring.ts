@@ -74,11 +74,13 @@ export function createKeyring(entries: readonly KeyringEntryV2[]): Keyring {
   // The v1 half: symmetric entries only, its primary the keyring's when symmetric (v1's "primary
   // first" order), else the first symmetric entry (only the order of trials depends on it).
   const v1: RingState | undefined = sym.size > 0 ? { entries: sym, primary: sym.get(primary.id) ?? sym.values().next().value!, open: openWithRing } : undefined
-  const open = async (_ring: RingState, p: Parsed, context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, derive?: RingDerive): Promise<Uint8Array<ArrayBuffer>> => {
+  const open = async (
+    _ring: RingState, p: Parsed, context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, signal?: AbortSignal, derive?: RingDerive,
+  ): Promise<Uint8Array<ArrayBuffer>> => {
     const id = p.header.keyId
     // A v1 envelope (or symmetric stanza) whose id names a private key: a kind mismatch.
     if ((id !== undefined && isPrivateKey(map.get(id)?.key)) || v1 === undefined) fail(id !== undefined && !map.has(id) ? 'UNKNOWN_KEY_ID' : 'KEY_MISMATCH')
-    return openWithRing(v1!, p, context, policy, derive)
+    return openWithRing(v1!, p, context, policy, signal, derive)
   }
   return new Keyring(KEYRING_TOKEN, { entries: map, primary, open } satisfies RingState)
 }

@@ -28,8 +28,8 @@ const RING = Symbol('ring')
 // ---------------------------------------------------------------------------------------------
 // §17 policies
 
-const PBKDF2_DEFAULTS = { iterations: 600000, minIterations: 600000, openMinIterations: 100000, maxIterations: 10000000 }
-const ARGON2_DEFAULTS = { memoryKiB: 19456, passes: 2, lanes: 1, minMemoryKiB: 19456, minPasses: 2, openMinMemoryKiB: 4096, openMinPasses: 1, maxMemoryKiB: 65536, maxPasses: 10, maxLanes: 4 }
+const PBKDF2_DEFAULTS = { iterations: 600000, minIterations: 600000, openMinIterations: 100000, maxIterations: 1200000 }
+const ARGON2_DEFAULTS = { memoryKiB: 19456, passes: 2, lanes: 1, minMemoryKiB: 19456, minPasses: 2, openMinMemoryKiB: 4096, openMinPasses: 1, maxMemoryKiB: 65536, maxPasses: 10, maxLanes: 4, maxWork: 77824 }
 
 /** §19.1: an option set is absent or a plain object whose own members are all known; absent members read as absent. */
 function optionSet(o, allowed) {
@@ -66,7 +66,7 @@ export function createPolicy(options) {
       a.openMinMemoryKiB <= a.minMemoryKiB && a.minMemoryKiB <= a.memoryKiB && a.memoryKiB <= a.maxMemoryKiB &&
       a.openMinPasses <= a.minPasses && a.minPasses <= a.passes && a.passes <= a.maxPasses &&
       a.lanes <= a.maxLanes && a.maxLanes <= 0xffffff && a.maxMemoryKiB <= 0x7fffff &&
-      a.memoryKiB >= 8 * a.lanes && a.openMinMemoryKiB >= 8
+      a.memoryKiB >= 8 * a.lanes && a.openMinMemoryKiB >= 8 && a.memoryKiB * a.passes <= a.maxWork
     if (!ordered) no('INVALID_OPTIONS')
   }
   const kdf = o.kdf === undefined ? (a ? 'argon2id' : 'pbkdf2-sha256') : o.kdf
@@ -93,7 +93,7 @@ function checkParams(params, policy, opening) {
   if (
     params.memoryKiB < (opening ? a.openMinMemoryKiB : a.minMemoryKiB) || params.memoryKiB > a.maxMemoryKiB ||
     params.passes < (opening ? a.openMinPasses : a.minPasses) || params.passes > a.maxPasses ||
-    params.lanes > a.maxLanes
+    params.lanes > a.maxLanes || params.memoryKiB * params.passes > a.maxWork
   ) {
     no('PARAMS_OUT_OF_POLICY')
   }
