@@ -21,7 +21,8 @@
  * - `INVALID_OPTIONS`: an options or policy object is not well-formed.
  * - `KEY_USAGE`: the key cannot do this (an open-only key asked to seal, or a key past its sealing limit).
  * - `NOT_UTF8`: `openKey` found a secret that is not UTF-8 text (it was sealed as bytes): use `openKeyBytes`.
- * - `CRYPTO_FAILURE`: the platform's WebCrypto failed unexpectedly.
+ * - `CRYPTO_FAILURE`: the platform's WebCrypto failed unexpectedly (also: a sealed envelope that
+ *   keyseal's own parser would refuse, which sealKey never returns).
  * - `KDF_BUSY`: the process-wide KDF limit is reached and its queue is full (`setKdfLimits`): try again later.
  * - `ABORTED`: the call's `signal` was aborted when the call started, or aborted while it waited for a KDF slot.
  */

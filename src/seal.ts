@@ -90,7 +90,16 @@ export async function sealWithKey(
   const header = encodeHeader({ params, salt, keyId, nonce, commitment })
   // AAD = the whole encoded header || context (docs/format.md §6).
   const body = await aesGcmSeal(aes, nonce, plaintext, aad(header, context))
-  return toEnvelopeString(header, body)
+  const envelope = toEnvelopeString(header, body)
+  // Last line of defence (issue 11, item 2; docs/format.md §14): never return an envelope this
+  // library's own parser refuses (a platform that cut the tag, a key id planted past the checks):
+  // the caller would store it and lose the secret. The inputs were valid, so it is CRYPTO_FAILURE.
+  try {
+    parseString(envelope)
+  } catch {
+    fail('CRYPTO_FAILURE')
+  }
+  return envelope
 }
 
 /**
