@@ -1,6 +1,6 @@
 // The conformance kit (@org/keyseal/testing, from dist/) against both reference adapters.
 import { after, before, describe, test } from 'node:test'
-import { conformanceChecks } from '@org/keyseal/testing'
+import { conformanceChecks } from '../package-testing.mjs'
 import { KINDS, openStore } from './lib.mjs'
 
 for (const kind of KINDS) {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { DatabaseSync } from 'node:sqlite'
 import pg from 'pg'
-import { generateKey, importKey, sealKey } from '@org/keyseal'
+import { generateKey, importKey, sealKey } from '../package-entry.mjs'
 import { pgConfig } from './lib.mjs'
 
 const md = readFileSync(new URL('../../docs/storage.md', import.meta.url), 'utf8')

@@ -1,6 +1,6 @@
 // Seeds `rows` rows, rotates them all with streaming rotation and compare-and-swap write-back, and
 // prints `memory {json}`: heap used after a full GC (node --expose-gc) at 10% of the rows and at the end.
-import { generateKey, importKey, sealKey } from '@org/keyseal'
+import { generateKey, importKey, sealKey } from '../package-entry.mjs'
 import { rotateTable } from '../../examples/storage/rotate.mjs'
 import { openStore } from './lib.mjs'
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { generateKey, importKey, inspect, openKey, sealKey } from '@org/keyseal'
+import { generateKey, importKey, inspect, openKey, sealKey } from '../package-entry.mjs'
 import { rotateTable } from '../../examples/storage/rotate.mjs'
 import { KINDS, openStore } from './lib.mjs'
 

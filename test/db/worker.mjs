@@ -1,7 +1,7 @@
 // A rotation run in its own process, so a test can kill it midway (SIGKILL: no cleanup at all).
 // argv: kind, JSON of where the store is; env: KEYSEAL_FROM, KEYSEAL_TO (raw keys, ksk1. strings).
 // Prints `swapped <id>` after each successful write-back and `done <json counts>` at the end.
-import { importKey } from '@org/keyseal'
+import { importKey } from '../package-entry.mjs'
 import { rotateTable } from '../../examples/storage/rotate.mjs'
 import { openStore } from './lib.mjs'
 
