@@ -16,7 +16,8 @@
 // Part 2, a Node HTTP server on 127.0.0.1 (a child process; the load comes from this process over
 // keep-alive connections) that opens what it is sent with openKey. At each level, `c` connections
 // send back to back: c/2 forged worst-case envelopes and c/2 legitimate ones (level "legit 8": 8
-// legitimate, no attack: the baseline). Two configurations, interleaved level by level, each in a
+// legitimate, no attack: the baseline; level "idle": no requests at all, the machine's own floor for
+// the fs.readFile probe). Two configurations, interleaved level by level, each in a
 // fresh server:
 //   - before: what 0.1.0 did. The old default bound (a policy with maxIterations 10,000,000, forged
 //     envelopes at 10,000,000) and the limiter effectively off (setKdfLimits with concurrency and
@@ -110,6 +111,8 @@ if (argv[0] === '--server') {
   const mode = argv[1]
   const policy = mode === 'before' ? ks.createPolicy({ pbkdf2: { maxIterations: OLD_MAX } }) : ks.defaultPolicy
   if (mode === 'before') ks.setKdfLimits({ concurrency: U32, maxQueued: U32 })
+  // Optional (BENCH_KDF_MODES=before,after,after-c1): the defaults with one KDF at a time.
+  if (mode === 'after-c1') ks.setKdfLimits({ concurrency: 1, maxQueued: 32 })
   const dir = mkdtempSync(join(tmpdir(), 'kdf-server-'))
   const file = join(dir, 'unrelated.txt')
   writeFileSync(file, 'x'.repeat(4096))
@@ -203,6 +206,9 @@ const legit = await ks.sealKey(SECRET_64, PASSPHRASE)
 const forged = { before: await forgedPbkdf2(OLD_MAX), after: await forgedPbkdf2(1_200_000) }
 const ONLY = process.env.BENCH_KDF_LEVELS?.split(',')
 const ALL_LEVELS = [
+  // The floor: the server idle (no requests), only the fs.readFile probe. On a shared machine this
+  // is what its other load alone costs the probe, in the same run.
+  { id: 'idle', legit: 0, forged: 0 },
   { id: 'legit-8', legit: 8, forged: 0 },
   { id: 'mixed-4', legit: 2, forged: 2 },
   { id: 'mixed-16', legit: 8, forged: 8 },
@@ -227,7 +233,7 @@ async function runLevel(mode, level) {
       const t = performance.now()
       const token = { t, kind }
       inflight.add(token)
-      const r = await post(port, '/open', kind === 'legit' ? legit : forged[mode]).catch(() => ({ status: 0 }))
+      const r = await post(port, '/open', kind === 'legit' ? legit : forged[mode === 'before' ? 'before' : 'after']).catch(() => ({ status: 0 }))
       inflight.delete(token)
       if (stop) break
       if (!measuring) continue
@@ -278,7 +284,7 @@ async function runLevel(mode, level) {
 log(`kdf-server: part 2, HTTP server on 127.0.0.1, ${WINDOW_MS} ms windows after ${WARMUP_MS} ms warm-up`)
 const rows = []
 for (const level of LEVELS) {
-  for (const mode of ['before', 'after']) {
+  for (const mode of process.env.BENCH_KDF_MODES?.split(',') ?? ['before', 'after']) {
     const r = await runLevel(mode, level)
     rows.push(r)
     log(`  ${mode.padEnd(6)} ${level.id.padEnd(8)} legit ${r.legitOpensPerSec.toFixed(2)}/s p99 ${r.legitP99LowerBound ? '≥' : ''}${r.legitP99Ms?.toFixed(0)} ms (503: ${r.legit503}, unanswered: ${r.legitPendingAtEnd}); forged answered ${r.forgedAnswered} (503: ${r.forged503}); event loop p99 ${r.eventLoopP99Ms.toFixed(1)} ms; fs.readFile p99 ${r.readFileP99Ms?.toFixed(1)} ms (max ${r.readFileMaxMs?.toFixed(1)}, ${r.readFileSamples} reads)`)
@@ -288,7 +294,7 @@ agent.destroy()
 for (const r of rows) {
   const base = rows.find((b) => b.mode === r.mode && b.level === 'legit-8')
   const other = rows.find((b) => b.mode === 'before' && b.level === r.level)
-  r.vsNoAttack = base?.legitOpensPerSec > 0 ? r.legitOpensPerSec / base.legitOpensPerSec : undefined
+  r.vsNoAttack = r.level !== 'idle' && base?.legitOpensPerSec > 0 ? r.legitOpensPerSec / base.legitOpensPerSec : undefined
   r.afterOverBefore = r.mode === 'after' && other?.legitOpensPerSec > 0 ? r.legitOpensPerSec / other.legitOpensPerSec : undefined
 }
 

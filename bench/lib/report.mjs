@@ -134,6 +134,9 @@ function section(name, s, { compact = false } = {}) {
     for (const c of s.result.cases) {
       out.push(`| ${c.group === 'keyseal' ? `**${esc(c.label)}**` : esc(c.label)} | ${c.id === 'node' ? '—' : us(c.median)} | ${c.id === 'node' ? '—' : `${us(c.min)} – ${us(c.max)}`} | ${us(c.wall.median)} | ${c.id === 'node' ? '—' : `+${us(Math.max(0, c.wallOverBaselineMs))}`} |`)
     }
+  } else if (!s.result && typeof s.table === 'string') {
+    // A scenario that renders its own table (kdf-server: rows of a different shape), shown as is.
+    out.push(s.table)
   } else if (s.scenario === 'instructions') {
     out.push('| case | instructions per seal+open | ratio vs raw WebCrypto |', '|---|---:|---:|')
     for (const r of s.result.rows) out.push(`| ${esc(r.mode)} | ${Math.round(r.instructionsPerOp).toLocaleString('en-US')} | ${x(r.ratio)} |`)
