@@ -5,6 +5,7 @@
 // `argon2idNode24`); a question the table does not hold is a crash, never a guess.
 import { readFileSync } from 'node:fs'
 import * as nodeCrypto from 'node:crypto'
+import { caseSources } from './case-sources.mjs'
 
 const TABLE = JSON.parse(readFileSync(new URL('../../vectors/v2-seal.json', import.meta.url), 'utf8')).argon2idNode24 ?? []
 
@@ -15,36 +16,9 @@ function recorded(alg, o) {
   return Buffer.from(hit.tag, 'hex')
 }
 
-/** Draw random bytes from `random`, in order; running out is a crash, not a code. */
-function queue(random) {
-  let o = 0
-  return (n) => {
-    if (random === undefined || o + n > random.length) throw new Error('the case supplies too few random bytes')
-    const b = Buffer.from(random.subarray(o, o + n))
-    o += n
-    return b
-  }
-}
-function list(ephemeral) {
-  let i = 0
-  return () => {
-    if (ephemeral === undefined || i >= ephemeral.length) throw new Error('the case supplies too few ephemeral keys')
-    return ephemeral[i++]
-  }
-}
-
 export function adapter(api) {
   if (typeof nodeCrypto.argon2Sync !== 'function') api.setArgon2(recorded)
-  const withRandom = (random, ephemeral, f) => {
-    api.setRandom(queue(random))
-    api.setEphemeral(list(ephemeral))
-    try {
-      return f()
-    } finally {
-      api.setRandom(undefined)
-      api.setEphemeral(undefined)
-    }
-  }
+  const withRandom = caseSources(api, true)
   return {
     name: 'reference-v2',
     createPolicy: (s) => api.createPolicy(s),

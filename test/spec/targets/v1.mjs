@@ -3,22 +3,10 @@
 // harness shows that at least one vector refuses every broken variant. `equivalent` mutants break
 // nothing a vector can observe; they are run too, and the harness fails if one of them is killed
 // (the reason given would then be wrong). See docs/format.md §22 and scripts/spec-mutation.mjs.
+import { mutants } from '../mutants.mjs'
+
 const R = 'test/reference/reference.mjs'
 const A = 'test/reference/api.mjs'
-/**
- * Mutant builders for one file: `m` replaces `find` by `replace`; `drop` deletes `find`; `swap`
- * exchanges two adjacent pieces (`first` then `second` becomes `second` then `first`: an order
- * rule; `after`, unchanged, only makes the place unique); `eq` is an equivalent mutant with the reason it breaks nothing observable.
- */
-function mutants(file) {
-  const m = (id, rule, find, replace) => ({ id, rule, file, find, replace })
-  return {
-    m,
-    drop: (id, rule, find) => m(id, rule, find, ''),
-    swap: (id, rule, first, second, after = '') => m(id, rule, first + second + after, second + first + after),
-    eq: (id, rule, find, replace, equivalent) => ({ ...m(id, rule, find, replace), equivalent }),
-  }
-}
 const r = mutants(R)
 const a = mutants(A)
 const B64_START = "export function b64d(s) {\n"

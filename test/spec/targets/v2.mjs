@@ -1,19 +1,12 @@
 // Mutation target for the v2 reference (scripts/spec-mutation.mjs): each mutant breaks ONE rule of
 // docs/format-v2.md in test/reference/v2.mjs (the envelope) or test/reference/v2-api.mjs (the API of
 // §9, §10, §14, §17); the harness shows that at least one v2 vector refuses every broken variant.
-// Same shape and mutant builders as targets/v1.mjs; `equivalent` mutants break nothing a vector can
-// observe (the reason is given) and the harness fails if one of them is killed.
+// Same shape and mutant builders (test/spec/mutants.mjs) as targets/v1.mjs; `equivalent` mutants
+// break nothing a vector can observe (the reason is given) and the harness fails if one is killed.
+import { mutants } from '../mutants.mjs'
+
 const F = 'test/reference/v2.mjs'
 const A = 'test/reference/v2-api.mjs'
-function mutants(file) {
-  const m = (id, rule, find, replace) => ({ id, rule, file, find, replace })
-  return {
-    m,
-    drop: (id, rule, find) => m(id, rule, find, ''),
-    swap: (id, rule, first, second, after = '') => m(id, rule, first + second + after, second + first + after),
-    eq: (id, rule, find, replace, equivalent) => ({ ...m(id, rule, find, replace), equivalent }),
-  }
-}
 const f = mutants(F)
 const a = mutants(A)
 
