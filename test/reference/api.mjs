@@ -331,14 +331,18 @@ export function openBytes(envelope, key, options) {
   return no('AUTH_FAILED')
 }
 
-/** §19.3 open as text: strict UTF-8, nothing stripped (a BOM is part of the secret). */
-export function openString(envelope, key, options) {
-  const b = openBytes(envelope, key, options)
+/** §19.3 an opened secret as text: strict UTF-8, nothing stripped (a BOM is part of the secret). */
+function text(b) {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b)
   } catch {
     return no('NOT_UTF8')
   }
+}
+
+/** §19.3 open as text. */
+export function openString(envelope, key, options) {
+  return text(openBytes(envelope, key, options))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,4 +430,4 @@ export function fromBytes(bytes) {
 }
 
 // The v2 API reference (v2-api.mjs) builds on these v1 rules unchanged (docs/format-v2.md §5.1, §17).
-export const internals = { optionSet, policyOf, checkParams, contextBytes, secretBytes, passphrase, stateOf, ringOf, fits, openOne, isPlain, KEY_ID }
+export const internals = { optionSet, policyOf, checkParams, contextBytes, secretBytes, passphrase, stateOf, ringOf, fits, openOne, isPlain, text, KEY_ID }

@@ -13,7 +13,7 @@ import { assemble, fileKeys, headerMac, hpkeStanza, openHpkeStanza, openPayload,
 const no = (code) => {
   throw new RefError(code)
 }
-const { optionSet, policyOf, checkParams, contextBytes, secretBytes, passphrase, stateOf, ringOf, fits, openOne, isPlain, KEY_ID } = v1.internals
+const { optionSet, policyOf, checkParams, contextBytes, secretBytes, passphrase, stateOf, ringOf, fits, openOne, isPlain, text, KEY_ID } = v1.internals
 const N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551')
 
 // ---- randomness (§17.3): one byte stream for the file key, the salt and every symmetric stanza's
@@ -273,13 +273,9 @@ export function openBytes(envelope, key, options) {
   const k = resolveOpenKey(key)
   return openParsed(parse(envelope), k, context, policy).secret
 }
+/** §9 open as text, as v1's openString (§19.3). */
 export function openString(envelope, key, options) {
-  const b = openBytes(envelope, key, options)
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b)
-  } catch {
-    return no('NOT_UTF8')
-  }
+  return text(openBytes(envelope, key, options))
 }
 
 // ---- §17.5 inspect and rotation -------------------------------------------------------------------
