@@ -271,6 +271,20 @@ export function spySubtle(): { calls: (m: SubtleMethod) => unknown[][]; total: (
   }
 }
 
+/**
+ * Counts PBKDF2 runs from now on: every passphrase KDF of a PBKDF2 policy is one
+ * crypto.subtle.deriveBits call named PBKDF2 (the calls go through). Undone by vi.restoreAllMocks().
+ */
+export function countPbkdf2(): { readonly n: number } {
+  const c = { n: 0 }
+  const real = globalThis.crypto.subtle.deriveBits.bind(globalThis.crypto.subtle)
+  vi.spyOn(globalThis.crypto.subtle, 'deriveBits').mockImplementation((alg, key, len) => {
+    if ((alg as { name?: string }).name === 'PBKDF2') c.n++
+    return real(alg, key, len)
+  })
+  return c
+}
+
 /** Valid passphrase model (docs/format.md §7) used to filter generated passphrases. */
 export function isValidPassphraseString(p: string): boolean {
   if (p.startsWith('ksk1.') || /\p{Cs}/u.test(p)) return false

@@ -6,23 +6,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { argon2id } from '../src/argon2id.js'
 import * as ks from '../src/index.js'
 import * as v2 from '../src/v2/index.js'
-import { expectCode } from './helpers.js'
+import { countPbkdf2, expectCode } from './helpers.js'
 
 const PW = 'correct horse battery staple'
 const RAW = new Uint8Array(32).fill(7)
 
 afterEach(() => vi.restoreAllMocks())
-
-/** Counts PBKDF2 runs: every passphrase KDF of the default policy is one subtle.deriveBits call named PBKDF2. */
-function countPbkdf2(): { readonly n: number } {
-  const c = { n: 0 }
-  const real = globalThis.crypto.subtle.deriveBits.bind(globalThis.crypto.subtle)
-  vi.spyOn(globalThis.crypto.subtle, 'deriveBits').mockImplementation((alg, key, len) => {
-    if ((alg as { name?: string }).name === 'PBKDF2') c.n++
-    return real(alg, key, len)
-  })
-  return c
-}
 
 /** An Argon2id "implementation" that counts its calls and returns a fixed non-zero key (so opens fail AUTH_FAILED). */
 function countingArgon2id(): ks.Argon2idImplementation & { calls: { memoryKiB: number; passes: number; lanes: number }[] } {

@@ -5,24 +5,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as ks from '../src/index.js'
 import * as v2 from '../src/v2/index.js'
-import { expectCode } from './helpers.js'
+import { countPbkdf2, expectCode } from './helpers.js'
 
 const PW = 'correct horse battery staple'
 const RAW = new Uint8Array(32).fill(7)
 const policy = ks.createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000 } })
 
 afterEach(() => vi.restoreAllMocks())
-
-/** Counts passphrase KDF runs (PBKDF2 through crypto.subtle.deriveBits). */
-function countKdf(): { readonly n: number } {
-  const c = { n: 0 }
-  const real = globalThis.crypto.subtle.deriveBits.bind(globalThis.crypto.subtle)
-  vi.spyOn(globalThis.crypto.subtle, 'deriveBits').mockImplementation((alg, key, len) => {
-    if ((alg as { name?: string }).name === 'PBKDF2') c.n++
-    return real(alg, key, len)
-  })
-  return c
-}
 
 /** Not AbortSignals: primitives, plain objects with some of the shape, throwing and revoked Proxies. */
 const NOT_SIGNALS: unknown[] = [
@@ -61,13 +50,13 @@ describe('the signal option of every function that takes it', async () => {
   it.each(calls)('%s: anything but an AbortSignal is INVALID_OPTIONS, before any KDF work', async (_name, call) => {
     // The option itself is known (a live signal is accepted): what is refused below is the value.
     await call(new AbortController().signal)
-    const count = countKdf()
+    const count = countPbkdf2()
     for (const bad of NOT_SIGNALS) await expectCode(call(bad), 'INVALID_OPTIONS')
     expect(count.n).toBe(0)
   })
 
   it.each(calls)('%s: an already-aborted signal is ABORTED, before any KDF work', async (_name, call) => {
-    const count = countKdf()
+    const count = countPbkdf2()
     const ac = new AbortController()
     ac.abort(new Error('gone'))
     for (const signal of [AbortSignal.abort(), ac.signal]) await expectCode(call(signal), 'ABORTED')
