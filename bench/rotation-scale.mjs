@@ -27,7 +27,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { loadKeyseal, ROOT_DIR, writeScenario } from './lib/common.mjs'
 import { check, fmtMs } from './lib/harness.mjs'
-import { median, ratioRows, ratioTable } from './lib/rotation-rows.mjs'
+import { median, ratioRows, ratioTable, timeRounds } from './lib/rotation-rows.mjs'
 
 const FULL = process.env.BENCH_SCALE_FULL === '1'
 const N = Number(process.env.BENCH_SCALE_N || (FULL ? 100_000 : 5_000))
@@ -99,19 +99,8 @@ async function stream(concurrency) {
   checks.push(check(same, 'parts and rotateStream give envelopes that open under B to the same secrets'))
 }
 
-const cases = { parts: [], partsVerify: [], c1: [], c4: [], c16: [] }
 const run = { parts: () => parts(false), partsVerify: () => parts(true), c1: () => stream(1), c4: () => stream(4), c16: () => stream(16) }
-for (let r = 0; r < ROUNDS; r++) {
-  const order = Object.keys(run)
-  for (let s = 0; s < r; s++) order.push(order.shift())
-  for (const name of order) {
-    globalThis.gc?.()
-    const t0 = performance.now()
-    await run[name]()
-    cases[name].push(performance.now() - t0)
-  }
-  log(`  round ${r + 1}/${ROUNDS}: ${Object.entries(cases).map(([k, v]) => `${k} ${fmtMs(v[r])}`).join(', ')}`)
-}
+const cases = await timeRounds(run, ROUNDS)
 const LABELS = {
   parts: 'sum of parts: opens + seals, cached raw keys (baseline)',
   partsVerify: 'sum of parts + the verifying open rotateStream does',

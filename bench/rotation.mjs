@@ -9,8 +9,8 @@
 //   BENCH_ROTATION_N=2000 BENCH_ROUNDS=2 node bench/rotation.mjs   (quicker)
 import { performance } from 'node:perf_hooks'
 import { loadKeyseal, writeScenario } from './lib/common.mjs'
-import { check, fmtMs } from './lib/harness.mjs'
-import { ratioRows, ratioTable } from './lib/rotation-rows.mjs'
+import { check } from './lib/harness.mjs'
+import { ratioRows, ratioTable, timeRounds } from './lib/rotation-rows.mjs'
 
 const N = Number(process.env.BENCH_ROTATION_N || 10_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3)
@@ -63,20 +63,8 @@ const checks = []
   checks.push(check(same, 'parts and rotateMany give envelopes that open to the same secrets under the new passphrase'))
 }
 
-const cases = { parts: [], c1: [], c4: [], c16: [] }
 const run = { parts: () => parts(), c1: () => bulk(1), c4: () => bulk(4), c16: () => bulk(16) }
-for (let r = 0; r < ROUNDS; r++) {
-  // Interleaved, order rotated each round, so machine noise hits every case alike.
-  const order = Object.keys(run)
-  for (let s = 0; s < r; s++) order.push(order.shift())
-  for (const name of order) {
-    globalThis.gc?.()
-    const t0 = performance.now()
-    await run[name]()
-    cases[name].push(performance.now() - t0)
-  }
-  log(`  round ${r + 1}/${ROUNDS}: ${Object.entries(cases).map(([k, v]) => `${k} ${fmtMs(v[r])}`).join(', ')}`)
-}
+const cases = await timeRounds(run, ROUNDS)
 const rowsOut = ratioRows(cases, N, (name) => (name === 'parts' ? 'sum of parts: 2 KDFs + opens + seals, cached keys (baseline)' : `rotateMany, concurrency ${name.slice(1)}`))
 log('')
 for (const line of ratioTable(rowsOut)) log(line)

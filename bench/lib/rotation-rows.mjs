@@ -1,7 +1,30 @@
-// Shared by the rotation benchmarks (bench/rotation.mjs, bench/rotation-scale.mjs): per-case rows
-// whose ratio is the case's median over the median of the `parts` baseline of the same rounds,
-// with the spread of the ratios paired round by round, and the markdown table they print.
+// Shared by the rotation benchmarks (bench/rotation.mjs, bench/rotation-scale.mjs): the rounds
+// they time, per-case rows whose ratio is the case's median over the median of the `parts`
+// baseline of the same rounds, with the spread of the ratios paired round by round, and the
+// markdown table they print.
+import { log } from './common.mjs'
 import { fmtMs } from './harness.mjs'
+
+/**
+ * Times each case of `run` (name -> async function; `parts`, the baseline, among them) once per
+ * round, interleaved, the order rotated each round so machine noise hits every case alike; logs
+ * each round. Returns { <name>: ms[] }, one sample per round.
+ */
+export async function timeRounds(run, rounds) {
+  const cases = Object.fromEntries(Object.keys(run).map((name) => [name, []]))
+  for (let r = 0; r < rounds; r++) {
+    const order = Object.keys(run)
+    for (let s = 0; s < r; s++) order.push(order.shift())
+    for (const name of order) {
+      globalThis.gc?.()
+      const t0 = performance.now()
+      await run[name]()
+      cases[name].push(performance.now() - t0)
+    }
+    log(`  round ${r + 1}/${rounds}: ${Object.entries(cases).map(([k, v]) => `${k} ${fmtMs(v[r])}`).join(', ')}`)
+  }
+  return cases
+}
 
 export const median = (a) => {
   const s = [...a].sort((x, y) => x - y)
