@@ -2,10 +2,11 @@
 // against raw WebCrypto AES-256-GCM encrypt+decrypt with a cached CryptoKey and a fresh random 12-byte
 // IV, interleaved in one process. Budget (reported, not a test): keyseal <= 1.3x the raw baseline.
 import {
-  SECRET_64, PASSPHRASE, TEST_POLICY_OVERRIDES, loadKeyseal, keysealVersion, libVersion, writeScenario,
+  SECRET_64, PASSPHRASE, TEST_POLICY_OVERRIDES, loadKeyseal, keysealVersion, libVersion,
   log, b64uDecode,
 } from '../lib/common.mjs'
-import { interleave, printTable, check, bytesEqual, applyBudgets } from '../lib/harness.mjs'
+import { check, bytesEqual } from '../lib/harness.mjs'
+import { budgetedScenario, runIfMain } from '../lib/scenario.mjs'
 import { loadCompetitors } from '../lib/competitors.mjs'
 
 const subtle = globalThis.crypto.subtle
@@ -164,24 +165,14 @@ export async function run({ rounds = Number(process.env.BENCH_ROUNDS) || 120 } =
     { id: 'sodium', label: `libsodium-wrappers ${libVersion('libsodium-wrappers')} secretbox (XSalsa20-Poly1305)`, group: 'competitor', lib: 'libsodium-wrappers', fn: sodiumSealOpen },
   ]
   log(`cached: ${checks.length} cross-checks passed; timing ${cases.length} cases x ${rounds} rounds`)
-  const result = await interleave(cases, { rounds, targetMs: 5, baseline: 'raw', log })
-  printTable(result, { title: 'cached: seal+open of a 64-byte secret, key derived once (per operation)' })
-  const budgets = applyBudgets(result, cases, log)
-  return writeScenario({
+  return budgetedScenario(cases, { rounds, targetMs: 5, baseline: 'raw' }, 'cached: seal+open of a 64-byte secret, key derived once (per operation)', {
     scenario: 'cached',
     title: 'Seal + open, 64-byte secret, cached key',
     description:
       'One seal and one open per operation, key derived/imported once. Raw WebCrypto, jose, noble and libsodium get the secret as bytes and return bytes; keyseal, @47ng/cloak and iron-webcrypto take and return strings (their encoding is part of their time). the keyseal derived keys are made once, outside the timing: one at the default policy (600,000 iterations; then sealKey/openKey with no options, as users call them) and one with the contract test policy (1,000 iterations; that policy must then be passed to every sealKey/openKey call).',
-    result,
-    budgets,
     checks: checks.map((c) => c.check),
     notes,
   })
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run().catch((e) => {
-    console.error(e)
-    process.exit(1)
-  })
-}
+runIfMain(import.meta.url, run)

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { BENCH_DIR, DIST_ENTRY, keysealVersion, libVersion, writeScenario, log, DEV_NO_KEYSEAL } from '../lib/common.mjs'
 import { summarize, fmtMs } from '../lib/harness.mjs'
+import { runIfMain } from '../lib/scenario.mjs'
 
 const TARGETS = [
   { id: 'node', label: 'node, nothing imported (baseline process)', specs: [], group: 'baseline' },
@@ -77,9 +78,4 @@ export async function run({ rounds = Number(process.env.BENCH_ROUNDS) || 15 } = 
   })
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run().catch((e) => {
-    console.error(e)
-    process.exit(1)
-  })
-}
+runIfMain(import.meta.url, run)

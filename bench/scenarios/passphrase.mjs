@@ -3,9 +3,10 @@
 // + importKey(AES-GCM) + encrypt, and the same for open. Budget: at most 1.05x (reported).
 // Competitors get the same passphrase, the same secret and the same iteration count.
 import {
-  SECRET_64, PASSPHRASE, PBKDF2_ITERATIONS, loadKeyseal, keysealVersion, libVersion, writeScenario, log, b64uDecode,
+  SECRET_64, PASSPHRASE, PBKDF2_ITERATIONS, loadKeyseal, keysealVersion, libVersion, log, b64uDecode,
 } from '../lib/common.mjs'
-import { interleave, printTable, check, bytesEqual, applyBudgets } from '../lib/harness.mjs'
+import { check, bytesEqual } from '../lib/harness.mjs'
+import { budgetedScenario, runIfMain } from '../lib/scenario.mjs'
 import { loadCompetitors } from '../lib/competitors.mjs'
 
 const subtle = globalThis.crypto.subtle
@@ -174,24 +175,14 @@ export async function run({ rounds = Number(process.env.BENCH_ROUNDS) || 24 } = 
   notes.push('libsodium has no PBKDF2; its crypto_pwhash rows use Argon2id at the OWASP minimum (m = 19 MiB, t = 2, p = 1) and are not a like-for-like ratio.')
 
   log(`passphrase: ${checks.length} cross-checks passed; timing ${cases.length} cases x ${rounds} rounds (competitors every 3rd round, noble and hash-wasm every 6th)`)
-  const result = await interleave(cases, { rounds, targetMs: 1, warmupMs: 1, baseline: 'raw-seal', log })
-  printTable(result, { title: `passphrase: PBKDF2-SHA256 ${ITER} iterations (per operation; ratios against the raw seal or raw open)` })
-  const budgets = applyBudgets(result, cases, log)
-  return writeScenario({
+  return budgetedScenario(cases, { rounds, targetMs: 1, warmupMs: 1, baseline: 'raw-seal' }, `passphrase: PBKDF2-SHA256 ${ITER} iterations (per operation; ratios against the raw seal or raw open)`, {
     scenario: 'passphrase',
     title: `Seal and open with a passphrase (PBKDF2-SHA256, ${ITER.toLocaleString('en-US')} iterations)`,
     description:
       'Every operation runs the full KDF. keyseal runs at its DEFAULT policy. Seal rows are compared with the raw WebCrypto seal (importKey PBKDF2 + deriveBits + importKey AES-GCM + encrypt), open rows with the raw open.',
-    result,
-    budgets,
     checks: checks.map((c) => c.check),
     notes,
   })
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run().catch((e) => {
-    console.error(e)
-    process.exit(1)
-  })
-}
+runIfMain(import.meta.url, run)

@@ -5,6 +5,7 @@
 import { loadKeyseal, keysealVersion, libVersion, writeScenario, log, payload } from '../lib/common.mjs'
 import { interleave, printTable, check, bytesEqual } from '../lib/harness.mjs'
 import { loadCompetitors } from '../lib/competitors.mjs'
+import { runIfMain } from '../lib/scenario.mjs'
 
 const subtle = globalThis.crypto.subtle
 const crypto = globalThis.crypto
@@ -145,9 +146,4 @@ export async function run({ rounds = Number(process.env.BENCH_ROUNDS) || 20 } = 
   })
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  run().catch((e) => {
-    console.error(e)
-    process.exit(1)
-  })
-}
+runIfMain(import.meta.url, run)
