@@ -15,8 +15,11 @@
 //                                                 as written, in Chromium
 //   node scripts/runtimes/run.mjs --list          names
 //
-// Runs against the BUILT package: `npm run build` first. Phase 1 runs the conformance suite in
-// every selected runtime, each sealing its interop envelopes; phase 2 has every runtime open every
+// Runs against the BUILT package: `npm run build` first. Node, Deno and Bun load it by name from
+// the packed tarball installed in a temporary consumer (as applications do); workerd, edge-runtime
+// and the browsers load the ES module build from dist/. Phase 1 runs the conformance suite (with
+// the v2 case vectors, test/runtimes/v2-cases.mjs) in every selected runtime, each sealing its
+// interop envelopes; phase 2 has every runtime open every
 // runtime's envelopes. When the selection does not include the machine's Node (node20), it joins
 // as the interop partner. Results go to stdout (closing line `runtimes: N passed, N failed`) and, in full, to
 // .tmp/runtimes/results.json. Exit code 1 when anything failed.
@@ -128,7 +131,7 @@ async function attempt(fn) {
 const ok = (phase) => phase && !phase.crash && phase.report && phase.report.failed === 0 && phase.report.passed > 0
 const counts = (phase) => (phase?.report ? `${phase.report.passed}/${phase.report.passed + phase.report.failed}` : 'crashed')
 
-// ---- packed consumer (Node 22 loads the package from it) ---------------------------------------
+// ---- packed consumer (Node, Deno and Bun load the package from it by name) -------------------
 const ctx = {}
 const needPacked = selected.includes('packed') || runtimes.some((r) => r.needsPacked)
 if (needPacked) {
