@@ -1,17 +1,21 @@
-// The v2 case vectors (vectors/v2-*.json: seal-side, one negative per rule, precedence, keyring,
-// recipients, points; docs/format-v2.md §16, §17) in every runtime of the matrix, against the BUILT
-// `@org/keyseal/v2` that runtime loaded, through the same case reader test/v2-spec-vectors.test.ts
-// uses in Node (test/spec/cases.mjs). Every case must give exactly its expected result (the
-// envelope, the secret, the inspect answer, or the error code): one differing case fails the file's
-// test, so the runtime, so the matrix. Plain ESM, no imports but the reader and the harness: the
-// same file runs in Node, Deno, Bun, workerd, edge-runtime and the browsers.
+// The case vectors (vectors/README.md "case vectors") in every runtime of the matrix, against the
+// BUILT package that runtime loaded, through the same case reader the Node tests use
+// (test/spec/cases.mjs): the v1 files (vectors/v1-*.json: open rules, Unicode, seal-side, JSON and
+// binary forms, keys and keyrings, policies; docs/format.md §22, as test/spec-vectors.test.ts) against
+// `@org/keyseal`, and the v2 files (vectors/v2-*.json: seal-side, one negative per rule, precedence,
+// keyring, recipients, points; docs/format-v2.md §16, §17, as test/v2-spec-vectors.test.ts) against
+// `@org/keyseal/v2`. Every case must give exactly its expected result (the envelope, the secret, the
+// form, the inspect answer, or the error code): one differing case fails its file's test, so the
+// runtime, so the matrix. Plain ESM, no imports but the reader and the harness: the same file runs
+// in Node, Deno, Bun, workerd, edge-runtime and the browsers.
 //
-// Randomness is injected as the Node test does it (§17.3): while a seal or rotate case runs,
-// crypto.getRandomValues hands out the case's bytes in order, and subtle.generateKey('ECDH') returns
-// the key pair of the case's next ephemeral scalar. The Node test builds that pair with
-// node:crypto; here the public point d·G is computed below (P-256, SEC 1 §2.2.1 / FIPS 186-5
-// D.1.2.3 parameters) and the pair imported as a JWK, so no runtime API beyond WebCrypto is needed.
-// A wrong point cannot make a case pass: the envelope would carry a different `enc` and differ.
+// Randomness is injected as the Node tests do it (docs/format.md §22, format-v2.md §17.3): while a
+// seal, derive or rotate case runs, crypto.getRandomValues hands out the case's bytes in order, and
+// subtle.generateKey('ECDH') returns the key pair of the case's next ephemeral scalar. The Node test
+// builds that pair with node:crypto; here the public point d·G is computed below (P-256, SEC 1
+// §2.2.1 / FIPS 186-5 D.1.2.3 parameters) and the pair imported as a JWK, so no runtime API beyond
+// WebCrypto is needed. A wrong point cannot make a case pass: the envelope would carry a different
+// `enc` and differ.
 import { createRunner } from '../conformance/harness.mjs'
 import { runCase } from '../spec/cases.mjs'
 
@@ -124,30 +128,30 @@ async function withRandom(random, ephemeral, f) {
   return swapped(c, 'getRandomValues', getRandomValues, () => swapped(subtle, 'generateKey', fakeGenerateKey, f))
 }
 
-/** The case adapter (test/spec/runner.mjs's contract) over the built `@org/keyseal/v2` and `@org/keyseal/argon2id`. */
-function adapter(v2, a2) {
+/** Vectors name Argon2id settings without the implementation ("Argon2id enabled"): the built `@org/keyseal/argon2id` is it, as in the Node tests. */
+const withArgon2id = (a2, s) => {
+  const a = s && typeof s === 'object' && s.argon2id && typeof s.argon2id === 'object' ? { ...s.argon2id, implementation: a2.argon2id } : undefined
+  return a ? { ...s, argon2id: a } : s
+}
+
+/** The case adapter (test/spec/runner.mjs's contract) over a built module: `@org/keyseal` (v1) or `@org/keyseal/v2`. */
+function adapter(m, a2, version) {
   const notV2 = () => Promise.reject(new Error('not in v2'))
   return {
-    name: 'built',
-    createPolicy: (s) => {
-      // Vectors name Argon2id settings without the implementation ("Argon2id enabled"): the built
-      // `@org/keyseal/argon2id` is it, as in test/v2-spec-vectors.test.ts.
-      const a = s && typeof s === 'object' && s.argon2id && typeof s.argon2id === 'object' ? { ...s.argon2id, implementation: a2.argon2id } : undefined
-      return v2.createPolicy(a ? { ...s, argon2id: a } : s)
-    },
-    importKey: (m, o) => v2.importKey(m, o),
-    importPublicKey: (m, o) => v2.importPublicKey(m, o),
-    deriveKey: (p, o, random) => withRandom(random, undefined, () => v2.deriveKey(p, o)),
-    createKeyring: (e) => v2.createKeyring(e),
-    seal: (s, k, o, random, eph) => withRandom(random, eph, () => v2.sealKey(s, k, o)),
-    rotate: (e, o, random, eph) => withRandom(random, eph, () => v2.rotateRecipient(e, o)),
-    openBytes: (e, k, o) => v2.openKeyBytes(e, k, o),
-    openString: (e, k, o) => v2.openKey(e, k, o),
-    inspect: (e) => v2.inspect(e),
-    toJSON: notV2,
-    fromJSON: notV2,
-    toBytes: notV2,
-    fromBytes: notV2,
+    name: `built ${version}`,
+    createPolicy: (s) => m.createPolicy(withArgon2id(a2, s)),
+    importKey: (k, o) => m.importKey(k, o),
+    ...(version === 'v2' ? { importPublicKey: (k, o) => m.importPublicKey(k, o), rotate: (e, o, random, eph) => withRandom(random, eph, () => m.rotateRecipient(e, o)) } : {}),
+    deriveKey: (p, o, random) => withRandom(random, undefined, () => m.deriveKey(p, o)),
+    createKeyring: (e) => m.createKeyring(e),
+    seal: (s, k, o, random, eph) => withRandom(random, eph, () => m.sealKey(s, k, o)),
+    openBytes: (e, k, o) => m.openKeyBytes(e, k, o),
+    openString: (e, k, o) => m.openKey(e, k, o),
+    inspect: (e) => m.inspect(e),
+    toJSON: version === 'v2' ? notV2 : (e) => m.envelopeToJSON(e),
+    fromJSON: version === 'v2' ? notV2 : (j) => m.envelopeFromJSON(j),
+    toBytes: version === 'v2' ? notV2 : (e) => m.envelopeToBytes(e),
+    fromBytes: version === 'v2' ? notV2 : (b) => m.envelopeFromBytes(b),
   }
 }
 
@@ -159,23 +163,19 @@ const show = (v) => {
   return s.length > 160 ? `${s.slice(0, 157)}...` : s
 }
 
-/**
- * The v2 case-vector tests for one runtime: one test per vector file (`input.v2CaseVectors`, the
- * files the driver read and checked against vectors/v2-cases.sha256.json). Resolves to a harness report.
- */
-export async function v2CaseReport(v2, a2, input) {
-  const t = createRunner()
-  const sets = input.v2CaseVectors
+/** One test per vector file of `sets` ([{ file, doc }]) against module `m`; a missing list is a failing test. */
+function addCaseTests(t, m, a2, sets, version) {
+  const files = version === 'v1' ? 'vectors/v1-*.json (the v1 case vectors)' : 'vectors/v2-*.json (the v2 case vectors)'
   if (!Array.isArray(sets) || sets.length === 0) {
-    t.test('v2 case vectors', () => {
-      throw new Error('vectors/v2-*.json (the v2 case vectors) not in the input')
+    t.test(`${version} case vectors`, () => {
+      throw new Error(`${files} not in the input`)
     })
-    return t.run()
+    return
   }
   for (const s of sets) {
-    t.test(`v2 case vectors ${s.file} (${s.doc.cases.length} cases): every result exactly as expected`, async () => {
-      if (!v2 || !a2) throw new Error("the v2 or argon2id module was not loaded by this runtime's entry point")
-      const impl = adapter(v2, a2)
+    t.test(`${version} case vectors ${s.file} (${s.doc.cases.length} cases): every result exactly as expected`, async () => {
+      if (!m || !a2) throw new Error(`the ${version === 'v1' ? '@org/keyseal' : '@org/keyseal/v2'} or argon2id module was not loaded by this runtime's entry point`)
+      const impl = adapter(m, a2, version)
       const bad = []
       for (const c of s.doc.cases) {
         const r = await runCase(impl, s.doc, c)
@@ -184,5 +184,16 @@ export async function v2CaseReport(v2, a2, input) {
       if (bad.length) throw new Error(`${bad.length} of ${s.doc.cases.length} cases differ:\n${bad.slice(0, 12).join('\n')}${bad.length > 12 ? `\n... and ${bad.length - 12} more` : ''}`)
     })
   }
+}
+
+/**
+ * The case-vector tests for one runtime: one test per file of `input.v1CaseVectors` (against `ks`)
+ * and of `input.v2CaseVectors` (against `v2`), the files the driver read and checked against
+ * vectors/v1-cases.sha256.json and v2-cases.sha256.json. Resolves to a harness report.
+ */
+export async function caseVectorReport(ks, v2, a2, input) {
+  const t = createRunner()
+  addCaseTests(t, ks, a2, input.v1CaseVectors, 'v1')
+  addCaseTests(t, v2, a2, input.v2CaseVectors, 'v2')
   return t.run()
 }
