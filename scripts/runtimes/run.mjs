@@ -15,11 +15,15 @@
 //                                                 as written, in Chromium
 //   node scripts/runtimes/run.mjs --list          names
 //
-// Runs against the BUILT package: `npm run build` first. Phase 1 runs the conformance suite in
-// every selected runtime, each sealing its interop envelopes; phase 2 has every runtime open every
+// Runs against the BUILT package: `npm run build` first. Node, Deno and Bun load it by name from
+// the packed tarball installed in a temporary consumer (as applications do); workerd, edge-runtime
+// and the browsers load the ES module build from dist/. Phase 1 runs the conformance suite (with
+// the v1 and v2 case vectors, test/runtimes/case-vectors.mjs) in every selected runtime, each sealing its
+// interop envelopes; phase 2 has every runtime open every
 // runtime's envelopes. When the selection does not include the machine's Node (node20), it joins
 // as the interop partner. Results go to stdout (closing line `runtimes: N passed, N failed`) and, in full, to
 // .tmp/runtimes/results.json. Exit code 1 when anything failed.
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -79,6 +83,23 @@ const v2Vectors = JSON.parse(readFileSync(join(ROOT, 'vectors/envelopes-v2.json'
 const wycheproof = JSON.parse(readFileSync(join(ROOT, 'vectors/wycheproof/ecdh_secp256r1_ecpoint_test.json'), 'utf8')).testGroups.flatMap((g) =>
   g.tests.map((c) => ({ tcId: c.tcId, public: c.public, accept: c.result === 'valid' && c.public.length === 130 && c.public.startsWith('04') })),
 )
+// The case vectors, v1 (open rules, Unicode, seal-side, forms, keys and keyrings, policies;
+// docs/format.md §22) and v2 (seal-side, one negative per rule, precedence, keyring, recipients,
+// points; docs/format-v2.md §16): every file vectors/v1-cases.sha256.json and v2-cases.sha256.json
+// pin, checked against its pin here, so that every runtime runs exactly the frozen cases
+// test/spec-vectors.test.ts and test/v2-spec-vectors.test.ts run in Node.
+function pinnedCaseVectors(pinFile) {
+  const pins = JSON.parse(readFileSync(join(ROOT, 'vectors', pinFile), 'utf8'))
+  const sets = Object.entries(pins).map(([file, sha256]) => {
+    const text = readFileSync(join(ROOT, 'vectors', file))
+    if (createHash('sha256').update(text).digest('hex') !== sha256) throw new Error(`vectors/${file} differs from its SHA-256 in vectors/${pinFile} (frozen)`)
+    return { file, doc: JSON.parse(text.toString('utf8')) }
+  })
+  if (sets.length === 0) throw new Error(`vectors/${pinFile} pins no case vector file`)
+  return sets
+}
+const v1CaseVectors = pinnedCaseVectors('v1-cases.sha256.json')
+const v2CaseVectors = pinnedCaseVectors('v2-cases.sha256.json')
 if (!envelopeVectors) log('note: vectors/envelopes-v1.json not found; the envelope-vector test is skipped')
 // The NIST data is part of the repository (vectors/nist-cavp/): a missing or altered copy fails.
 if (!nist) throw new Error(`NIST vectors: ${nistMissing}`)
@@ -117,7 +138,7 @@ async function attempt(fn) {
 const ok = (phase) => phase && !phase.crash && phase.report && phase.report.failed === 0 && phase.report.passed > 0
 const counts = (phase) => (phase?.report ? `${phase.report.passed}/${phase.report.passed + phase.report.failed}` : 'crashed')
 
-// ---- packed consumer (Node 22 loads the package from it) ---------------------------------------
+// ---- packed consumer (Node, Deno and Bun load the package from it by name) -------------------
 const ctx = {}
 const needPacked = selected.includes('packed') || runtimes.some((r) => r.needsPacked)
 if (needPacked) {
@@ -143,7 +164,7 @@ await pool(runtimes, CONCURRENCY, async (r) => {
     entry.conformance = { crash: `needs the packed tarball: ${ctx.packedError}` }
   } else {
     log(`${r.name}: conformance`)
-    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, argon2idVectors, precedenceVectors, nist, v2Vectors, wycheproof }, ctx))
+    entry.conformance = await attempt(() => r.run({ phase: 'conformance', runtime: r.name, envelopeVectors, argon2idVectors, precedenceVectors, nist, v2Vectors, wycheproof, v1CaseVectors, v2CaseVectors }, ctx))
   }
   entry.version = entry.conformance.version
   entry.argon2id = entry.conformance.argon2idPath

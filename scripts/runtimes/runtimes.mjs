@@ -2,7 +2,7 @@
 // Every `run(input)` resolves to the suite's JSON answer ({ report, sealed? } plus version fields)
 // or { crash } when the runtime could not run the suite at all.
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -12,14 +12,9 @@ import { loadEdgeVm, loadMiniflare } from '../../test/runtimes/deps.mjs'
 import { startServer } from './server.mjs'
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+// The no-WebCrypto Node check loads the built ES module files directly (before any package is packed).
 const DIST_ESM = join(ROOT, 'dist/index.js')
-const DIST_CJS = join(ROOT, 'dist/index.cjs')
-// `@org/keyseal/argon2id`, loaded beside the main entry by every runtime.
 const DIST_A2_ESM = join(ROOT, 'dist/argon2id.js')
-const DIST_A2_CJS = join(ROOT, 'dist/argon2id.cjs')
-// `@org/keyseal/v2` (format v2), loaded beside the main entry by every runtime.
-const DIST_V2_ESM = join(ROOT, 'dist/v2.js')
-const DIST_V2_CJS = join(ROOT, 'dist/v2.cjs')
 const NODE_VERSIONS = join(ROOT, 'test/runtimes/node-versions/node_modules')
 // Deno, Bun, Miniflare, edge-runtime and the browser drivers: test/runtimes/package.json (its own
 // lock, installed by `npm run test:runtimes`), never the root package (issue 12: `npm test` downloads
@@ -31,14 +26,14 @@ const entry = (name) => join(ROOT, 'test/runtimes', name)
 const pkgVersion = (name) => JSON.parse(readFileSync(join(RUNTIMES_DIR, 'node_modules', name, 'package.json'), 'utf8')).version
 
 /** Run a command that reads <input.json> and writes <output.json>; resolve to the parsed output. */
-async function runFileProtocol(command, args, input, { timeoutMs = 300_000 } = {}) {
+async function runFileProtocol(command, args, input, { timeoutMs = 300_000, cwd } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'keyseal-rt-'))
   const inputPath = join(dir, 'input.json')
   const outputPath = join(dir, 'output.json')
   try {
     await writeFile(inputPath, JSON.stringify(input))
     const fullArgs = [...(typeof args === 'function' ? args(outputPath) : args), inputPath, outputPath]
-    const { code, stderr } = await spawnCollect(command, fullArgs, timeoutMs)
+    const { code, stderr } = await spawnCollect(command, fullArgs, timeoutMs, cwd ? { cwd } : {})
     if (!existsSync(outputPath)) return { crash: `exit ${code}: ${stderr.trim().split('\n').slice(-15).join('\n')}` }
     return JSON.parse(await readFile(outputPath, 'utf8'))
   } finally {
@@ -68,18 +63,57 @@ export function spawnCollect(command, args, timeoutMs, options = {}) {
   })
 }
 
-function nodeRuntime(name, nodeBin, { format = 'esm', module, argon2idModule, v2Module } = {}) {
+// Node, Deno and Bun load keyseal the way applications there do (issue 14 "Everywhere, proven"):
+// package-load.mjs / .cjs, copied into the consumer that installed the packed tarball
+// (test/packed/check.mjs), imports or requires `@org/keyseal`, `@org/keyseal/argon2id` and
+// `@org/keyseal/v2` by name, so the runtime itself resolves them through package.json `exports`
+// with its own conditions. docs/packaging.md says what each gets: `import` the ES module wrapper
+// dist/<entry>.node.mjs over the CommonJS build (Node, Deno and Bun match `node`), `require`
+// dist/<entry>.cjs. The check below holds the runtime to that, so the conformance that ran is the
+// build users load. Browsers, workerd and edge-runtime keep loading the ES module build
+// (dist/*.js), which is what their bundlers and loaders pick (the `module` / `import` conditions).
+const LOADERS = { import: 'package-load.mjs', require: 'package-load.cjs' }
+const PACKAGE_FILES = { '@org/keyseal': 'index', '@org/keyseal/argon2id': 'argon2id', '@org/keyseal/v2': 'v2' }
+
+/** The URL of the loader for `how` ('import' | 'require') inside the packed consumer (copied there once). */
+function packageLoader(ctx, how) {
+  const target = join(ctx.packed.consumer, LOADERS[how])
+  if (!existsSync(target)) copyFileSync(entry(LOADERS[how]), target)
+  return pathToFileURL(target).href
+}
+
+/**
+ * Add to a runtime's answer the check that every specifier resolved inside the installed package
+ * to the file its `exports` gives for `how`. Without it a loader that fell back to some other copy
+ * (the repository's dist/, a stale install) would pass unnoticed.
+ */
+function checkResolved(out, ctx, how) {
+  if (!out.report) return out
+  const base = join(ctx.packed.consumer, 'node_modules/@org/keyseal/dist')
+  const want = (e) => join(base, `${e}${how === 'import' ? '.node.mjs' : '.cjs'}`)
+  const got = out.resolved ?? {}
+  const asPath = (r) => (typeof r === 'string' && r.startsWith('file:') ? fileURLToPath(r) : r)
+  const wrong = Object.entries(PACKAGE_FILES).filter(([spec, e]) => asPath(got[spec]) !== want(e)).map(([spec, e]) => `${spec}: ${asPath(got[spec]) ?? 'not resolved'} (want ${want(e)})`)
+  const result = wrong.length
+    ? { name: `package path: ${how} of @org/keyseal, /argon2id, /v2 resolves through package.json exports to the installed package`, status: 'fail', error: wrong.join('\n') }
+    : { name: `package path: ${how} of @org/keyseal, /argon2id, /v2 resolves through package.json exports to the installed package`, status: 'pass', note: `dist/{index,argon2id,v2}${how === 'import' ? '.node.mjs' : '.cjs'} of the installed tarball` }
+  const results = [result, ...out.report.results]
+  const count = (st) => results.filter((r) => r.status === st).length
+  return { ...out, report: { ...out.report, passed: count('pass'), failed: count('fail'), skipped: count('skip'), results } }
+}
+
+/** A Node binary running the suite on keyseal loaded through the packed package (`how`: 'import' or 'require'). */
+function nodeRuntime(name, nodeBin, { how = 'import' } = {}) {
   return {
     name,
+    needsPacked: true,
     available: () => existsSync(nodeBin) || `${nodeBin} missing (npm ci --prefix test/runtimes/node-versions)`,
-    run: (input, ctx) =>
-      runFileProtocol(nodeBin, ['--no-warnings', entry('node.mjs')], {
-        ...input,
-        format,
-        module: pathToFileURL(module?.(ctx) ?? (format === 'cjs' ? DIST_CJS : DIST_ESM)).href,
-        argon2idModule: pathToFileURL(argon2idModule?.(ctx) ?? (format === 'cjs' ? DIST_A2_CJS : DIST_A2_ESM)).href,
-        v2Module: pathToFileURL(v2Module?.(ctx) ?? (format === 'cjs' ? DIST_V2_CJS : DIST_V2_ESM)).href,
-      }),
+    run: async (input, ctx) =>
+      checkResolved(
+        await runFileProtocol(nodeBin, ['--no-warnings', entry('node.mjs')], { ...input, format: how === 'require' ? 'cjs' : 'esm', packageLoader: packageLoader(ctx, how) }),
+        ctx,
+        how,
+      ),
   }
 }
 
@@ -88,7 +122,7 @@ async function runWorkerd(input) {
   // Pitfall 4: Miniflare's module walker refuses dynamic import(x): list every module explicitly.
   // dist/chunk-*.js: the v1 code shared by dist/index.js and dist/v2.js (tsup splitting).
   const chunks = readdirSync(join(ROOT, 'dist')).filter((f) => /^chunk-.*\.js$/.test(f)).map((f) => `dist/${f}`)
-  const files = ['test/runtimes/workerd.mjs', 'dist/index.js', 'dist/argon2id.js', 'dist/v2.js', ...chunks, 'test/conformance/suite.mjs', 'test/conformance/suite-v2.mjs', 'test/conformance/harness.mjs', 'test/conformance/pollution.mjs', 'test/conformance/pollution-names.mjs']
+  const files = ['test/runtimes/workerd.mjs', 'test/runtimes/phase.mjs', 'test/runtimes/case-vectors.mjs', 'test/spec/cases.mjs', 'dist/index.js', 'dist/argon2id.js', 'dist/v2.js', ...chunks, 'test/conformance/suite.mjs', 'test/conformance/suite-v2.mjs', 'test/conformance/harness.mjs', 'test/conformance/pollution.mjs', 'test/conformance/pollution-names.mjs']
   const mf = new Miniflare({
     compatibilityDate: '2026-04-01',
     compatibilityFlags: ['nodejs_compat'],
@@ -144,7 +178,7 @@ export async function runInBrowser(
   } = {},
 ) {
   const server = await startServer({
-    mounts: { '/dist/': join(ROOT, 'dist'), '/test/conformance/': join(ROOT, 'test/conformance'), '/test/runtimes/': join(ROOT, 'test/runtimes'), ...extraMounts },
+    mounts: { '/dist/': join(ROOT, 'dist'), '/test/conformance/': join(ROOT, 'test/conformance'), '/test/runtimes/': join(ROOT, 'test/runtimes'), '/test/spec/': join(ROOT, 'test/spec'), ...extraMounts },
     input: { ...input, module: moduleUrl, argon2idModule: argon2idModuleUrl, v2Module: v2ModuleUrl },
     headers,
   })
@@ -166,29 +200,32 @@ export const HOST_NODE = `node${process.versions.node.split('.')[0]}`
 
 export const RUNTIMES = [
   nodeRuntime(HOST_NODE, process.execPath),
-  nodeRuntime(`${HOST_NODE}-cjs`, process.execPath, { format: 'cjs' }),
-  // Node 22 runs the suite from the tarball installed in a temporary consumer (npm pack).
-  {
-    ...nodeRuntime('node22', join(NODE_VERSIONS, 'node22/bin/node'), { module: (ctx) => ctx.packed.esmPath, argon2idModule: (ctx) => ctx.packed.argon2idEsmPath, v2Module: (ctx) => ctx.packed.v2EsmPath }),
-    needsPacked: true,
-  },
+  // The same Node, an application that require()s the package (the CommonJS build).
+  nodeRuntime(`${HOST_NODE}-cjs`, process.execPath, { how: 'require' }),
+  nodeRuntime('node22', join(NODE_VERSIONS, 'node22/bin/node')),
   nodeRuntime('node24', join(NODE_VERSIONS, 'node24/bin/node')),
   nodeRuntime('node26', join(NODE_VERSIONS, 'node26/bin/node')),
   {
     name: 'deno',
+    needsPacked: true,
     available: () => existsSync(join(BIN, 'deno')) || 'test/runtimes/node_modules/.bin/deno missing (npm ci --prefix test/runtimes)',
-    run: (input) =>
-      runFileProtocol(
-        join(BIN, 'deno'),
-        (out) => ['run', '--no-lock', '--no-prompt', '--allow-read', `--allow-write=${out}`, entry('deno.mjs')],
-        { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href, v2Module: pathToFileURL(DIST_V2_ESM).href },
+    run: async (input, ctx) =>
+      checkResolved(
+        await runFileProtocol(
+          join(BIN, 'deno'),
+          (out) => ['run', '--no-lock', '--no-prompt', '--allow-read', `--allow-write=${out}`, entry('deno.mjs')],
+          { ...input, packageLoader: packageLoader(ctx, 'import') },
+          { cwd: ctx.packed.consumer },
+        ),
+        ctx,
+        'import',
       ),
   },
   {
     name: 'bun',
+    needsPacked: true,
     available: () => existsSync(join(BIN, 'bun')) || 'test/runtimes/node_modules/.bin/bun missing (npm ci --prefix test/runtimes)',
-    run: (input) =>
-      runFileProtocol(join(BIN, 'bun'), [entry('bun.mjs')], { ...input, module: pathToFileURL(DIST_ESM).href, argon2idModule: pathToFileURL(DIST_A2_ESM).href, v2Module: pathToFileURL(DIST_V2_ESM).href }),
+    run: async (input, ctx) => checkResolved(await runFileProtocol(join(BIN, 'bun'), [entry('bun.mjs')], { ...input, packageLoader: packageLoader(ctx, 'import') }), ctx, 'import'),
   },
   { name: 'workerd', available: () => true, run: runWorkerd },
   { name: 'edge-runtime', available: () => true, run: runEdge },

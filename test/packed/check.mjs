@@ -8,7 +8,7 @@
 //   4. publint and `attw --pack` pass, every entrypoint including ./argon2id (accepted exception:
 //      test/packed/README.md).
 //   5. An esbuild browser bundle of the consumer seals and opens in Chromium.
-// The consumer is also where the Node 22 runtime loads the package from (scripts/runtimes/runtimes.mjs).
+// The consumer is also where the Node, Deno and Bun runtimes load the package from, by name (scripts/runtimes/runtimes.mjs).
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'

@@ -1,6 +1,6 @@
 // Browser entry point (Chromium, Firefox, WebKit). The driver serves the repository over HTTP,
 // hands the input at /__input and waits for the answer at /__result; the browser only navigates.
-import { runPhase } from '../conformance/suite.mjs'
+import { runRuntimePhase } from './phase.mjs'
 
 const post = (body) => fetch('/__result', { method: 'POST', body: JSON.stringify(body) })
 try {
@@ -8,7 +8,7 @@ try {
   const ks = await import(input.module)
   const a2 = input.argon2idModule ? await import(input.argon2idModule) : undefined
   const v2 = input.v2Module ? await import(input.v2Module) : undefined
-  const out = await runPhase(ks, input, a2, v2)
+  const out = await runRuntimePhase(ks, input, a2, v2)
   out.version = navigator.userAgent
   await post(out)
 } catch (error) {

@@ -1,11 +1,15 @@
 // Bun entry point. Usage: bun test/runtimes/bun.mjs <input.json> <output.json>
-import { runPhase } from '../conformance/suite.mjs'
+import { runRuntimePhase } from './phase.mjs'
 
 const [inputPath, outputPath] = Bun.argv.slice(2)
 const input = await Bun.file(inputPath).json()
-const ks = await import(input.module)
-const a2 = input.argon2idModule ? await import(input.argon2idModule) : undefined
-const v2 = input.v2Module ? await import(input.v2Module) : undefined
-const out = await runPhase(ks, input, a2, v2)
+// input.packageLoader: package-load.mjs in the packed consumer (bare `@org/keyseal` imports through
+// package.json `exports`, as applications load it); otherwise built files by URL.
+const pkg = input.packageLoader ? await import(input.packageLoader) : undefined
+const ks = pkg ? pkg.ks : await import(input.module)
+const a2 = pkg ? pkg.a2 : input.argon2idModule ? await import(input.argon2idModule) : undefined
+const v2 = pkg ? pkg.v2 : input.v2Module ? await import(input.v2Module) : undefined
+const out = await runRuntimePhase(ks, input, a2, v2)
+if (pkg) out.resolved = pkg.resolved
 out.version = `Bun ${Bun.version}`
 await Bun.write(outputPath, JSON.stringify(out))

@@ -5,6 +5,6 @@
 import * as a2 from '../../dist/argon2id.js'
 import * as ks from '../../dist/index.js'
 import * as v2 from '../../dist/v2.js'
-import { runPhase } from '../conformance/suite.mjs'
+import { runRuntimePhase } from './phase.mjs'
 
-globalThis.__keysealConformance = async (inputJson) => JSON.stringify(await runPhase(ks, JSON.parse(inputJson), a2, v2))
+globalThis.__keysealConformance = async (inputJson) => JSON.stringify(await runRuntimePhase(ks, JSON.parse(inputJson), a2, v2))

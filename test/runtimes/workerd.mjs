@@ -5,12 +5,12 @@
 import * as a2 from '../../dist/argon2id.js'
 import * as ks from '../../dist/index.js'
 import * as v2 from '../../dist/v2.js'
-import { runPhase } from '../conformance/suite.mjs'
+import { runRuntimePhase } from './phase.mjs'
 
 export default {
   async fetch(request) {
     try {
-      return Response.json(await runPhase(ks, await request.json(), a2, v2))
+      return Response.json(await runRuntimePhase(ks, await request.json(), a2, v2))
     } catch (error) {
       return Response.json({ crash: String((error && error.stack) || error) }, { status: 500 })
     }
