@@ -129,14 +129,10 @@ export async function sealHpkeStanza(
   try {
     const commitment = await exportSecret(ctx, COMMIT_CONTEXT, 32)
     const ct = await sealAt(ctx, aad, fk)
-    const kid = keyId ?? ''
-    const body = new Uint8Array(1 + kid.length + enc.length + 32 + ct.length)
-    body[0] = kid.length
-    for (let i = 0; i < kid.length; i++) body[1 + i] = kid.charCodeAt(i)
-    body.set(enc, 1 + kid.length)
-    body.set(commitment, 1 + kid.length + enc.length)
-    body.set(ct, 1 + kid.length + enc.length + 32)
-    return encodeStanza(KIND_HPKE_P256, body)
+    // key_id_len || key_id || enc || commitment || ct (§5.2). A key id is printable ASCII (checked
+    // when the key was imported), so its UTF-8 bytes are its character codes.
+    const kid = ascii(keyId ?? '')
+    return encodeStanza(KIND_HPKE_P256, [kid, enc, commitment, ct].reduce(concat, Uint8Array.of(kid.length)))
   } finally {
     wipe(sharedSecret)
     wipe(ctx.keyBytes)

@@ -53,9 +53,10 @@ export function hasControl(s: string): boolean {
 function parseStanza(kind: number, body: Uint8Array<ArrayBuffer>, bytes: Uint8Array<ArrayBuffer>): Stanza {
   if (kind === 0) fail('MALFORMED_ENVELOPE') // reserved, never valid (§5)
   if (kind === KIND_SYMMETRIC) {
-    if (body.length < 1 || body[0] !== 1) fail('MALFORMED_ENVELOPE') // the v1 version byte (§5.1)
     let v1: Parsed
     try {
+      // v1's parser reads the version byte first (an empty body or a version other than 1 is its
+      // MALFORMED_ENVELOPE or UNSUPPORTED_VERSION, both MALFORMED_ENVELOPE here: §5.1), then the KDF id.
       v1 = parseBinary(body)
     } catch (error) {
       // A KDF id v1 leaves unassigned: a later KDF, not a broken envelope (§5.1).
