@@ -78,13 +78,10 @@ export async function sealKey(secret: string | Uint8Array, key: OpenKeyInput | R
   const o = checkOptions<SealOptionsV2>(options, SEAL_OPTIONS)
   // A keyring whose primary is a private key seals v2 to its public half (§17.7).
   if (single && o.label === undefined && pointState(key) === undefined && !pointState(keyringState(key)?.primary.key)) {
-    // Exactly v1 (ks1.), from the options as read once here.
-    const v1: { -readonly [K in keyof SealOptions]: SealOptions[K] } = {}
-    if (o.context !== undefined) v1.context = o.context
-    if (o.policy !== undefined) v1.policy = o.policy
-    if (o.keyId !== undefined) v1.keyId = o.keyId
-    if (o.signal !== undefined) v1.signal = o.signal
-    return sealKeyV1(secret, key as KeysealKey, v1)
+    // Exactly v1 (ks1.), from the options as read once here: `o` is checkOptions' null-prototype
+    // copy, whose own members are exactly v1's options once the (undefined) label is gone.
+    delete o.label
+    return sealKeyV1(secret, key as KeysealKey, o)
   }
   // v2: the same order of checks as v1 (options, policy, context, secret, key).
   if (o.keyId !== undefined) fail('INVALID_OPTIONS') // key ids come from the key objects in v2

@@ -13,7 +13,7 @@ import { keyState, type KeysealKey } from '../keys.js'
 import { compatible, openWithKey, type SingleKey } from '../open.js'
 import { checkOpenParams, type KeysealPolicy } from '../policy.js'
 import { sealWithKey } from '../seal.js'
-import { guard, importRaw, platform, randomBytes, subtle } from '../webcrypto.js'
+import { dict, guard, importRaw, platform, randomBytes, subtle } from '../webcrypto.js'
 import {
   FILE_KEY_LEN, GCM_NONCE_LEN, KIND_HPKE_P256, KIND_SYMMETRIC, PRIVATE_KEY_PREFIX, PUBLIC_KEY_PREFIX, STANZAS_MAX, V2_SALT_LEN,
 } from './constants.js'
@@ -51,17 +51,20 @@ export function v2PassphraseBytes(p: unknown): Uint8Array<ArrayBuffer> {
  */
 export function resolveRecipient(r: unknown, ring?: boolean): ResolvedRecipient {
   const ps = pointState(r)
-  if (ps) return { point: ps.point, keyId: (r as KeysealPrivateKey).keyId }
-  if (keyState(r)) return { sym: r as KeysealKey }
+  // Null-prototype records with every member own (issue 11 item 2): `'point' in r` and `r.keyId`
+  // must never reach a polluted Object.prototype (a planted `point` turned a passphrase recipient
+  // into a public-key stanza for the planted point; a planted `keyId` named every symmetric stanza).
+  if (ps) return dict({ point: ps.point, keyId: (r as KeysealPrivateKey).keyId })
+  if (keyState(r)) return dict({ sym: r as KeysealKey, keyId: undefined })
   const rs = keyringState(r)
   if (rs) {
     if (!ring) fail('INVALID_KEY')
     const { id, key } = rs.primary
     const pk = pointState(key)
     // A passphrase primary is copied: wipeRecipients must never wipe the keyring's own bytes.
-    return pk ? { point: pk.point, keyId: id } : { sym: keyState(key) ? key : (key as Uint8Array<ArrayBuffer>).slice(), keyId: id }
+    return dict(pk ? { point: pk.point, keyId: id } : { sym: keyState(key) ? key : (key as Uint8Array<ArrayBuffer>).slice(), keyId: id })
   }
-  return { sym: v2PassphraseBytes(r) }
+  return dict({ sym: v2PassphraseBytes(r), keyId: undefined })
 }
 
 /** @internal Resolve the recipient list: 1 to 16, no recipient twice (§13). Wipes its copies on failure. */
@@ -129,14 +132,10 @@ export async function sealHpkeStanza(
   try {
     const commitment = await exportSecret(ctx, COMMIT_CONTEXT, 32)
     const ct = await sealAt(ctx, aad, fk)
-    const kid = keyId ?? ''
-    const body = new Uint8Array(1 + kid.length + enc.length + 32 + ct.length)
-    body[0] = kid.length
-    for (let i = 0; i < kid.length; i++) body[1 + i] = kid.charCodeAt(i)
-    body.set(enc, 1 + kid.length)
-    body.set(commitment, 1 + kid.length + enc.length)
-    body.set(ct, 1 + kid.length + enc.length + 32)
-    return encodeStanza(KIND_HPKE_P256, body)
+    // key_id_len || key_id || enc || commitment || ct (§5.2). A key id is printable ASCII (checked
+    // when the key was imported), so its UTF-8 bytes are its character codes.
+    const kid = ascii(keyId ?? '')
+    return encodeStanza(KIND_HPKE_P256, [kid, enc, commitment, ct].reduce(concat, Uint8Array.of(kid.length)))
   } finally {
     wipe(sharedSecret)
     wipe(ctx.keyBytes)
@@ -198,11 +197,12 @@ export type V2OpenKey = { readonly sym: SingleKey } | { readonly ring: RingState
 
 /** @internal Resolve the key argument of openKey for a v2 envelope (sync). A public key cannot open: KEY_USAGE. */
 export function resolveOpenKey(k: unknown): V2OpenKey {
-  if (isPrivateKey(k)) return { sk: k }
+  // Null-prototype records: `'sk' in key` and `'sym' in key` never see a polluted Object.prototype.
+  if (isPrivateKey(k)) return dict({ sk: k })
   if (pointState(k)) return fail('KEY_USAGE')
-  if (keyState(k)) return { sym: k as KeysealKey }
+  if (keyState(k)) return dict({ sym: k as KeysealKey })
   const ring = keyringState(k)
-  return ring ? { ring } : { sym: v2PassphraseBytes(k) }
+  return dict(ring ? { ring } : { sym: v2PassphraseBytes(k) })
 }
 
 /** @internal A candidate stanza and how to open it. */

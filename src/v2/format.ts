@@ -4,6 +4,7 @@
 import { fromBase64url, fromUtf8, toBase64url } from '../bytes.js'
 import { isValidKeyId, parseBinary, type Parsed } from '../envelope.js'
 import { fail, isKeysealError } from '../errors.js'
+import { dict } from '../webcrypto.js'
 import { isValidPoint, POINT_LEN } from './p256.js'
 import {
   GCM_TAG_LEN, KIND_HPKE_P256, KIND_SYMMETRIC, LABEL_MAX, PAYLOAD_MAX, MAC_LEN, STANZAS_MAX, UNKNOWN_STANZA_MAX, V2, V2_HEADER_MAX, V2_PREFIX,
@@ -49,21 +50,26 @@ export function hasControl(s: string): boolean {
   return /[\0-\x1f\x7f-\x9f]/.test(s)
 }
 
-/** @internal Parse one stanza body of a known kind; an unassigned kind is kept as unsupported. */
+/**
+ * @internal Parse one stanza body of a known kind; an unassigned kind is kept as unsupported. The
+ * stanza is a null-prototype record (webcrypto.ts dict): `'unsupported' in s` never reads a
+ * polluted Object.prototype (issue 11 item 2), where a planted `unsupported` made every stanza one.
+ */
 function parseStanza(kind: number, body: Uint8Array<ArrayBuffer>, bytes: Uint8Array<ArrayBuffer>): Stanza {
   if (kind === 0) fail('MALFORMED_ENVELOPE') // reserved, never valid (§5)
   if (kind === KIND_SYMMETRIC) {
-    if (body.length < 1 || body[0] !== 1) fail('MALFORMED_ENVELOPE') // the v1 version byte (§5.1)
     let v1: Parsed
     try {
+      // v1's parser reads the version byte first (an empty body or a version other than 1 is its
+      // MALFORMED_ENVELOPE or UNSUPPORTED_VERSION, both MALFORMED_ENVELOPE here: §5.1), then the KDF id.
       v1 = parseBinary(body)
     } catch (error) {
       // A KDF id v1 leaves unassigned: a later KDF, not a broken envelope (§5.1).
-      if (isKeysealError(error, 'UNSUPPORTED_KDF')) return { kind, bytes, unsupported: true }
+      if (isKeysealError(error, 'UNSUPPORTED_KDF')) return dict({ kind, bytes, unsupported: true })
       return fail('MALFORMED_ENVELOPE')
     }
     if (v1.body.length !== WRAPPED_LEN) fail('MALFORMED_ENVELOPE')
-    return { kind, bytes, v1 }
+    return dict({ kind, bytes, v1 })
   }
   if (kind === KIND_HPKE_P256) {
     const kidLen = body[0]!
@@ -74,10 +80,10 @@ function parseStanza(kind: number, body: Uint8Array<ArrayBuffer>, bytes: Uint8Ar
     const enc = body.subarray(o, (o += POINT_LEN))
     if (!isValidPoint(enc)) fail('MALFORMED_ENVELOPE') // §10, checked before any key is used
     const commitment = body.subarray(o, (o += 32))
-    return { kind, bytes, keyId, enc, commitment, ct: body.subarray(o) }
+    return dict({ kind, bytes, keyId, enc, commitment, ct: body.subarray(o) })
   }
   if (body.length > UNKNOWN_STANZA_MAX) fail('MALFORMED_ENVELOPE')
-  return { kind, bytes, unsupported: true }
+  return dict({ kind, bytes, unsupported: true })
 }
 
 /** @internal Parse a header (§4) that must fill `b` exactly. */

@@ -119,8 +119,8 @@ export interface KeyPairStrings {
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const
 const hexBytes = (h: string): Uint8Array<ArrayBuffer> => new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16)))
 /** @internal DER of a P-256 PrivateKeyInfo (RFC 5208) holding an ECPrivateKey (RFC 5915) without its optional parameters and public key, up to the 32 bytes of d. */
-const G = hexBytes(G_HEX)
-const PKCS8_PREFIX = hexBytes('3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420')
+const G = /* @__PURE__ */ hexBytes(G_HEX)
+const PKCS8_PREFIX = /* @__PURE__ */ hexBytes('3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420')
 
 /**
  * Make a new P-256 key pair for public-key sealing (docs/format-v2.md §10), as strings: the public
