@@ -8,10 +8,12 @@ import {
   checkEnvelope,
   createKeyring,
   createPolicy,
+  deriveKey,
   generateKey,
   importKey,
   inspect,
   openKey,
+  rotateMany,
   rotateStream,
   sealKey,
   type RotateItem,
@@ -101,5 +103,68 @@ describe("src/stream.ts: rotateStream with kdf 'keep'", () => {
       [3, 'failed', 'MALFORMED_ENVELOPE'],
     ])
     expect(out[2]).toMatchObject({ previous: 'not an envelope' })
+  })
+})
+
+/** Counts PBKDF2 runs (WebCrypto deriveBits with PBKDF2) while `fn` runs. */
+async function countPbkdf2<T>(fn: () => Promise<T>): Promise<{ value: T; pbkdf2: number }> {
+  const spy = vi.spyOn(globalThis.crypto.subtle, 'deriveBits')
+  try {
+    const value = await fn()
+    return { value, pbkdf2: spy.mock.calls.filter(([alg]) => (alg as { name: string }).name === 'PBKDF2').length }
+  } finally {
+    spy.mockRestore()
+  }
+}
+
+describe('src/rotate.ts: the derived-key cache of rotateMany and rotateStream (derivedKeys)', () => {
+  // rotate.ts:565 `kid`: `'i' + x` -> `'' + x`, and `x === undefined ? …` -> `false ? …` (then no
+  // key id is 'iundefined', the same as the key id 'undefined'): a key id '-' or 'undefined' must
+  // not share a cache entry with "no key id". The derived key takes over the envelope's key id, so
+  // a shared entry would cost one derivation less and open the other envelope with the wrong id.
+  it("envelopes with the key ids '-' and 'undefined' and one without a key id, same salt, each get their own derivation", async () => {
+    const k = await deriveKey('cache old pw', { policy })
+    const rows = [await sealKey('sk-dash', k, { policy, keyId: '-' }), await sealKey('sk-none', k, { policy }), await sealKey('sk-word', k, { policy, keyId: 'undefined' })]
+    expect(new Set(rows.map((e) => inspect(e).salt)).size).toBe(1)
+    expect(rows.map((e) => inspect(e).keyId)).toEqual(['-', undefined, 'undefined'])
+    const { value: results, pbkdf2 } = await countPbkdf2(() => rotateMany(rows, { from: 'cache old pw', to: 'cache new pw', policy, concurrency: 1 }))
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok'])
+    // Three `from` derivations (one per key id), one for `to`, one independent check of `to`.
+    expect(pbkdf2).toBe(5)
+    for (const [i, s] of ['sk-dash', 'sk-none', 'sk-word'].entries()) expect(await openKey(results[i]!.envelope!, 'cache new pw', { policy })).toBe(s)
+  })
+
+  // rotate.ts:567 the KDF part of the cache key: `p ${q.iterations}` and `a ${q.memoryKiB} ${q.passes}
+  // ${q.lanes}` -> `` (empty), and the conditionals choosing between them -> `true`/`false`.
+  // Envelopes with one salt but other KDF parameters need their own derivation: sharing one would
+  // open an envelope with a key derived under other parameters.
+  it('envelopes with one salt but other KDF parameters (PBKDF2 iterations, Argon2id passes, the KDF itself) each get their own derivation', async () => {
+    const pb = (iterations: number) => createPolicy({ kdf: 'pbkdf2-sha256', pbkdf2: { iterations, minIterations: 1000, openMinIterations: 1000 }, argon2id: small })
+    const ar = (passes: number) => createPolicy({ pbkdf2: TEST_POLICY.pbkdf2, argon2id: { ...small, passes } })
+    const seals: [string, ReturnType<typeof createPolicy>][] = [['sk-p1', pb(1000)], ['sk-p2', pb(2000)], ['sk-a1', ar(1)], ['sk-a2', ar(2)], ['sk-p1b', pb(1000)]]
+    // The same salt (and nonce) for every envelope: getRandomValues fills with one byte.
+    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(a: T): T => {
+      new Uint8Array((a as ArrayBufferView).buffer, (a as ArrayBufferView).byteOffset, (a as ArrayBufferView).byteLength).fill(7)
+      return a
+    })
+    const rows = [] as string[]
+    for (const [s, p] of seals) rows.push(await sealKey(s, 'cache old pw', { policy: p }))
+    spy.mockRestore()
+    expect(new Set(rows.map((e) => inspect(e).salt)).size).toBe(1)
+    expect(rows.map((e) => inspect(e).kdf)).toEqual([
+      { kdf: 'pbkdf2-sha256', iterations: 1000 },
+      { kdf: 'pbkdf2-sha256', iterations: 2000 },
+      { kdf: 'argon2id', memoryKiB: 64, passes: 1, lanes: 1 },
+      { kdf: 'argon2id', memoryKiB: 64, passes: 2, lanes: 1 },
+      { kdf: 'pbkdf2-sha256', iterations: 1000 },
+    ])
+    for (const run of [
+      async () => rotateMany(rows, { from: 'cache old pw', to: 'cache new pw', policy: pbkdf2First, concurrency: 1 }),
+      async () => collect(rotateStream(rows, { from: 'cache old pw', to: 'cache new pw', policy: pbkdf2First, concurrency: 1 })),
+    ]) {
+      const results = await run()
+      expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+      for (const [i, [s]] of seals.entries()) expect(await openKey((results[i] as { envelope: string }).envelope, 'cache new pw', { policy: pbkdf2First })).toBe(s)
+    }
   })
 })
