@@ -1,0 +1,170 @@
+// Tests written to kill the mutants StrykerJS left alive in the rotation modules, src/rotate.ts and
+// src/stream.ts (issue 11 item 10; docs/mutation.md lists each run, the mutants these tests kill and
+// the ones that are equivalent, with the reason). Each test states the behaviour it pins; the
+// comment above it names the mutant (file:line, original -> mutated) that passed every other test
+// of the run's test set. Kept apart from test/mutants.test.ts (the format-layer modules).
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  checkEnvelope,
+  createKeyring,
+  createPolicy,
+  deriveKey,
+  generateKey,
+  importKey,
+  inspect,
+  openKey,
+  rotateMany,
+  rotateStream,
+  sealKey,
+  type RotateItem,
+  type RotateStreamResult,
+} from '../src/index.js'
+import { expectCode, TEST_POLICY } from './helpers.js'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const policy = TEST_POLICY
+const rawKey = async (keyId?: string) => importKey(await generateKey(), keyId === undefined ? {} : { keyId })
+
+// A deterministic stand-in for Argon2id (SHA-256 of password || salt || the parameters): the tests
+// below are about which KDF and parameters rotation picks, not about Argon2id itself, and the
+// independent verification of a passphrase `to` (issue 11 item 8) passes because it is deterministic.
+const steady = {
+  name: 'argon2id' as const,
+  derive: async (pw: Uint8Array, salt: Uint8Array, p: { memoryKiB: number; passes: number; lanes: number }) =>
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array([...pw, ...salt, p.memoryKiB & 255, p.passes, p.lanes]))),
+}
+const small = { implementation: steady, memoryKiB: 64, passes: 1, lanes: 1, minMemoryKiB: 64, minPasses: 1, openMinMemoryKiB: 8, openMinPasses: 1 }
+/** Seals with Argon2id (the default KDF once Argon2id settings are given), opens PBKDF2 as TEST_POLICY does. */
+const argonFirst = createPolicy({ pbkdf2: TEST_POLICY.pbkdf2, argon2id: small })
+/** Seals with PBKDF2, opens both. */
+const pbkdf2First = createPolicy({ kdf: 'pbkdf2-sha256', pbkdf2: TEST_POLICY.pbkdf2, argon2id: small })
+
+async function collect(s: AsyncIterable<RotateStreamResult>): Promise<RotateStreamResult[]> {
+  const out: RotateStreamResult[] = []
+  for await (const r of s) out.push(r)
+  return out.sort((a, b) => a.index - b.index)
+}
+const envelopeOf = (r: RotateStreamResult | undefined): string => {
+  if (r === undefined || r.status === 'failed') throw new Error(`no envelope: ${JSON.stringify(r)}`)
+  return r.envelope
+}
+
+describe("src/stream.ts: rotateStream with kdf 'keep'", () => {
+  async function mixed() {
+    return [
+      { id: 'p', envelope: await sealKey('sk-p', 'old pass phrase', { policy: pbkdf2First, context: 'p' }), context: 'p' },
+      { id: 'a', envelope: await sealKey('sk-a', 'old pass phrase', { policy: argonFirst, context: 'a' }), context: 'a' },
+    ]
+  }
+
+  // stream.ts:136 `policy.kdf === 'argon2id' ? 'pbkdf2-sha256' : 'argon2id'` (the other KDF of a
+  // policy that seals with Argon2id) -> `false ? …`, `true ? …`, and the string literals -> "";
+  // stream.ts:138 the copied policy.
+  // The existing 'keep' tests only use a policy that seals with PBKDF2: under one that seals with
+  // Argon2id, a PBKDF2 row must stay PBKDF2 with the policy's PBKDF2 parameters.
+  it("under a policy that seals with Argon2id, a PBKDF2 row stays PBKDF2 and an Argon2id row stays Argon2id, each with the policy's parameters", async () => {
+    const out = await collect(rotateStream(await mixed(), { from: 'old pass phrase', to: 'new pass phrase', policy: argonFirst, kdf: 'keep' }))
+    expect(out.map((r) => [r.id, r.status, r.reasons])).toEqual([['p', 'ok', []], ['a', 'ok', []]])
+    const [p, a] = [envelopeOf(out[0]), envelopeOf(out[1])]
+    expect(inspect(p).kdf).toEqual({ kdf: 'pbkdf2-sha256', iterations: 1000 })
+    expect(inspect(a).kdf).toEqual({ kdf: 'argon2id', memoryKiB: 64, passes: 1, lanes: 1 })
+    expect(await openKey(p, 'new pass phrase', { policy: argonFirst, context: 'p' })).toBe('sk-p')
+    expect(await openKey(a, 'new pass phrase', { policy: argonFirst, context: 'a' })).toBe('sk-a')
+    // The default ('policy') moves the PBKDF2 row to Argon2id, with KDF_CHANGED.
+    const moved = await collect(rotateStream(await mixed(), { from: 'old pass phrase', to: 'new pass phrase', policy: argonFirst }))
+    expect(moved.map((r) => [r.id, r.reasons])).toEqual([['p', ['KDF_CHANGED']], ['a', []]])
+    expect(inspect(envelopeOf(moved[0])).kdf.kdf).toBe('argon2id')
+  })
+
+  // stream.ts:137 `policy.argon2id !== undefined` -> `true` (and the `||` -> `&&` forms): a policy
+  // without Argon2id settings has no Argon2id copy to make (createPolicy would refuse one), so
+  // 'keep' under it must still rotate its PBKDF2 rows; an Argon2id row is then refused like openKey
+  // refuses it (UNSUPPORTED_KDF), alone.
+  it("'keep' under a policy without Argon2id rotates PBKDF2 rows and fails an Argon2id row alone with UNSUPPORTED_KDF", async () => {
+    const items = await mixed()
+    const out = await collect(rotateStream(items, { from: 'old pass phrase', to: 'new pass phrase', policy, kdf: 'keep' }))
+    expect(out.map((r) => [r.id, r.status, (r as { code?: string }).code])).toEqual([['p', 'ok', undefined], ['a', 'failed', 'UNSUPPORTED_KDF']])
+    expect(inspect(envelopeOf(out[0])).kdf).toEqual({ kdf: 'pbkdf2-sha256', iterations: 1000 })
+  })
+
+  // stream.ts:156 the `catch { return main }` of `pick` -> `{}` (pick returns undefined): an item
+  // whose envelope does not parse must fail alone with its own code, not fail the whole stream
+  // with a TypeError from an undefined Rotation.
+  it("'keep': an unreadable envelope fails alone with MALFORMED_ENVELOPE; the other rows rotate", async () => {
+    const items: RotateItem[] = [...(await mixed()), 'not an envelope', { envelope: 42 as never }]
+    const out = await collect(rotateStream(items, { from: 'old pass phrase', to: 'new pass phrase', policy: pbkdf2First, kdf: 'keep' }))
+    expect(out.map((r) => [r.index, r.status, (r as { code?: string }).code])).toEqual([
+      [0, 'ok', undefined],
+      [1, 'ok', undefined],
+      [2, 'failed', 'MALFORMED_ENVELOPE'],
+      [3, 'failed', 'MALFORMED_ENVELOPE'],
+    ])
+    expect(out[2]).toMatchObject({ previous: 'not an envelope' })
+  })
+})
+
+/** Counts PBKDF2 runs (WebCrypto deriveBits with PBKDF2) while `fn` runs. */
+async function countPbkdf2<T>(fn: () => Promise<T>): Promise<{ value: T; pbkdf2: number }> {
+  const spy = vi.spyOn(globalThis.crypto.subtle, 'deriveBits')
+  try {
+    const value = await fn()
+    return { value, pbkdf2: spy.mock.calls.filter(([alg]) => (alg as { name: string }).name === 'PBKDF2').length }
+  } finally {
+    spy.mockRestore()
+  }
+}
+
+describe('src/rotate.ts: the derived-key cache of rotateMany and rotateStream (derivedKeys)', () => {
+  // rotate.ts:565 `kid`: `'i' + x` -> `'' + x`, and `x === undefined ? …` -> `false ? …` (then no
+  // key id is 'iundefined', the same as the key id 'undefined'): a key id '-' or 'undefined' must
+  // not share a cache entry with "no key id". The derived key takes over the envelope's key id, so
+  // a shared entry would cost one derivation less and open the other envelope with the wrong id.
+  it("envelopes with the key ids '-' and 'undefined' and one without a key id, same salt, each get their own derivation", async () => {
+    const k = await deriveKey('cache old pw', { policy })
+    const rows = [await sealKey('sk-dash', k, { policy, keyId: '-' }), await sealKey('sk-none', k, { policy }), await sealKey('sk-word', k, { policy, keyId: 'undefined' })]
+    expect(new Set(rows.map((e) => inspect(e).salt)).size).toBe(1)
+    expect(rows.map((e) => inspect(e).keyId)).toEqual(['-', undefined, 'undefined'])
+    const { value: results, pbkdf2 } = await countPbkdf2(() => rotateMany(rows, { from: 'cache old pw', to: 'cache new pw', policy, concurrency: 1 }))
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok'])
+    // Three `from` derivations (one per key id), one for `to`, one independent check of `to`.
+    expect(pbkdf2).toBe(5)
+    for (const [i, s] of ['sk-dash', 'sk-none', 'sk-word'].entries()) expect(await openKey(results[i]!.envelope!, 'cache new pw', { policy })).toBe(s)
+  })
+
+  // rotate.ts:567 the KDF part of the cache key: `p ${q.iterations}` and `a ${q.memoryKiB} ${q.passes}
+  // ${q.lanes}` -> `` (empty), and the conditionals choosing between them -> `true`/`false`.
+  // Envelopes with one salt but other KDF parameters need their own derivation: sharing one would
+  // open an envelope with a key derived under other parameters.
+  it('envelopes with one salt but other KDF parameters (PBKDF2 iterations, Argon2id passes, the KDF itself) each get their own derivation', async () => {
+    const pb = (iterations: number) => createPolicy({ kdf: 'pbkdf2-sha256', pbkdf2: { iterations, minIterations: 1000, openMinIterations: 1000 }, argon2id: small })
+    const ar = (passes: number) => createPolicy({ pbkdf2: TEST_POLICY.pbkdf2, argon2id: { ...small, passes } })
+    const seals: [string, ReturnType<typeof createPolicy>][] = [['sk-p1', pb(1000)], ['sk-p2', pb(2000)], ['sk-a1', ar(1)], ['sk-a2', ar(2)], ['sk-p1b', pb(1000)]]
+    // The same salt (and nonce) for every envelope: getRandomValues fills with one byte.
+    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(a: T): T => {
+      new Uint8Array((a as ArrayBufferView).buffer, (a as ArrayBufferView).byteOffset, (a as ArrayBufferView).byteLength).fill(7)
+      return a
+    })
+    const rows = [] as string[]
+    for (const [s, p] of seals) rows.push(await sealKey(s, 'cache old pw', { policy: p }))
+    spy.mockRestore()
+    expect(new Set(rows.map((e) => inspect(e).salt)).size).toBe(1)
+    expect(rows.map((e) => inspect(e).kdf)).toEqual([
+      { kdf: 'pbkdf2-sha256', iterations: 1000 },
+      { kdf: 'pbkdf2-sha256', iterations: 2000 },
+      { kdf: 'argon2id', memoryKiB: 64, passes: 1, lanes: 1 },
+      { kdf: 'argon2id', memoryKiB: 64, passes: 2, lanes: 1 },
+      { kdf: 'pbkdf2-sha256', iterations: 1000 },
+    ])
+    for (const run of [
+      async () => rotateMany(rows, { from: 'cache old pw', to: 'cache new pw', policy: pbkdf2First, concurrency: 1 }),
+      async () => collect(rotateStream(rows, { from: 'cache old pw', to: 'cache new pw', policy: pbkdf2First, concurrency: 1 })),
+    ]) {
+      const results = await run()
+      expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+      for (const [i, [s]] of seals.entries()) expect(await openKey((results[i] as { envelope: string }).envelope, 'cache new pw', { policy: pbkdf2First })).toBe(s)
+    }
+  })
+})
