@@ -122,7 +122,7 @@ async function runWorkerd(input) {
   // Pitfall 4: Miniflare's module walker refuses dynamic import(x): list every module explicitly.
   // dist/chunk-*.js: the v1 code shared by dist/index.js and dist/v2.js (tsup splitting).
   const chunks = readdirSync(join(ROOT, 'dist')).filter((f) => /^chunk-.*\.js$/.test(f)).map((f) => `dist/${f}`)
-  const files = ['test/runtimes/workerd.mjs', 'test/runtimes/phase.mjs', 'test/runtimes/case-vectors.mjs', 'test/spec/cases.mjs', 'dist/index.js', 'dist/argon2id.js', 'dist/v2.js', ...chunks, 'test/conformance/suite.mjs', 'test/conformance/suite-v2.mjs', 'test/conformance/harness.mjs', 'test/conformance/pollution.mjs', 'test/conformance/pollution-names.mjs']
+  const files = ['test/runtimes/workerd.mjs', 'test/runtimes/phase.mjs', 'test/runtimes/case-vectors.mjs', 'test/spec/cases.mjs', 'test/spec/library-adapter.mjs', 'dist/index.js', 'dist/argon2id.js', 'dist/v2.js', ...chunks, 'test/conformance/suite.mjs', 'test/conformance/suite-v2.mjs', 'test/conformance/harness.mjs', 'test/conformance/pollution.mjs', 'test/conformance/pollution-names.mjs']
   const mf = new Miniflare({
     compatibilityDate: '2026-04-01',
     compatibilityFlags: ['nodejs_compat'],

@@ -1,56 +1,23 @@
 // What the case-vector tests of v1 and v2 share (test/spec-vectors.test.ts, test/v2-spec-vectors.test.ts):
-// the injected randomness, the library's adapter, the pinned-and-generated check of the files and
+// the injected randomness and the library's adapter (from ./library-adapter.mjs, which the runtime
+// matrix runs too), the pinned-and-generated check of the files and
 // the per-case tests (the reference and the library, each case against its expectation).
 import { execFileSync } from 'node:child_process'
-import { createECDH, createHash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { argon2id } from '../../src/argon2id.js'
+import { baseAdapter, withRandom as sharedWithRandom } from './library-adapter.mjs'
 import { runCase, type Adapter, type VectorSet } from './runner.mjs'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 
-const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url')
-
 /**
- * Feed crypto.getRandomValues from `random` (in order: v1 salt then nonce; v2 §17.3's file key,
- * envelope salt, each symmetric stanza's salt and nonce) and ECDH key generation from `ephemeral`
- * (HPKE ephemeral scalars, v2) while `f` runs. Running out of either is a crash, not a code.
+ * Feed crypto.getRandomValues from `random` and ECDH key generation from `ephemeral` while `f`
+ * runs: the same injection the runtime matrix uses (test/spec/library-adapter.mjs).
  */
-export async function withRandom<T>(random: Uint8Array | undefined, ephemeral: Uint8Array[] | undefined, f: () => Promise<T>): Promise<T> {
-  if (random === undefined && ephemeral === undefined) return f()
-  let o = 0
-  let e = 0
-  const subtle = globalThis.crypto.subtle
-  const generateKey = subtle.generateKey.bind(subtle)
-  const spies = [
-    vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<A extends ArrayBufferView | null>(a: A): A => {
-      const view = a as unknown as Uint8Array
-      if (random === undefined || o + view.length > random.length) throw new Error('the case supplies too few random bytes')
-      view.set(random.subarray(o, (o += view.length)))
-      return a
-    }),
-    vi.spyOn(subtle, 'generateKey').mockImplementation((async (alg: { name?: string }, extractable: boolean, usages: KeyUsage[]) => {
-      if (alg?.name !== 'ECDH') return generateKey(alg as never, extractable, usages)
-      const d = ephemeral?.[e++]
-      if (d === undefined) throw new Error('the case supplies too few ephemeral keys')
-      const ecdh = createECDH('prime256v1')
-      ecdh.setPrivateKey(d)
-      const pt = ecdh.getPublicKey()
-      const jwk = { kty: 'EC', crv: 'P-256', d: b64u(d), x: b64u(pt.subarray(1, 33)), y: b64u(pt.subarray(33)) }
-      return {
-        privateKey: await subtle.importKey('jwk', jwk, alg as EcKeyImportParams, extractable, usages),
-        publicKey: await subtle.importKey('raw', pt, alg as EcKeyImportParams, true, []),
-      }
-    }) as never),
-  ]
-  try {
-    return await f()
-  } finally {
-    for (const s of spies) s.mockRestore()
-  }
-}
+export const withRandom: <T>(random: Uint8Array | undefined, ephemeral: Uint8Array[] | undefined, f: () => Promise<T>) => Promise<T> = sharedWithRandom
 
 /** The functions of `@org/keyseal` and `@org/keyseal/v2` that both adapters call, by their names there. */
 interface Library {
@@ -66,23 +33,7 @@ interface Library {
 
 /** The case-vector adapter for the library (src/, WebCrypto); `rest` adds the members one version has alone. */
 export function libraryAdapter(ks: Library, rest: Pick<Adapter, 'toJSON' | 'fromJSON' | 'toBytes' | 'fromBytes'> & Partial<Adapter>): Adapter {
-  return {
-    name: 'src',
-    createPolicy: (s: unknown) => {
-      // Vectors name Argon2id settings without the implementation (v1 §17.2: "Argon2id enabled").
-      const o = s as Record<string, unknown> | undefined
-      const a = o && typeof o === 'object' && o['argon2id'] && typeof o['argon2id'] === 'object' ? { ...(o['argon2id'] as object), implementation: argon2id } : undefined
-      return ks.createPolicy((a ? { ...o, argon2id: a } : o) as never)
-    },
-    importKey: (m: never, o: never) => ks.importKey(m, o),
-    deriveKey: (p: never, o: never, random?: Uint8Array) => withRandom(random, undefined, () => ks.deriveKey(p, o)),
-    createKeyring: (e: never) => ks.createKeyring(e),
-    seal: (s: never, k: never, o: never, random?: Uint8Array, eph?: Uint8Array[]) => withRandom(random, eph, () => ks.sealKey(s, k, o)),
-    openBytes: (e: never, k: never, o: never) => ks.openKeyBytes(e, k, o),
-    openString: (e: never, k: never, o: never) => ks.openKey(e, k, o),
-    inspect: (e: never) => ks.inspect(e),
-    ...rest,
-  }
+  return { ...baseAdapter(ks, argon2id, 'src'), ...rest }
 }
 
 /** Runs `script --check` (the files are what it makes) and compares each file's SHA-256 with the pinned list, which names exactly these files. */
