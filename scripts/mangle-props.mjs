@@ -24,6 +24,24 @@ export const MANGLED_PROPS = Object.freeze([
   'laneLength',
   'segmentLength',
   'mem',
+  // Format v2's internal records (src/v2/): parsed envelopes and stanzas (format.ts), resolved
+  // recipients and open keys, the file key (envelope.ts), the HPKE context (hpke.ts). Names that
+  // only v2 code spells, so the v1 chunk and bundles do not change (bench/size.mjs).
+  'stanzas',
+  'payload',
+  'core',
+  'mac',
+  'enc',
+  'ct',
+  'unsupported',
+  'point',
+  'sym',
+  'sk',
+  'fk',
+  'sharedSecret',
+  'baseNonce',
+  'exporterSecret',
+  'keyBytes',
 ])
 
 export const MANGLE_PROPS_RE = new RegExp(`^(${MANGLED_PROPS.join('|')})$`)
@@ -35,4 +53,7 @@ export const MANGLE_PROPS_RE = new RegExp(`^(${MANGLED_PROPS.join('|')})$`)
 export const MANGLE_CACHE = Object.freeze({
   aes: 'i', blocks: 'n', body: 'g', fits: 'o', header: 'c', headerBytes: 'h', laneLength: 'k', material: 'u',
   mem: 'l', outside: 'w', ring: 'f', sealer: 'z', sealing: 'q', segmentLength: 'j', single: 'e',
+  // v2's names, as esbuild chose them on 2026-12-07 (v2parse).
+  sym: 'A', point: 'B', stanzas: 'C', fk: 'D', sk: 'E', unsupported: 'F', core: 'G', mac: 'H', payload: 'I',
+  enc: 'J', exporterSecret: 'K', keyBytes: 'L', sharedSecret: 'M', baseNonce: 'N', ct: 'O',
 })
