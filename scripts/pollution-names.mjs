@@ -27,6 +27,9 @@ export const WEBIDL_MEMBERS = {
   AesGcmParams: ['name', 'iv', 'additionalData', 'tagLength'],
   HkdfParams: ['name', 'hash', 'salt', 'info'],
   Pbkdf2Params: ['name', 'hash', 'salt', 'iterations'],
+  // WebCrypto AesDerivedKeyParams and HmacImportParams: the derived key types of HPKE's deriveKey (src/v2/hpke.ts)
+  AesDerivedKeyParams: ['name', 'length'],
+  HmacImportParams: ['name', 'hash', 'length'],
   // WICG "Modern Algorithms in the Web Cryptography API" §Argon2: Argon2Params (Node 24+, Deno)
   Argon2Params: ['name', 'nonce', 'parallelism', 'memory', 'passes', 'version', 'secretValue', 'associatedData'],
   // WHATWG Encoding §7.1 TextDecoderOptions, TextDecodeOptions

@@ -2,7 +2,7 @@
 // (docs/format-v2.md §6, §7, §9, §14). The symmetric stanzas are v1 envelopes of the file key, sealed
 // and opened by v1's own functions (seal.ts, open.ts), so passphrases derive through v1's KDF code,
 // parameters, policy and limits.
-import { concat, equalConstantTime, utf8, wipe } from '../bytes.js'
+import { concat, equalConstantTime, wipe } from '../bytes.js'
 import { importAesGcmKey, aesGcmOpen, aesGcmSeal } from '../aead.js'
 import { parseString } from '../envelope.js'
 import { fail, isKeysealError } from '../errors.js'
@@ -20,11 +20,10 @@ import {
 import {
   encodeCore, encodeHeaderWithoutMac, encodeStanza, toV2String, type HpkeStanza, type ParsedV2, type Stanza, type SymmetricStanza,
 } from './format.js'
-import { decap, encap, exportSecret, generateEphemeral, keySchedule, MODE_BASE, openAt, sealAt, type KeyPair } from './hpke.js'
-import { isPrivateKey, pointState, type KeysealPrivateKey } from './keys.js'
+import { ascii, decap, encap, exportSecret, generateEphemeral, keySchedule, MODE_BASE, openAt, sealAt, type KeyPair } from './hpke.js'
+import { importedPoint, isPrivateKey, pointState, type KeysealPrivateKey } from './keys.js'
 import { privateEntries } from './keyring.js'
 
-const ascii = (s: string): Uint8Array<ArrayBuffer> => utf8(s, 'CRYPTO_FAILURE')
 /** §6: HKDF info of the payload key and the header MAC key. */
 const PAYLOAD_INFO = ascii('keyseal v2 payload key and header mac key')
 /** §5.1, §5.2: every stanza's AAD (v1 context for symmetric stanzas) starts with this. */
@@ -127,9 +126,9 @@ const zeroNonce = (): Uint8Array<ArrayBuffer> => new Uint8Array(GCM_NONCE_LEN)
 export async function sealHpkeStanza(
   point: Uint8Array<ArrayBuffer>, keyId: string | undefined, fk: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>, ephemeral?: KeyPair,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const { sharedSecret, enc } = await encap(point, ephemeral ?? (await generateEphemeral()))
-  const ctx = await keySchedule(MODE_BASE, sharedSecret, HPKE_INFO)
+  const { sharedSecret, enc } = await encap(point, ephemeral ?? (await generateEphemeral()), undefined, importedPoint(point))
   try {
+    const ctx = await keySchedule(MODE_BASE, sharedSecret, HPKE_INFO)
     const commitment = await exportSecret(ctx, COMMIT_CONTEXT, 32)
     const ct = await sealAt(ctx, aad, fk)
     // key_id_len || key_id || enc || commitment || ct (§5.2). A key id is printable ASCII (checked
@@ -138,8 +137,6 @@ export async function sealHpkeStanza(
     return encodeStanza(KIND_HPKE_P256, [kid, enc, commitment, ct].reduce(concat, Uint8Array.of(kid.length)))
   } finally {
     wipe(sharedSecret)
-    wipe(ctx.keyBytes)
-    wipe(ctx.exporterSecret)
   }
 }
 
@@ -322,14 +319,12 @@ function openRing(s: SymmetricStanza, keys: readonly SingleKey[], policy: Keysea
 async function openHpkeStanza(s: HpkeStanza, sk: KeysealPrivateKey, aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer> | undefined> {
   const st = pointState(sk)!
   const ss = await decap(s.enc, st.sk!, st.point)
-  const ctx = await keySchedule(MODE_BASE, ss, HPKE_INFO)
   try {
+    const ctx = await keySchedule(MODE_BASE, ss, HPKE_INFO)
     if (!equalConstantTime(await exportSecret(ctx, COMMIT_CONTEXT, 32), s.commitment)) return undefined
     return await openAt(ctx, aad, s.ct)
   } finally {
     wipe(ss)
-    wipe(ctx.keyBytes)
-    wipe(ctx.exporterSecret)
   }
 }
 

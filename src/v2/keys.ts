@@ -7,7 +7,7 @@ import { redactAndFreeze } from '../inspect.js'
 import { checkOptions, optionalKeyId } from '../inputs.js'
 import { guard, platform, subtle } from '../webcrypto.js'
 import { PRIVATE_KEY_PREFIX, PUBLIC_KEY_PREFIX } from './constants.js'
-import { dh, importPoint } from './hpke.js'
+import { dh, ECDH, importPoint } from './hpke.js'
 import { G_HEX, isValidPoint, N, P as P_, POINT_LEN, sumX, toBig } from './p256.js'
 
 /** @internal What a public or private key object holds. */
@@ -20,6 +20,15 @@ export interface PointState {
 
 const states = new WeakMap<object, PointState>()
 const TOKEN: unique symbol = Symbol('keyseal.v2.key')
+
+/**
+ * @internal Each public key object's point as importPublicKey imported it: an ECDH public CryptoKey
+ * (non-extractable, and public data only), keyed by the point array of that object's own state,
+ * which no caller ever sees or changes, so each seal to the key skips one importKey.
+ */
+const imported = new WeakMap<Uint8Array, CryptoKey>()
+/** @internal The CryptoKey importPublicKey made of this state's point, or undefined. */
+export const importedPoint = (point: Uint8Array): CryptoKey | undefined => imported.get(point)
 
 /** @internal The hidden state of a public or private key object, or undefined. */
 export function pointState(k: unknown): PointState | undefined {
@@ -116,7 +125,6 @@ export interface KeyPairStrings {
   readonly privateKey: string
 }
 
-const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const
 const hexBytes = (h: string): Uint8Array<ArrayBuffer> => new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16)))
 /** @internal DER of a P-256 PrivateKeyInfo (RFC 5208) holding an ECPrivateKey (RFC 5915) without its optional parameters and public key, up to the 32 bytes of d. */
 const G = /* @__PURE__ */ hexBytes(G_HEX)
@@ -199,7 +207,7 @@ export async function importPublicKey(material: string | Uint8Array, options?: I
   const point = pointFrom(material)
   platform()
   // The platform must take every point keyseal accepts; if one does not, the key is unusable here.
-  await importPoint(point).catch(() => fail('INVALID_KEY'))
+  imported.set(point, await importPoint(point).catch(() => fail('INVALID_KEY')))
   return new KeysealPublicKey(TOKEN, keyId, { point } satisfies PointState)
 }
 
