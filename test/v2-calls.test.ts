@@ -129,7 +129,7 @@ describe('v2 public-key path: WebCrypto calls', () => {
       const want = expected(info)
       expect(Buffer.from(ctx.baseNonce).toString('hex')).toBe(want.nonce.toString('hex'))
       expect(Buffer.from(await crypto.subtle.exportKey('raw', ctx.key)).toString('hex')).toBe(want.key.toString('hex'))
-      expect(Buffer.from(await crypto.subtle.exportKey('raw', ctx.exp)).toString('hex')).toBe(want.exporterSecret.toString('hex'))
+      expect(Buffer.from(await crypto.subtle.exportKey('raw', ctx.exporterSecret)).toString('hex')).toBe(want.exporterSecret.toString('hex'))
       expect((await exportSecret(ctx, commit, 32)).length).toBe(32)
     }
     // Same info, then a psk mode with a psk_id: hashed afresh (the mode-1 schedule differs).

@@ -55,7 +55,7 @@ describe('HPKE RFC 9180, suite 0x0010/0x0001/0x0002 (CFRG vectors)', () => {
       const ctx = await keySchedule(v.mode, sharedSecret, hex(v.info), psk, pskId, true)
       expect(toHex(await exported(ctx.key))).toBe(v.key)
       expect(toHex(ctx.baseNonce)).toBe(v.base_nonce)
-      expect(toHex(await exported(ctx.exp))).toBe(v.exporter_secret)
+      expect(toHex(await exported(ctx.exporterSecret))).toBe(v.exporter_secret)
       // The intermediate `secret` (never materialized by keySchedule: it stays inside WebCrypto's HKDF).
       const suite = new Uint8Array([...Buffer.from('HPKE'), 0, 0x10, 0, 1, 0, 2])
       expect(toHex(await labeledExtract(suite, sharedSecret, 'secret', psk ?? new Uint8Array(0)))).toBe(v.secret)

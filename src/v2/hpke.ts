@@ -129,8 +129,8 @@ export async function decap(enc: Uint8Array<ArrayBuffer>, skR: CryptoKey, pkRm: 
 export interface HpkeContext {
   readonly key: CryptoKey
   readonly baseNonce: Uint8Array<ArrayBuffer>
-  /** exporter_secret (the RFC's label "exp"), as an HMAC-SHA256 key. */
-  readonly exp: CryptoKey
+  /** exporter_secret, as an HMAC-SHA256 key. */
+  readonly exporterSecret: CryptoKey
 }
 
 /**
@@ -171,7 +171,7 @@ export async function keySchedule(
     key: await derive('key', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']),
     baseNonce: await deriveBytes(params('base_nonce', NN), base, NN),
     // Nk = Nh = 32 bytes: a 256-bit AES key and a 256-bit HMAC key.
-    exp: await derive('exp', { name: 'HMAC', hash: 'SHA-256', length: 256 }, ['sign']),
+    exporterSecret: await derive('exp', { name: 'HMAC', hash: 'SHA-256', length: 256 }, ['sign']),
   }
 }
 
@@ -182,7 +182,7 @@ export async function keySchedule(
 export async function exportSecret(ctx: HpkeContext, exporterContext: Uint8Array, length: number): Promise<Uint8Array<ArrayBuffer>> {
   if (length > NH) fail('CRYPTO_FAILURE')
   const data = cat(labeledInfo(HPKE_SUITE, 'sec', exporterContext, length), new Uint8Array([1]))
-  return new Uint8Array(await guard(() => subtle().sign('HMAC', ctx.exp, data))).slice(0, length)
+  return new Uint8Array(await guard(() => subtle().sign('HMAC', ctx.exporterSecret, data))).slice(0, length)
 }
 
 /** @internal The nonce for sequence number `seq`: base_nonce XOR I2OSP(seq, Nn) (RFC 9180 §5.2). */
