@@ -474,11 +474,11 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   const onProgress = o.onProgress
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
-  const r = rotation(o)
   // Settles when the signal aborts: every wait on the source races it, so a stalled source (a
   // database cursor that never answers) cannot hold an aborted call (issue 11). A signal that is
-  // not an EventTarget is only polled between items.
+  // not an EventTarget is only polled between items. Before rotation() copies any passphrase.
   const abort = abortPromise(signal)
+  const r = rotation(o)
   // The derived-key cache: scoped to this call, dropped when it returns (unbounded: one call).
   const cache = new Map<string, Promise<KeysealKey>>()
   const derive = derivedKeys(r.policy, Infinity, cache)
@@ -522,11 +522,9 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   }
   const wasAborted = aborted()
   if (failure !== undefined || wasAborted) {
-    // Every early exit closes the source, so a generator's `finally` (a cursor, a file) runs.
-    // After an abort it is called but not awaited: a source stalled in next() may never let its
-    // `return` settle either, and an abort settles the call promptly whatever the source does.
-    const closing = closeSource(iterator)
-    if (!wasAborted) await closing
+    // Every early exit closes the source, so a generator's `finally` (a cursor, a file) runs
+    // (after an abort: called, not awaited).
+    await closeSource(iterator, wasAborted)
     throw failure !== undefined ? failure.error : guarded(() => signal!.reason, 'INVALID_OPTIONS')
   }
   // Each result's `id` is its own item's `id` (an own property, copied as is): the type of T's.
@@ -624,11 +622,12 @@ export function abortPromise(signal: AbortSignal | undefined): { promise: Promis
   const promise = new Promise<typeof ABORTED>((resolve) => (onAbort = () => resolve(ABORTED)))
   const add = guarded(() => signal.addEventListener, 'INVALID_OPTIONS')
   if (typeof add !== 'function') return undefined
-  // AddEventListenerOptions on a null-prototype dictionary, every member given (see dict).
-  const options = dict({ once: true, capture: false, passive: false, signal: undefined } as unknown as AddEventListenerOptions)
-  guarded(() => add.call(signal, 'abort', onAbort, options), 'INVALID_OPTIONS')
+  // No options dictionary (as src/kdf/limit.ts): one built here could take `once` or `signal` from
+  // a polluted Object.prototype (issue 11); left out, every runtime uses its defaults, and dispose
+  // removes the listener (resolving twice is harmless).
+  guarded(() => add.call(signal, 'abort', onAbort), 'INVALID_OPTIONS')
   if (guarded(() => signal.aborted, 'INVALID_OPTIONS')) onAbort()
-  return { promise, dispose: () => guarded(() => signal.removeEventListener('abort', onAbort, options), 'INVALID_OPTIONS') }
+  return { promise, dispose: () => guarded(() => signal.removeEventListener('abort', onAbort), 'INVALID_OPTIONS') }
 }
 
 /**
@@ -637,7 +636,9 @@ export function abortPromise(signal: AbortSignal | undefined): { promise: Promis
  * or one whose getters throw, fails the call with INVALID_OPTIONS (issue 11: `null` was a TypeError).
  */
 export async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promise<IteratorResult<T>> {
-  const raw: unknown = iterator.next()
+  // The method is read guarded each time (an iterator revoked after it was checked is a revoked
+  // Proxy: INVALID_OPTIONS, never a TypeError); an error the method itself throws propagates.
+  const raw: unknown = guarded(() => iterator.next.bind(iterator), 'INVALID_OPTIONS')()
   // Awaited only when it is a real promise: awaiting any other object reads its `then`, which a
   // revoked Proxy throws on (a TypeError that is not the source's own error).
   const next: unknown = guarded(() => raw instanceof Promise, 'INVALID_OPTIONS') ? await raw : raw
@@ -645,15 +646,21 @@ export async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promi
   return guarded(() => ({ done: (next as IteratorResult<T>).done, value: (next as IteratorResult<T>).value }) as IteratorResult<T>, 'INVALID_OPTIONS')
 }
 
-/** @internal Call the source's `return` if it has one (a function: never a polluted Object.prototype.return); its failure is ignored. */
-export function closeSource(iterator: object): Promise<void> {
-  return new Promise<void>((resolve) => {
+/**
+ * @internal Call the source's `return` if it has one (a function: never a polluted
+ * Object.prototype.return); its failure is ignored. Awaitable until it settles, except after an
+ * abort: then it is called but not waited for, since a source stalled in next() may never let its
+ * `return` settle either, and an abort settles the call promptly whatever the source does.
+ */
+export function closeSource(iterator: object, aborted: boolean): Promise<void> | undefined {
+  const closing = new Promise<void>((resolve) => {
     const close = guarded(() => (iterator as { return?: unknown }).return, 'INVALID_OPTIONS')
     resolve(typeof close === 'function' ? close.call(iterator) : undefined)
   }).then(
     () => undefined,
     () => undefined, // the caller needs the first failure (or the abort reason), not the source's
   )
+  if (!aborted) return closing
 }
 
 /** The items' iterator. A sync iterator needs no wrapping: the workers `await` whatever `next()` returns. */

@@ -7,7 +7,9 @@ import { fail, guarded, type KeysealErrorCode } from './errors.js'
 import { checkOptions } from './inputs.js'
 import { keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, createPolicy, resolvePolicy, type KeysealPolicy } from './policy.js'
-import { batchOptions, derivedKeys, iteratorOf, nextOf, rotateItem, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason } from './rotate.js'
+import {
+  ABORTED, abortPromise, batchOptions, closeSource, derivedKeys, iteratorOf, nextOf, rotateItem, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason,
+} from './rotate.js'
 import type { KeyInput } from './seal.js'
 
 /**
@@ -123,6 +125,9 @@ export function rotateStream(
   const kdf = o.kdf ?? 'policy'
   if (kdf !== 'policy' && kdf !== 'keep') fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
+  // Settles when the signal aborts (a signal that is not an EventTarget is only polled). Before
+  // rotation(): a signal whose addEventListener throws fails the call before any passphrase copy.
+  const abort = abortPromise(signal)
   const main = rotation(o)
   const rotations: Rotation[] = [main]
   // kdf 'keep': one Rotation per passphrase KDF, each under a copy of the policy that seals with
@@ -194,14 +199,21 @@ export function rotateStream(
         }
         slots++
         const i = index++
-        let n: IteratorResult<RotateItem>
+        let n: IteratorResult<RotateItem> | typeof ABORTED
         try {
-          n = await nextOf(iterator) // a result that is not an object: INVALID_OPTIONS, as in rotateMany
+          // A result that is not an object: INVALID_OPTIONS, as in rotateMany. Raced against the
+          // signal as rotateMany does (issue 11 item 7): a source stalled in next() (a database
+          // cursor that never answers) cannot hold an aborted stream.
+          n = await (abort ? Promise.race([nextOf(iterator), abort.promise]) : nextOf(iterator))
         } catch (error) {
           slots--
           sourceDone = true // a source that threw is finished: it is not closed again
           failure ??= { error }
           break
+        }
+        if (n === ABORTED) {
+          slots--
+          continue // the loop's aborted() check records the reason
         }
         if (n.done === true || closed) {
           slots--
@@ -234,15 +246,13 @@ export function rotateStream(
     (finished ??= (async () => {
       closed = true
       while (running > 0 || pulling) await sleep()
+      abort?.dispose()
       cache.clear()
       wipeAll()
-      if (!sourceDone) {
-        try {
-          await iterator.return?.()
-        } catch {
-          // The caller needs the first failure (or nothing, after a break), not the source's.
-        }
-      }
+      // Its failure is ignored: the caller needs the first failure (or nothing, after a break). After
+      // an abort, `return` is called but not awaited: a source stalled in next() may never let it
+      // settle either, and an abort settles the stream promptly whatever the source does.
+      if (!sourceDone) await closeSource(iterator, aborted())
     })())
 
   const step = async (): Promise<IteratorResult<RotateStreamResult>> => {

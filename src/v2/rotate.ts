@@ -485,8 +485,7 @@ export async function rotateMany<T extends RotateItem = RotateItem>(items: Itera
   }
   const wasAborted = aborted()
   if (failure !== undefined || wasAborted) {
-    const closing = closeSource(iterator)
-    if (!wasAborted) await closing
+    await closeSource(iterator, wasAborted)
     throw failure !== undefined ? failure.error : guarded(() => signal!.reason, 'INVALID_OPTIONS')
   }
   return results as RotateItemResult<T>[]
