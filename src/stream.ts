@@ -43,8 +43,10 @@ export interface RotateStreamOptions {
   /** The KDF of re-sealed envelopes: see {@link RotationKdf}. Default `policy`. */
   kdf?: RotationKdf
   /**
-   * Stops the stream: nothing more is read, the items in flight finish and are yielded, the source
-   * is closed, and the next call rejects with the signal's reason.
+   * Stops the stream: nothing more is read (a read the source stalls in is not waited for), the
+   * items in flight finish and are yielded (an item waiting for a KDF slot stops waiting:
+   * `ABORTED`), the source is closed (called, not awaited), and the next call rejects with the
+   * signal's reason.
    */
   signal?: AbortSignal
 }
@@ -125,7 +127,7 @@ export function rotateStream(
   const kdf = o.kdf ?? 'policy'
   if (kdf !== 'policy' && kdf !== 'keep') fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
-  // Settles when the signal aborts (a signal that is not an EventTarget is only polled). Before
+  // Settles when the signal aborts. Before
   // rotation(): a signal whose addEventListener throws fails the call before any passphrase copy.
   const abort = abortPromise(signal)
   const main = rotation(o)
@@ -164,7 +166,7 @@ export function rotateStream(
 
   // The `from` derived-key cache, as rotateMany's but least-recently-used and bounded.
   const cache = new Map<string, Promise<KeysealKey>>()
-  const derive = derivedKeys(main.policy, CACHE_MAX, cache)
+  const derive = derivedKeys(main, CACHE_MAX, cache)
   const runOne = (index: number, item: RotateItem): Promise<RotateStreamResult> => rotateItem(pick, index, item, derive, true) as Promise<RotateStreamResult>
 
   // The state. `slots` counts items read and not yet released: an item holds its slot while it is
@@ -193,10 +195,7 @@ export function rotateStream(
     pulling = true
     try {
       while (!sourceDone && !closed && failure === undefined && slots < concurrency) {
-        if (aborted()) {
-          failure = { error: guarded(() => signal!.reason, 'INVALID_OPTIONS') }
-          break
-        }
+        if (aborted()) break // the reason is recorded when the stream closes (step)
         slots++
         const i = index++
         let n: IteratorResult<RotateItem> | typeof ABORTED
@@ -275,7 +274,9 @@ export function rotateStream(
         held = true
         return { done: false, value: result }
       }
-      if (running === 0 && !pulling && (sourceDone || failure !== undefined)) {
+      if (running === 0 && !pulling && (sourceDone || failure !== undefined || aborted())) {
+        // Aborted (also once the source was read to its end): rejects as rotateMany does.
+        if (aborted()) failure ??= { error: guarded(() => signal!.reason, 'INVALID_OPTIONS') }
         closed = true
         continue
       }
