@@ -3,12 +3,13 @@
 import { equalConstantTime, toBase64url, wipe } from './bytes.js'
 import { parseString, toEnvelopeString, type Parsed } from './envelope.js'
 import { fail, guarded, isKeysealError, type KeysealErrorCode } from './errors.js'
-import { checkOptions, contextBytes, ownValue, plainObject } from './inputs.js'
+import { checkOptions, checkSignal, contextBytes, ownValue, plainObject } from './inputs.js'
 import { keyringState, type Keyring, type RingDerive } from './keyring.js'
 import { canSealOf, deriveKey, keyState, type DeriveKeyOptions, type KeysealKey } from './keys.js'
 import { belowSealFloor, checkOpenParams, resolvePolicy, type KeysealPolicy } from './policy.js'
 import { compatible, openWithKey } from './open.js'
 import { openResolved, resolveKeyInput, sealWithKey, type KeyInput, type SingleKey } from './seal.js'
+import { COMMITMENT_LEN, NONCE_LEN } from './constants.js'
 import { dict } from './webcrypto.js'
 
 /**
@@ -125,6 +126,11 @@ export interface RotateOptions {
   context?: string | Uint8Array | undefined
   /** The policy for sealing (its minimums) and for opening (its bounds). Default {@link defaultPolicy}. */
   policy?: KeysealPolicy | undefined
+  /**
+   * Gives up waiting for a KDF slot when it aborts (`ABORTED`), as {@link SealOptions.signal}; an
+   * already-aborted signal is `ABORTED` before any work. A KDF already running is not stopped.
+   */
+  signal?: AbortSignal | undefined
 }
 
 /**
@@ -178,6 +184,8 @@ export interface Rotation {
   /** The key `to` seals with (a keyring's primary) and its id: the Sealer before any derivation. */
   readonly key: SingleKey
   readonly keyId: string | undefined
+  /** Reaches every KDF of the rotation (the process-wide limiter, src/kdf/limit.ts): a wait for a slot ends ABORTED. */
+  readonly signal: AbortSignal | undefined
   /** The sealing key, made once, on first use. */
   sealer?: Promise<Sealer> | undefined
   /**
@@ -188,6 +196,8 @@ export interface Rotation {
 }
 
 export function rotation(o: Partial<RotateOptions>): Rotation {
+  // `signal` was checked by the caller: checkSignal (rotateKey) or batchOptions (a batch, which
+  // rejects with the reason of an already-aborted signal instead of ABORTED).
   if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
   const policy = resolvePolicy(o.policy)
   const context = contextBytes(o.context)
@@ -212,6 +222,7 @@ export function rotation(o: Partial<RotateOptions>): Rotation {
     keyring: primary && (o.to as Keyring),
     key: primary ? primary.key : (to as { single: SingleKey }).single,
     keyId: primary?.id,
+    signal: o.signal,
     sealer: undefined,
   })
 }
@@ -248,10 +259,10 @@ async function confirmed(p: Parsed, r: Rotation, context: Uint8Array<ArrayBuffer
 
 /** @internal The single sealing key for `to`: the primary of a keyring; a passphrase derived once. */
 async function sealingKey(r: Rotation): Promise<Sealer> {
-  const { key, keyId, policy } = r
+  const { key, keyId, policy, signal } = r
   // A passphrase: derive once with a fresh salt, so sealing and the verifying open cost one KDF.
   // (An undefined keyId is no key id: deriveKey reads it as absent.)
-  return { key: keyState(key) !== undefined ? key : await deriveKey(key as Uint8Array, { policy, keyId } as DeriveKeyOptions), keyId }
+  return { key: keyState(key) !== undefined ? key : await deriveKey(key as Uint8Array, { policy, keyId, signal } as DeriveKeyOptions), keyId }
 }
 
 /**
@@ -274,7 +285,7 @@ export async function rotateOne(
   checkOpenParams(p.header.params, r.policy)
   if (reasons.length === 0 && alreadySealedBy(p, r) && (await confirmed(p, r, context))) return undefined
   const sealer = await (r.sealer ??= sealingKey(r))
-  const secret = await openResolved(p, r.from, context, r.policy, undefined, derive)
+  const secret = await openResolved(p, r.from, context, r.policy, r.signal, derive)
   try {
     const next = await sealWithKey(secret, sealer.key, context, r.policy, undefined, sealer.keyId)
     // Verify before returning: the new envelope must open under `to` to the same secret.
@@ -288,7 +299,7 @@ export async function rotateOne(
     // (openWithKey with the passphrase runs the KDF again), and every item waits for that check.
     if (sealer.key !== r.key) {
       // AUTH_FAILED there means the two derivations disagree; other codes (limits) pass as they are.
-      r.verified ??= openWithKey(parseString(next), r.key, context, r.policy).then(wipe, (e) => fail(isKeysealError(e, 'AUTH_FAILED') ? 'CRYPTO_FAILURE' : e.code))
+      r.verified ??= openWithKey(parseString(next), r.key, context, r.policy, r.signal).then(wipe, (e) => fail(isKeysealError(e, 'AUTH_FAILED') ? 'CRYPTO_FAILURE' : e.code))
       await r.verified
     }
     return next
@@ -302,7 +313,7 @@ export function wipePassphrases(keys: readonly Resolved[]): void {
   for (const k of keys) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
 }
 
-const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
+const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy', 'signal'] as const
 
 /**
  * Re-seal one envelope: open it with `from`, seal the same secret with `to` (fresh nonce, and fresh
@@ -310,7 +321,8 @@ const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
  * When `to` sealed it already and the policy has no reason to rotate it, nothing is done
  * (`rotated: false`; see {@link RotateResultUnchanged} for how that is checked).
  *
- * @throws {KeysealError} any code of {@link openKey} (opening with `from`) or {@link sealKey}.
+ * @throws {KeysealError} any code of {@link openKey} (opening with `from`) or {@link sealKey}
+ * (`ABORTED` when `signal` aborts while a KDF slot is awaited, `KDF_BUSY`).
  * @example
  * ```ts
  * import { sealKey, openKey, rotateKey, isKeysealError } from '@org/keyseal'
@@ -326,7 +338,9 @@ const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy'] as const
  * ```
  */
 export async function rotateKey(envelope: string, options: RotateOptions): Promise<RotateResult> {
-  const r = rotation(checkOptions<RotateOptions>(options, ROTATE_OPTIONS))
+  const o = checkOptions<RotateOptions>(options, ROTATE_OPTIONS)
+  checkSignal(o.signal)
+  const r = rotation(o)
   const out: { reasons?: readonly RotationReason[] } = {}
   try {
     const next = await rotateOne(r, envelope, r.context, out)
@@ -432,8 +446,9 @@ export interface RotateManyOptions<T extends RotateItem = RotateItem> {
    */
   onProgress?: ((progress: RotateProgress<T>) => void) | undefined
   /**
-   * Stops the batch: no new item starts, the items in flight finish, the source iterator is closed
-   * and the call rejects with the signal's reason.
+   * Stops the batch: no new item starts, the items in flight finish (an item waiting for a KDF slot
+   * stops waiting: `ABORTED`), the source iterator is closed (called, not awaited) and the call
+   * rejects with the signal's reason, promptly even while the source stalls in `next()`.
    */
   signal?: AbortSignal | undefined
 }
@@ -469,19 +484,41 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   options: RotateManyOptions<T>,
 ): Promise<RotateItemResult<T>[]> {
   const o = checkOptions<RotateManyOptions>(options as RotateManyOptions, MANY_OPTIONS)
-  // Everything that can fail the call is checked before rotation() copies any passphrase.
+  return runMany(items, o, rotation, (r) => wipePassphrases([r.from, r.to])) as Promise<RotateItemResult<T>[]>
+}
+
+/** @internal What a rotation's KDFs run under: the policy, and the signal that reaches the limiter. */
+export interface KdfScope {
+  readonly policy: KeysealPolicy
+  readonly signal: AbortSignal | undefined
+}
+
+/**
+ * @internal The batch machinery of rotateMany, v1's and `@org/keyseal/v2`'s (which passes its own
+ * `prepare`, per-item rotation and `release`): options checked before `prepare` copies any
+ * passphrase, `concurrency` workers over one source, the `from` derived-key cache of the call,
+ * progress, abort and closing the source.
+ */
+export async function runMany<O extends Partial<Pick<RotateManyOptions, 'concurrency' | 'onProgress' | 'signal'>>, R extends KdfScope & { readonly context: Uint8Array<ArrayBuffer> }>(
+  items: Iterable<RotateItem> | AsyncIterable<RotateItem>,
+  o: O,
+  prepare: (o: O) => R,
+  release: (r: R) => void,
+  one?: OneRotation<R>,
+): Promise<RotateItemResult[]> {
+  // Everything that can fail the call is checked before prepare() copies any passphrase.
   const { concurrency, signal, aborted } = batchOptions(o)
   const onProgress = o.onProgress
   if (onProgress !== undefined && typeof onProgress !== 'function') fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
-  const r = rotation(o)
   // Settles when the signal aborts: every wait on the source races it, so a stalled source (a
-  // database cursor that never answers) cannot hold an aborted call (issue 11). A signal that is
-  // not an EventTarget is only polled between items.
+  // database cursor that never answers) cannot hold an aborted call (issue 11). Before
+  // prepare() copies any passphrase.
   const abort = abortPromise(signal)
+  const r = prepare(o)
   // The derived-key cache: scoped to this call, dropped when it returns (unbounded: one call).
   const cache = new Map<string, Promise<KeysealKey>>()
-  const derive = derivedKeys(r.policy, Infinity, cache)
+  const derive = derivedKeys(r, Infinity, cache)
 
   const results: RotateItemResult[] = []
   const counts = { done: 0, ok: 0, skipped: 0, failed: 0 }
@@ -498,7 +535,7 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
         const i = started++
         const next = await (abort ? Promise.race([nextOf(iterator), abort.promise]) : nextOf(iterator))
         if (next === ABORTED || next.done === true || stopped || aborted()) return
-        const item = Object.freeze((await rotateItem(() => r, i, next.value, derive)) as RotateItemResult)
+        const item = Object.freeze((await rotateItem(() => r, i, next.value, derive, false, one)) as RotateItemResult)
         results[i] = item
         counts.done++
         counts[item.status]++
@@ -518,19 +555,17 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   } finally {
     abort?.dispose()
     cache.clear()
-    wipePassphrases([r.from, r.to])
+    release(r)
   }
   const wasAborted = aborted()
   if (failure !== undefined || wasAborted) {
-    // Every early exit closes the source, so a generator's `finally` (a cursor, a file) runs.
-    // After an abort it is called but not awaited: a source stalled in next() may never let its
-    // `return` settle either, and an abort settles the call promptly whatever the source does.
-    const closing = closeSource(iterator)
-    if (!wasAborted) await closing
+    // Every early exit closes the source, so a generator's `finally` (a cursor, a file) runs
+    // (after an abort: called, not awaited).
+    await closeSource(iterator, wasAborted)
     throw failure !== undefined ? failure.error : guarded(() => signal!.reason, 'INVALID_OPTIONS')
   }
-  // Each result's `id` is its own item's `id` (an own property, copied as is): the type of T's.
-  return results as RotateItemResult<T>[]
+  // Each result's `id` is its own item's `id` (an own property, copied as is).
+  return results
 }
 
 /**
@@ -543,7 +578,10 @@ export function batchOptions(o: { concurrency?: number | undefined; signal?: Abo
   if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
   const signal = o.signal
   const aborted = (): boolean => signal !== undefined && guarded(() => signal.aborted, 'INVALID_OPTIONS')
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof aborted() !== 'boolean')) fail('INVALID_OPTIONS')
+  // An AbortSignal as checkSignal (src/inputs.ts) takes one, since it reaches every KDF of the batch
+  // (src/kdf/limit.ts): `addEventListener` a function, `aborted` a boolean. An aborted one is not
+  // refused here: the batch rejects with its reason.
+  if (signal !== undefined && (typeof guarded(() => signal.addEventListener, 'INVALID_OPTIONS') != 'function' || typeof aborted() != 'boolean')) fail('INVALID_OPTIONS')
   // An object, not an array: array destructuring reads a polluted Object.prototype.return.
   return { concurrency, signal, aborted }
 }
@@ -556,35 +594,43 @@ export function batchOptions(o: { concurrency?: number | undefined; signal?: Abo
  * with one salt but different ids need two key objects). A Promise is cached so concurrent items
  * with one salt share one derivation.
  */
-export function derivedKeys(policy: KeysealPolicy, max: number, cache: Map<string, Promise<KeysealKey>>): RingDerive {
+export function derivedKeys({ policy, signal }: KdfScope, max: number, cache: Map<string, Promise<KeysealKey>>): RingDerive {
   return (pw, p, entry) => {
-    const h = p.header
-    // Built by hand, not with JSON.stringify (which reads a polluted Object.prototype.toJSON): the
-    // parts are a key id (printable ASCII, no spaces), integers and base64url, so spaces separate
-    // them unambiguously; '-' stands for no key id (an id may be '-', but it is then prefixed 'i').
-    const kid = (x: string | undefined): string => (x === undefined ? '-' : 'i' + x)
-    const q = h.params
-    const kdf = q.kdf === 'pbkdf2-sha256' ? `p ${q.iterations}` : q.kdf === 'argon2id' ? `a ${q.memoryKiB} ${q.passes} ${q.lanes}` : 'r'
-    const id = `${kid(entry?.id)} ${kid(h.keyId)} ${kdf} ${toBase64url(h.salt)}`
-    let k = cache.get(id)
-    if (k === undefined) {
-      // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
-      k = deriveKey(pw, { policy, envelope: toEnvelopeString(p.headerBytes, p.body) })
-      if (cache.size >= max) cache.delete(cache.keys().next().value!)
-    } else {
-      cache.delete(id) // re-inserted below: the most recently used is last
-    }
+    // The header's bytes up to its nonce: version, KDF and its parameters, salt and key id, in the
+    // canonical encoding (docs/format.md §3), so equal bytes are equal inputs. The keyring entry's
+    // id (printable ASCII without spaces) goes before a space; '-' is no entry (an id '-' is 'i-').
+    const id = (entry ? 'i' + entry.id : '-') + ' ' + toBase64url(p.headerBytes.subarray(0, -(NONCE_LEN + COMMITMENT_LEN)))
+    // deriveKey takes the string form; rebuild it from the parsed (canonical) bytes.
+    const k = cache.get(id) ?? deriveKey(pw, { policy, envelope: toEnvelopeString(p.headerBytes, p.body), signal })
+    // Re-inserted: the most recently used is last, and the least recently used goes when it is full.
+    cache.delete(id)
+    if (cache.size >= max) cache.delete(cache.keys().next().value!)
     cache.set(id, k)
     return k
   }
 }
 
 /**
- * @internal One item of rotateMany or rotateStream (`stream`: results carry `previous`, the input
- * envelope when it is a string). `pick` gives the item's Rotation from its envelope. A bad item
- * is its own `failed` result, never the batch's.
+ * @internal How one item is rotated (rotateOne, or v2's): the rotation, the envelope, its context,
+ * where to set the reasons as soon as they are known, the `from` cache; the new envelope, or
+ * undefined when it is skipped.
  */
-export async function rotateItem(pick: (envelope: unknown) => Rotation, index: number, item: RotateItem, derive: RingDerive, stream?: boolean): Promise<object> {
+export type OneRotation<R> = (r: R, envelope: unknown, context: Uint8Array<ArrayBuffer>, out: { reasons?: readonly RotationReason[] }, derive: RingDerive) => Promise<string | undefined>
+
+/**
+ * @internal One item of rotateMany (v1 and v2) or rotateStream (`stream`: results carry
+ * `previous`, the input envelope when it is a string). `pick` gives the item's rotation from its
+ * envelope, `one` rotates it (default rotateOne). A bad item is its own `failed` result, never the
+ * batch's.
+ */
+export async function rotateItem<R extends { readonly context: Uint8Array<ArrayBuffer> }>(
+  pick: (envelope: unknown) => R,
+  index: number,
+  item: RotateItem,
+  derive: RingDerive,
+  stream?: boolean,
+  one: OneRotation<R> = rotateOne as never,
+): Promise<object> {
   let base: { index: number; id?: unknown } = { index }
   const out: { reasons?: readonly RotationReason[] } = {}
   let envelope: unknown
@@ -606,8 +652,8 @@ export async function rotateItem(pick: (envelope: unknown) => Rotation, index: n
   try {
     const r = pick(envelope)
     // Inside the try: a bad context is this item's failure, never the batch's.
-    const next = await rotateOne(r, envelope, context === undefined ? r.context : contextBytes(context), out, derive)
-    // rotateOne set out.reasons before it returned (the union's ok/skipped members require them).
+    const next = await one(r, envelope, context === undefined ? r.context : contextBytes(context), out, derive)
+    // one set out.reasons before it returned (the union's ok/skipped members require them).
     return { ...base, status: next === undefined ? 'skipped' : 'ok', ...previous, envelope: next ?? envelope, ...out }
   } catch (error) {
     if (!isKeysealError(error)) throw error
@@ -622,13 +668,12 @@ export function abortPromise(signal: AbortSignal | undefined): { promise: Promis
   if (signal === undefined) return undefined
   let onAbort: () => void = () => {}
   const promise = new Promise<typeof ABORTED>((resolve) => (onAbort = () => resolve(ABORTED)))
-  const add = guarded(() => signal.addEventListener, 'INVALID_OPTIONS')
-  if (typeof add !== 'function') return undefined
-  // AddEventListenerOptions on a null-prototype dictionary, every member given (see dict).
-  const options = dict({ once: true, capture: false, passive: false, signal: undefined } as unknown as AddEventListenerOptions)
-  guarded(() => add.call(signal, 'abort', onAbort, options), 'INVALID_OPTIONS')
+  // No options dictionary (as src/kdf/limit.ts): one built here could take `once` or `signal` from
+  // a polluted Object.prototype (issue 11); left out, every runtime uses its defaults, and dispose
+  // removes the listener (resolving twice is harmless).
+  guarded(() => signal.addEventListener('abort', onAbort), 'INVALID_OPTIONS')
   if (guarded(() => signal.aborted, 'INVALID_OPTIONS')) onAbort()
-  return { promise, dispose: () => guarded(() => signal.removeEventListener('abort', onAbort, options), 'INVALID_OPTIONS') }
+  return { promise, dispose: () => guarded(() => signal.removeEventListener('abort', onAbort), 'INVALID_OPTIONS') }
 }
 
 /**
@@ -637,7 +682,9 @@ export function abortPromise(signal: AbortSignal | undefined): { promise: Promis
  * or one whose getters throw, fails the call with INVALID_OPTIONS (issue 11: `null` was a TypeError).
  */
 export async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promise<IteratorResult<T>> {
-  const raw: unknown = iterator.next()
+  // The method is read guarded each time (an iterator revoked after it was checked is a revoked
+  // Proxy: INVALID_OPTIONS, never a TypeError); an error the method itself throws propagates.
+  const raw: unknown = guarded(() => iterator.next.bind(iterator), 'INVALID_OPTIONS')()
   // Awaited only when it is a real promise: awaiting any other object reads its `then`, which a
   // revoked Proxy throws on (a TypeError that is not the source's own error).
   const next: unknown = guarded(() => raw instanceof Promise, 'INVALID_OPTIONS') ? await raw : raw
@@ -645,15 +692,21 @@ export async function nextOf<T>(iterator: Iterator<T> | AsyncIterator<T>): Promi
   return guarded(() => ({ done: (next as IteratorResult<T>).done, value: (next as IteratorResult<T>).value }) as IteratorResult<T>, 'INVALID_OPTIONS')
 }
 
-/** @internal Call the source's `return` if it has one (a function: never a polluted Object.prototype.return); its failure is ignored. */
-export function closeSource(iterator: object): Promise<void> {
-  return new Promise<void>((resolve) => {
+/**
+ * @internal Call the source's `return` if it has one (a function: never a polluted
+ * Object.prototype.return); its failure is ignored. Awaitable until it settles, except after an
+ * abort: then it is called but not waited for, since a source stalled in next() may never let its
+ * `return` settle either, and an abort settles the call promptly whatever the source does.
+ */
+export function closeSource(iterator: object, aborted: boolean): Promise<void> | undefined {
+  const closing = new Promise<void>((resolve) => {
     const close = guarded(() => (iterator as { return?: unknown }).return, 'INVALID_OPTIONS')
     resolve(typeof close === 'function' ? close.call(iterator) : undefined)
   }).then(
     () => undefined,
     () => undefined, // the caller needs the first failure (or the abort reason), not the source's
   )
+  if (!aborted) return closing
 }
 
 /** The items' iterator. A sync iterator needs no wrapping: the workers `await` whatever `next()` returns. */

@@ -7,7 +7,9 @@ import { fail, guarded, type KeysealErrorCode } from './errors.js'
 import { checkOptions } from './inputs.js'
 import { keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, createPolicy, resolvePolicy, type KeysealPolicy } from './policy.js'
-import { batchOptions, derivedKeys, iteratorOf, nextOf, rotateItem, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason } from './rotate.js'
+import {
+  ABORTED, abortPromise, batchOptions, closeSource, derivedKeys, iteratorOf, nextOf, rotateItem, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason,
+} from './rotate.js'
 import type { KeyInput } from './seal.js'
 
 /**
@@ -41,8 +43,10 @@ export interface RotateStreamOptions {
   /** The KDF of re-sealed envelopes: see {@link RotationKdf}. Default `policy`. */
   kdf?: RotationKdf
   /**
-   * Stops the stream: nothing more is read, the items in flight finish and are yielded, the source
-   * is closed, and the next call rejects with the signal's reason.
+   * Stops the stream: nothing more is read (a read the source stalls in is not waited for), the
+   * items in flight finish and are yielded (an item waiting for a KDF slot stops waiting:
+   * `ABORTED`), the source is closed (called, not awaited), and the next call rejects with the
+   * signal's reason.
    */
   signal?: AbortSignal
 }
@@ -123,6 +127,9 @@ export function rotateStream(
   const kdf = o.kdf ?? 'policy'
   if (kdf !== 'policy' && kdf !== 'keep') fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
+  // Settles when the signal aborts. Before
+  // rotation(): a signal whose addEventListener throws fails the call before any passphrase copy.
+  const abort = abortPromise(signal)
   const main = rotation(o)
   const rotations: Rotation[] = [main]
   // kdf 'keep': one Rotation per passphrase KDF, each under a copy of the policy that seals with
@@ -159,7 +166,7 @@ export function rotateStream(
 
   // The `from` derived-key cache, as rotateMany's but least-recently-used and bounded.
   const cache = new Map<string, Promise<KeysealKey>>()
-  const derive = derivedKeys(main.policy, CACHE_MAX, cache)
+  const derive = derivedKeys(main, CACHE_MAX, cache)
   const runOne = (index: number, item: RotateItem): Promise<RotateStreamResult> => rotateItem(pick, index, item, derive, true) as Promise<RotateStreamResult>
 
   // The state. `slots` counts items read and not yet released: an item holds its slot while it is
@@ -188,20 +195,24 @@ export function rotateStream(
     pulling = true
     try {
       while (!sourceDone && !closed && failure === undefined && slots < concurrency) {
-        if (aborted()) {
-          failure = { error: guarded(() => signal!.reason, 'INVALID_OPTIONS') }
-          break
-        }
+        if (aborted()) break // the reason is recorded when the stream closes (step)
         slots++
         const i = index++
-        let n: IteratorResult<RotateItem>
+        let n: IteratorResult<RotateItem> | typeof ABORTED
         try {
-          n = await nextOf(iterator) // a result that is not an object: INVALID_OPTIONS, as in rotateMany
+          // A result that is not an object: INVALID_OPTIONS, as in rotateMany. Raced against the
+          // signal as rotateMany does (issue 11 item 7): a source stalled in next() (a database
+          // cursor that never answers) cannot hold an aborted stream.
+          n = await (abort ? Promise.race([nextOf(iterator), abort.promise]) : nextOf(iterator))
         } catch (error) {
           slots--
           sourceDone = true // a source that threw is finished: it is not closed again
           failure ??= { error }
           break
+        }
+        if (n === ABORTED) {
+          slots--
+          continue // the loop's aborted() check records the reason
         }
         if (n.done === true || closed) {
           slots--
@@ -234,15 +245,13 @@ export function rotateStream(
     (finished ??= (async () => {
       closed = true
       while (running > 0 || pulling) await sleep()
+      abort?.dispose()
       cache.clear()
       wipeAll()
-      if (!sourceDone) {
-        try {
-          await iterator.return?.()
-        } catch {
-          // The caller needs the first failure (or nothing, after a break), not the source's.
-        }
-      }
+      // Its failure is ignored: the caller needs the first failure (or nothing, after a break). After
+      // an abort, `return` is called but not awaited: a source stalled in next() may never let it
+      // settle either, and an abort settles the stream promptly whatever the source does.
+      if (!sourceDone) await closeSource(iterator, aborted())
     })())
 
   const step = async (): Promise<IteratorResult<RotateStreamResult>> => {
@@ -265,7 +274,9 @@ export function rotateStream(
         held = true
         return { done: false, value: result }
       }
-      if (running === 0 && !pulling && (sourceDone || failure !== undefined)) {
+      if (running === 0 && !pulling && (sourceDone || failure !== undefined || aborted())) {
+        // Aborted (also once the source was read to its end): rejects as rotateMany does.
+        if (aborted()) failure ??= { error: guarded(() => signal!.reason, 'INVALID_OPTIONS') }
         closed = true
         continue
       }

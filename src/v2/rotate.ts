@@ -7,7 +7,7 @@ import { equalConstantTime, wipe } from '../bytes.js'
 import { parseString } from '../envelope.js'
 import { fail, guarded, isKeysealError, type KeysealErrorCode } from '../errors.js'
 import { inspect as inspectV1 } from '../forms.js'
-import { checkOptions, contextBytes, ownValue, plainObject } from '../inputs.js'
+import { checkOptions, checkSignal, contextBytes, ownValue, plainObject } from '../inputs.js'
 import { keyringState, type Keyring, type RingState } from '../keyring.js'
 import { deriveKey, keyState, type KeysealKey } from '../keys.js'
 import { checkOpenParams, resolvePolicy, type KeysealPolicy } from '../policy.js'
@@ -49,6 +49,8 @@ export interface RotateOptionsV2 {
   context?: string | Uint8Array | undefined
   /** The policy for sealing (new passphrase stanzas) and opening. Default {@link defaultPolicy}. */
   policy?: KeysealPolicy | undefined
+  /** Gives up waiting for a KDF slot when it aborts (`ABORTED`), as v1's {@link RotateOptions.signal}. */
+  signal?: AbortSignal | undefined
 }
 
 /** Options for {@link rotateMany} of `@org/keyseal/v2`: v1's, with `from`, `to` and `add` as {@link RotateOptionsV2}. */
@@ -77,6 +79,8 @@ interface V2Rotation {
   readonly keyring: Keyring | undefined
   /** v1's rotation, when a v1 envelope is rotated by v1's rules (§17.5). */
   readonly v1: Rotation | undefined
+  /** Reaches every KDF of the rotation (the process-wide limiter): a wait for a slot ends ABORTED. */
+  readonly signal: AbortSignal | undefined
   /** The recipients with each passphrase derived once, and the key that verifies (§14.3). */
   sealers?: Promise<{ recipients: ResolvedRecipient[]; verifier: unknown }>
 }
@@ -88,6 +92,8 @@ function v1Kind(k: unknown): boolean {
 
 /** @internal Options to a V2Rotation, in §17.5's order. */
 function prepare(o: Partial<RotateOptionsV2>): V2Rotation {
+  // `signal` was checked by the caller (checkSignal, or v1's batchOptions for a batch).
+  const signal = o.signal
   if (o.from === undefined || o.to === undefined) fail('INVALID_OPTIONS')
   const list = Array.isArray(o.to)
   if (o.add !== undefined && (list || !Array.isArray(o.add))) fail('INVALID_OPTIONS')
@@ -100,9 +106,9 @@ function prepare(o: Partial<RotateOptionsV2>): V2Rotation {
     recipients = resolveRecipients(sources, !list)
     const delegate = !list && o.add === undefined && v1Kind(o.to) && v1Kind(o.from)
     return {
-      policy, context, fromInput: o.from, from, list, add: o.add !== undefined, recipients, sources,
+      policy, context, fromInput: o.from, from, list, add: o.add !== undefined, recipients, sources, signal,
       keyring: !list && keyringState(o.to) ? (o.to as Keyring) : undefined,
-      v1: delegate ? rotation({ from: o.from as KeysealKey, to: o.to as KeysealKey, context, policy }) : undefined,
+      v1: delegate ? rotation({ from: o.from as KeysealKey, to: o.to as KeysealKey, context, policy, signal }) : undefined,
     }
   } catch (error) {
     wipeRecipients(recipients)
@@ -129,7 +135,7 @@ async function sealers(r: V2Rotation): Promise<{ recipients: ResolvedRecipient[]
   for (let i = 0; i < r.recipients.length; i++) {
     const x = r.recipients[i]!
     let y = x
-    if ('sym' in x && keyState(x.sym) === undefined) y = { sym: await deriveKey(x.sym as Uint8Array, { policy: r.policy, keyId: x.keyId } as never), keyId: x.keyId }
+    if ('sym' in x && keyState(x.sym) === undefined) y = { sym: await deriveKey(x.sym as Uint8Array, { policy: r.policy, keyId: x.keyId, signal: r.signal } as never), keyId: x.keyId }
     recipients.push(y)
     if (verifier === undefined) {
       const src = r.sources[i]
@@ -250,7 +256,7 @@ async function verify(next: string, secret: Uint8Array<ArrayBuffer>, verifier: u
       same = equalConstantTime(got, secret)
       wipe(got)
     } else {
-      const got = await openV2(q, resolveOpenKey(verifier), context, r.policy)
+      const got = await openV2(q, resolveOpenKey(verifier), context, r.policy, r.signal)
       same = equalConstantTime(got.plaintext, secret)
       wipe(got.plaintext)
       wipe(got.fk)
@@ -266,7 +272,7 @@ async function reseal(r: V2Rotation, secret: Uint8Array<ArrayBuffer>, label: Uin
   const { recipients, verifier } = await (r.sealers ??= sealers(r))
   const fk = randomBytes(FILE_KEY_LEN)
   try {
-    const next = await sealV2(secret, recipients, label, context, r.policy, { fk, salt: randomBytes(V2_SALT_LEN) })
+    const next = await sealV2(secret, recipients, label, context, r.policy, { fk, salt: randomBytes(V2_SALT_LEN) }, r.signal)
     await verify(next, secret, verifier, fk, r, context)
     return next
   } finally {
@@ -281,7 +287,7 @@ async function rotateOneV2(r: V2Rotation, envelope: unknown, context: Uint8Array
     // A v1 envelope to v2 (§17.5): open it, re-seal it as ks2.
     const p = parseString(envelope)
     out.reasons = freeze(reasonsFor(p, { keyring: r.keyring } as RotationCheck, r.policy))
-    const secret = (await openKeyBytes(envelope as string, r.fromInput as OpenKeyInput, { context, policy: r.policy })) as Uint8Array<ArrayBuffer>
+    const secret = (await openKeyBytes(envelope as string, r.fromInput as OpenKeyInput, { context, policy: r.policy, signal: r.signal })) as Uint8Array<ArrayBuffer>
     try {
       return await reseal(r, secret, new Uint8Array(0), context)
     } finally {
@@ -291,7 +297,7 @@ async function rotateOneV2(r: V2Rotation, envelope: unknown, context: Uint8Array
   const p = parseV2(envelope)
   const per = stanzaReasons(p, r.keyring, r.policy, false)
   if (r.list) out.reasons = freeze(union(per))
-  const opened = await openV2(p, r.from, context, r.policy)
+  const opened = await openV2(p, r.from, context, r.policy, r.signal)
   try {
     if (r.list) return await reseal(r, opened.plaintext, p.core.slice(18), context)
     const reasons = (out.reasons = freeze(per[opened.index]!))
@@ -306,7 +312,7 @@ async function rotateOneV2(r: V2Rotation, envelope: unknown, context: Uint8Array
   }
 }
 
-const ROTATE_OPTIONS = ['from', 'to', 'add', 'context', 'policy'] as const
+const ROTATE_OPTIONS = ['from', 'to', 'add', 'context', 'policy', 'signal'] as const
 
 /**
  * Rotate an envelope of either version (docs/format-v2.md §14, §17.5). With one recipient `to`,
@@ -334,7 +340,9 @@ const ROTATE_OPTIONS = ['from', 'to', 'add', 'context', 'policy'] as const
  * ```
  */
 export async function rotateKey(envelope: string, options: RotateOptionsV2): Promise<RotateResult> {
-  const r = prepare(checkOptions<RotateOptionsV2>(options, ROTATE_OPTIONS))
+  const o = checkOptions<RotateOptionsV2>(options, ROTATE_OPTIONS)
+  checkSignal(o.signal)
+  const r = prepare(o)
   const out: { reasons?: readonly RotationReason[] } = {}
   try {
     const next = await rotateOneV2(r, envelope, r.context, out)
@@ -356,6 +364,8 @@ export interface RotateRecipientOptions {
   context?: string | Uint8Array | undefined
   /** Policy for opening and for a new passphrase stanza (its parameters). */
   policy?: KeysealPolicy | undefined
+  /** Gives up waiting for a KDF slot when it aborts (`ABORTED`), as v1's {@link RotateOptions.signal}. */
+  signal?: AbortSignal | undefined
 }
 
 /**
@@ -378,6 +388,7 @@ export interface RotateRecipientOptions {
 export async function rotateRecipient(envelope: string, options: RotateRecipientOptions): Promise<string> {
   const o = checkOptions<RotateOptionsV2>(options, ROTATE_OPTIONS)
   if (o.to === null || Array.isArray(o.to)) fail('INVALID_OPTIONS')
+  checkSignal(o.signal)
   const r = prepare(o)
   try {
     if (typeof envelope === 'string' && !envelope.startsWith(V2_PREFIX)) {
@@ -485,8 +496,7 @@ export async function rotateMany<T extends RotateItem = RotateItem>(items: Itera
   }
   const wasAborted = aborted()
   if (failure !== undefined || wasAborted) {
-    const closing = closeSource(iterator)
-    if (!wasAborted) await closing
+    await closeSource(iterator, wasAborted)
     throw failure !== undefined ? failure.error : guarded(() => signal!.reason, 'INVALID_OPTIONS')
   }
   return results as RotateItemResult<T>[]
