@@ -12,14 +12,16 @@ import {
   generateKey,
   importKey,
   inspect,
+  needsRotation,
   openKey,
+  rotateKey,
   rotateMany,
   rotateStream,
   sealKey,
   type RotateItem,
   type RotateStreamResult,
 } from '../src/index.js'
-import { expectCode, TEST_POLICY } from './helpers.js'
+import { captureEncodings, expectCode, TEST_POLICY } from './helpers.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -166,5 +168,99 @@ describe('src/rotate.ts: the derived-key cache of rotateMany and rotateStream (d
       expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
       for (const [i, [s]] of seals.entries()) expect(await openKey((results[i] as { envelope: string }).envelope, 'cache new pw', { policy: pbkdf2First })).toBe(s)
     }
+  })
+})
+
+describe('src/rotate.ts: needsRotation by age (reasonsFor)', () => {
+  const day = 86_400_000
+  // rotate.ts:80 `if (maxAge < 0) fail('INVALID_OPTIONS')` -> `if (false)` and `maxAge <= 0`: a
+  // negative age bound is refused; zero is a valid bound (anything sealed before now is too old).
+  it('maxAgeMs: a negative bound is INVALID_OPTIONS; 0 is a bound like any other', async () => {
+    const e = await sealKey('s', await rawKey())
+    await expectCode(() => needsRotation(e, { sealedAt: 0, maxAgeMs: -1, now: 0 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { sealedAt: 0, maxAgeMs: -day, now: 10 * day }), 'INVALID_OPTIONS')
+    expect(needsRotation(e, { sealedAt: 5, maxAgeMs: 0, now: 5 })).toEqual([])
+    expect(needsRotation(e, { sealedAt: 5, maxAgeMs: 0, now: 6 })).toEqual(['TOO_OLD'])
+  })
+
+  // rotate.ts:81 `c.now === undefined ? Date.now() : time(c.now)` -> `false ? …` (no `now` is then
+  // INVALID_OPTIONS) and `true ? …` (a given `now` is ignored): "now" defaults to the clock.
+  it('without `now` the age is measured against Date.now(); a given `now` wins over the clock', async () => {
+    const e = await sealKey('s', await rawKey())
+    expect(needsRotation(e, { sealedAt: Date.now() - day, maxAgeMs: 30 * day })).toEqual([])
+    expect(needsRotation(e, { sealedAt: new Date(Date.now() - 31 * day), maxAgeMs: 30 * day })).toEqual(['TOO_OLD'])
+    expect(needsRotation(e, { sealedAt: 0, maxAgeMs: day, now: new Date(day / 2) })).toEqual([])
+    await expectCode(() => needsRotation(e, { sealedAt: 0, maxAgeMs: day, now: Number.POSITIVE_INFINITY }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { sealedAt: '0' as never, maxAgeMs: day, now: 0 }), 'INVALID_OPTIONS')
+  })
+})
+
+describe('src/rotate.ts: when rotateKey leaves an envelope alone (alreadySealedBy, confirmed, rotateOne)', () => {
+  // rotate.ts:228 `k.kind !== 'raw' || …` -> `false || …` (a derived key then needs a matching key
+  // id) and `keyState(k) !== undefined && …` -> `true && …`: a derived key recognises its own
+  // envelopes by salt and parameters, with or without a key id; a raw key only by its key id; a
+  // raw key without one, or a passphrase, never.
+  it('a derived or identified raw `to` that sealed the envelope leaves it unchanged; a raw key without an id and a passphrase always re-seal', async () => {
+    const derived = await deriveKey('skip pass phrase', { policy })
+    const e1 = await sealKey('sk-d', derived, { policy, context: 'c' })
+    expect(await rotateKey(e1, { from: derived, to: derived, policy, context: 'c' })).toEqual({ envelope: e1, rotated: false, reasons: [] })
+    const named = await rawKey('r1')
+    const e2 = await sealKey('sk-r', named, { context: 'c' })
+    expect(await rotateKey(e2, { from: named, to: named, policy, context: 'c' })).toEqual({ envelope: e2, rotated: false, reasons: [] })
+    const anonymous = await rawKey()
+    const e3 = await sealKey('sk-a', anonymous, { context: 'c' })
+    const r3 = await rotateKey(e3, { from: anonymous, to: anonymous, policy, context: 'c' })
+    expect([r3.rotated, r3.envelope === e3]).toEqual([true, false])
+    expect(await openKey(r3.envelope, anonymous, { context: 'c' })).toBe('sk-a')
+    const e4 = await sealKey('sk-p', 'skip pass phrase', { policy, context: 'c' })
+    const r4 = await rotateKey(e4, { from: 'skip pass phrase', to: 'skip pass phrase', policy, context: 'c' })
+    expect(r4.rotated).toBe(true)
+    expect(await openKey(r4.envelope, 'skip pass phrase', { policy, context: 'c' })).toBe('sk-p')
+  })
+
+  // rotate.ts:275 `reasons.length === 0 && …` -> `true && …`: an envelope `to` sealed (here by a
+  // keyring's passphrase primary, recognised by its key id) that still has a reason under the
+  // policy (KDF_BELOW_POLICY under a stronger one) is re-sealed, not left alone.
+  it('an envelope the `to` keyring sealed is still re-sealed when the policy gives a reason', async () => {
+    const ring = createKeyring([{ id: 'k', key: 'ring pass phrase' }])
+    const e = await sealKey('sk-k', ring, { policy })
+    const stronger = createPolicy({ pbkdf2: { iterations: 2000, minIterations: 2000, openMinIterations: 1000 } })
+    expect(await rotateKey(e, { from: ring, to: ring, policy })).toEqual({ envelope: e, rotated: false, reasons: [] })
+    const r = await rotateKey(e, { from: ring, to: ring, policy: stronger })
+    expect([r.rotated, r.reasons]).toEqual([true, ['KDF_BELOW_POLICY']])
+    expect(inspect(r.envelope)).toMatchObject({ keyId: 'k', kdf: { kdf: 'pbkdf2-sha256', iterations: 2000 } })
+    expect(await openKey(r.envelope, ring, { policy: stronger })).toBe('sk-k')
+  })
+
+  // rotate.ts:239 `if (keyState(r.key) === undefined) return true` -> `if (false)`: a keyring whose
+  // primary is a passphrase is taken at the key id's word (no KDF per skipped envelope).
+  it('a keyring whose primary is a passphrase skips its own envelopes without running a KDF', async () => {
+    const ring = createKeyring([{ id: 'k', key: 'ring pass phrase' }])
+    const rows = [await sealKey('s1', ring, { policy }), await sealKey('s2', ring, { policy })]
+    const { value, pbkdf2 } = await countPbkdf2(() => rotateMany(rows, { from: ring, to: ring, policy }))
+    expect(value.map((r) => r.status)).toEqual(['skipped', 'skipped'])
+    expect(pbkdf2).toBe(0)
+    const one = await countPbkdf2(() => rotateKey(rows[0]!, { from: ring, to: ring, policy }))
+    expect(one.value).toEqual({ envelope: rows[0], rotated: false, reasons: [] })
+    expect(one.pbkdf2).toBe(0)
+  })
+})
+
+describe('src/rotate.ts: passphrase copies after a successful call (wipePassphrases)', () => {
+  // rotate.ts:302 `'single' in k && keyState(k.single) === undefined` (the wipe of the passphrase
+  // copies) -> `false`, and rotateKey's (line 335) / rotateMany's (line 521) `finally` calls of it removed: the copies of
+  // both passphrases are all zero once the call has returned.
+  it('rotateKey and rotateMany leave no copy of the `from` or `to` passphrase', async () => {
+    const from = 'a from pass phrase to forget'
+    const to = 'a to pass phrase to forget'
+    const e = await sealKey('sk-w', from, { policy })
+    const copies = captureEncodings(from, to)
+    const r = await rotateKey(e, { from, to, policy })
+    const [m] = await rotateMany([e], { from, to, policy })
+    vi.restoreAllMocks()
+    expect(copies.length).toBeGreaterThanOrEqual(4)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    expect(await openKey(r.envelope, to, { policy })).toBe('sk-w')
+    expect(await openKey(m!.envelope!, to, { policy })).toBe('sk-w')
   })
 })
