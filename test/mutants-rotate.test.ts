@@ -264,3 +264,82 @@ describe('src/rotate.ts: passphrase copies after a successful call (wipePassphra
     expect(await openKey(m!.envelope!, to, { policy })).toBe('sk-w')
   })
 })
+
+describe('src/rotate.ts: rotateMany and rotateStream results and sources (rotateItem, iteratorOf, batchOptions, abortPromise)', () => {
+  // rotate.ts:598 `if (Object.hasOwn(item, 'id'))` -> `if (true)`: a result has an `id` member
+  // exactly when its item had an own `id` (toEqual cannot see an own `id: undefined`).
+  // rotate.ts:605 `stream && typeof envelope === 'string'` -> `true && …` / `stream && true`: only
+  // rotateStream's results carry `previous`, and only the input envelope when it was a string.
+  it("a result has an own `id` only when its item had one, and `previous` only from rotateStream and only for a string envelope", async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const e = await sealKey('sk-1', a)
+    const items: RotateItem[] = [e, { envelope: e }, { envelope: e, id: undefined }, { envelope: e, id: 7 }, { envelope: 42 as never }]
+    const many = await rotateMany(items, { from: a, to: b, concurrency: 1 })
+    expect(many.map((r) => Object.hasOwn(r, 'id'))).toEqual([false, false, true, true, false])
+    expect(many.map((r) => Object.hasOwn(r, 'previous'))).toEqual([false, false, false, false, false])
+    expect(many[3]!.id).toBe(7)
+    const streamed = await collect(rotateStream(items, { from: a, to: b, concurrency: 1 }))
+    expect(streamed.map((r) => Object.hasOwn(r, 'id'))).toEqual([false, false, true, true, false])
+    expect(streamed.map((r) => (r as { previous?: string }).previous)).toEqual([e, e, e, e, undefined])
+    expect(Object.hasOwn(streamed[4]!, 'previous')).toBe(false)
+    expect(streamed[4]).toMatchObject({ status: 'failed', code: 'MALFORMED_ENVELOPE' })
+  })
+
+  // rotate.ts:664 `Symbol.asyncIterator in items ? … : …` -> `false ? …`: a source that is both
+  // async and sync iterable is read through its async iterator (as `for await` would).
+  // rotate.ts:661 `typeof items !== 'object'` -> `false`: a function is not a source, even with an
+  // iterator method.
+  it('a source with both iterators is read asynchronously; a function is not a source', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const [e1, e2] = [await sealKey('sk-async', a), await sealKey('sk-sync', a)]
+    const both = {
+      async *[Symbol.asyncIterator]() { yield e1 },
+      *[Symbol.iterator]() { yield e2 },
+    }
+    const [r] = await rotateMany(both, { from: a, to: b })
+    expect(await openKey(r!.envelope!, b)).toBe('sk-async')
+    const [s] = await collect(rotateStream(both, { from: a, to: b }))
+    expect(await openKey(envelopeOf(s), b)).toBe('sk-async')
+    const fn = Object.assign(() => {}, { *[Symbol.iterator]() { yield e1 } })
+    await expectCode(rotateMany(fn as never, { from: a, to: b }), 'INVALID_OPTIONS')
+    await expectCode(() => rotateStream(fn as never, { from: a, to: b }), 'INVALID_OPTIONS')
+  })
+
+  // rotate.ts:546 `typeof signal !== 'object'` -> `false`: a function with a boolean `aborted` is
+  // not a signal.
+  it('a function with an `aborted` member is not a signal (INVALID_OPTIONS)', async () => {
+    const a = await rawKey()
+    const fake = Object.assign(() => {}, { aborted: false, addEventListener() {}, removeEventListener() {} })
+    await expectCode(rotateMany([], { from: a, to: a, signal: fake as never }), 'INVALID_OPTIONS')
+    await expectCode(() => rotateStream([], { from: a, to: a, signal: fake as never }), 'INVALID_OPTIONS')
+  })
+
+  // rotate.ts:626 `if (typeof add !== 'function') return undefined` -> `if (false)`: a signal that
+  // is not an EventTarget (no addEventListener) is polled between items, not refused.
+  it('a signal-like object without addEventListener is polled between items', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all([1, 2, 3, 4].map((i) => sealKey(`sk-${i}`, a)))
+    const quiet = { aborted: false }
+    expect((await rotateMany(rows, { from: a, to: b, signal: quiet as never })).map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok'])
+    const reason = new Error('polled stop')
+    const flips = { aborted: false, reason }
+    await expect(rotateMany(rows, { from: a, to: b, concurrency: 1, signal: flips as never, onProgress: () => void (flips.aborted = true) })).rejects.toBe(reason)
+  })
+
+  // rotate.ts:631 `dispose` -> `() => undefined` (or its removeEventListener call removed): every
+  // abort listener a call adds to the caller's signal is removed when the call ends, so a
+  // long-lived signal does not collect one listener per call.
+  it("removes its abort listener from the caller's signal when the call ends", async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const ctl = new AbortController()
+    const added: unknown[] = []
+    const removed: unknown[] = []
+    const add = ctl.signal.addEventListener.bind(ctl.signal)
+    const remove = ctl.signal.removeEventListener.bind(ctl.signal)
+    ctl.signal.addEventListener = ((type: string, fn: unknown, o: unknown) => (added.push(fn), add(type, fn as never, o as never))) as never
+    ctl.signal.removeEventListener = ((type: string, fn: unknown, o: unknown) => (removed.push(fn), remove(type, fn as never, o as never))) as never
+    await rotateMany([await sealKey('s', a)], { from: a, to: b, signal: ctl.signal })
+    expect(added.length).toBeGreaterThanOrEqual(1)
+    expect(removed).toEqual(expect.arrayContaining(added))
+  })
+})
