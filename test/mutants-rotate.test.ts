@@ -343,3 +343,51 @@ describe('src/rotate.ts: rotateMany and rotateStream results and sources (rotate
     expect(removed).toEqual(expect.arrayContaining(added))
   })
 })
+
+describe('src/stream.ts: the stream after an error, after return(), and a source that throws', () => {
+  // stream.ts:279 `queue = p.catch(() => undefined)` -> `queue = p`, and stream.ts:256
+  // `failure !== undefined && !thrown` -> `failure !== undefined`: the iteration rejects once with
+  // the source's error, and every later next() is done (not the same rejection again).
+  it('after rejecting with the source error, the next calls are done', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const e = await sealKey('sk-1', a)
+    const boom = new Error('cursor lost')
+    let nextCalls = 0
+    let returnCalls = 0
+    const source = {
+      [Symbol.iterator]: () => ({
+        next: () => {
+          if (++nextCalls === 1) return { done: false, value: e }
+          throw boom
+        },
+        return: () => {
+          returnCalls++
+          return { done: true, value: undefined }
+        },
+      }),
+    }
+    const s = rotateStream(source, { from: a, to: b, concurrency: 1 })
+    const first = await s.next()
+    expect(first.done).toBe(false)
+    await expect(s.next()).rejects.toBe(boom)
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+    // stream.ts:202 `sourceDone = true` after the source threw -> `false`: a source that threw is
+    // finished and is not closed again.
+    expect(returnCalls).toBe(0)
+    expect(nextCalls).toBe(2)
+  })
+})
+
+describe('src/stream.ts: checkEnvelope key ids', () => {
+  // stream.ts:340-342 the key-id list loop: every listed id is checked and all of them count,
+  // including the last (an off-by-one either way refuses or ignores an id).
+  it('accepts an envelope whose id is the last or only listed id; refuses an invalid id anywhere in the list', async () => {
+    const e = await sealKey('sk', 'pw pw pw', { policy, keyId: 'k3' })
+    expect(checkEnvelope(e, { policy, keyIds: ['k1', 'k2', 'k3'] })).toBeUndefined()
+    expect(checkEnvelope(e, { policy, keyIds: ['k3'] })).toBeUndefined()
+    await expectCode(() => checkEnvelope(e, { policy, keyIds: [] }), 'UNKNOWN_KEY_ID')
+    await expectCode(() => checkEnvelope(e, { policy, keyIds: ['k3', 'bad id'] }), 'INVALID_OPTIONS')
+    await expectCode(() => checkEnvelope(e, { policy, keyIds: ['k3', 7 as never] }), 'INVALID_OPTIONS')
+  })
+})
