@@ -377,6 +377,33 @@ describe('src/stream.ts: the stream after an error, after return(), and a source
     expect(returnCalls).toBe(0)
     expect(nextCalls).toBe(2)
   })
+
+  // stream.ts:284-290 return(): nothing more is read or handed out after it, and the source is
+  // closed once.
+  it('return() in the middle: done from then on, the source closed once, nothing more read', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => sealKey(`sk-${i}`, a)))
+    let reads = 0
+    let returnCalls = 0
+    const source = {
+      [Symbol.iterator]: () => ({
+        next: () => (reads < rows.length ? { done: false, value: rows[reads++]! } : { done: true, value: undefined }),
+        return: () => {
+          returnCalls++
+          return { done: true, value: undefined }
+        },
+      }),
+    }
+    const s = rotateStream(source, { from: a, to: b, concurrency: 2 })
+    expect((await s.next()).done).toBe(false)
+    expect(await s.return!()).toEqual({ done: true, value: undefined })
+    const readsAtReturn = reads
+    expect(readsAtReturn).toBeLessThanOrEqual(3)
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+    expect(await s.return!()).toEqual({ done: true, value: undefined })
+    expect(reads).toBe(readsAtReturn)
+    expect(returnCalls).toBe(1)
+  })
 })
 
 describe('src/stream.ts: checkEnvelope key ids', () => {
