@@ -3,6 +3,7 @@
 // the ones that are equivalent, with the reason). Each test states the behaviour it pins; the
 // comment above it names the mutant (file:line, original -> mutated) that passed every other test
 // of the run's test set. Kept apart from test/mutants.test.ts (the format-layer modules).
+import { Buffer } from 'node:buffer'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   checkEnvelope,
@@ -416,5 +417,85 @@ describe('src/stream.ts: checkEnvelope key ids', () => {
     await expectCode(() => checkEnvelope(e, { policy, keyIds: [] }), 'UNKNOWN_KEY_ID')
     await expectCode(() => checkEnvelope(e, { policy, keyIds: ['k3', 'bad id'] }), 'INVALID_OPTIONS')
     await expectCode(() => checkEnvelope(e, { policy, keyIds: ['k3', 7 as never] }), 'INVALID_OPTIONS')
+  })
+})
+
+/** Patch the PBKDF2 iteration field of an envelope's header (bytes 2..5, big-endian): header-only checks see it. */
+function withIterations(envelope: string, iterations: number): string {
+  const [, head, body] = envelope.split('.')
+  const h = Buffer.from(head!, 'base64url')
+  expect(h[1]).toBe(0x02)
+  h.writeUInt32BE(iterations, 2)
+  return `ks1.${h.toString('base64url')}.${body}`
+}
+
+describe('src/rotate.ts: survivors of the first run over lines 44-300', () => {
+  // rotate.ts:77 `c.maxAgeMs !== undefined || c.sealedAt !== undefined` -> `… || false`: a
+  // `sealedAt` without `maxAgeMs` is a mistake, refused, not ignored. rotate.ts:70 the fail code of a
+  // `keyring` option that is not a keyring -> "".
+  it('needsRotation: sealedAt without maxAgeMs, and a keyring option that is not a keyring, are INVALID_OPTIONS', async () => {
+    const e = await sealKey('s', await rawKey())
+    await expectCode(() => needsRotation(e, { sealedAt: 0 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { sealedAt: new Date(), now: 0 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { keyring: {} as never }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { policy, keyring: 'ring' as never }), 'INVALID_OPTIONS')
+  })
+
+  // rotate.ts:228 `k.keyId === id` -> `true`: a raw `to` with a key id does not recognise an
+  // envelope that its key material sealed under no id (or another id): it re-seals it, recording
+  // its own id.
+  it('a raw `to` with a key id re-seals an envelope of the same key material that records no id', async () => {
+    const material = await generateKey()
+    const anonymous = await importKey(material)
+    const named = await importKey(material, { keyId: 'r1' })
+    const e = await sealKey('sk-m', anonymous)
+    expect(inspect(e).keyId).toBeUndefined()
+    const r = await rotateKey(e, { from: anonymous, to: named })
+    expect(r.rotated).toBe(true)
+    expect(inspect(r.envelope).keyId).toBe('r1')
+    expect(await openKey(r.envelope, named)).toBe('sk-m')
+  })
+
+  // rotate.ts:274 `checkOpenParams(p.header.params, r.policy)` in rotateOne removed: an envelope the
+  // policy refuses to open is never "skipped", even when the header names the `to` keyring's
+  // passphrase primary (whose envelopes are taken at the key id's word, without a KDF).
+  it('a forged envelope outside the opening bounds under the primary id of a passphrase keyring is PARAMS_OUT_OF_POLICY, not skipped', async () => {
+    const ring = createKeyring([{ id: 'k', key: 'ring pass phrase' }])
+    const forged = withIterations(await sealKey('s', ring, { policy }), 2 ** 31)
+    await expectCode(rotateKey(forged, { from: ring, to: ring, policy }), 'PARAMS_OUT_OF_POLICY', [forged])
+    const [r] = await rotateMany([forged], { from: ring, to: ring, policy })
+    expect(r).toMatchObject({ status: 'failed', code: 'PARAMS_OUT_OF_POLICY' })
+  })
+
+  // rotate.ts:283 `wipe(check)` removed, rotate.ts:295-296 the `finally { wipe(secret) }` emptied or
+  // its call removed: every plaintext the rotation decrypted (the secret, and the check of the new
+  // envelope) is zero once rotateKey has returned.
+  it('every decrypted plaintext is wiped when rotateKey returns', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const e = await sealKey('sk-plaintext-to-wipe', a)
+    const subtle = globalThis.crypto.subtle
+    const real = subtle.decrypt.bind(subtle)
+    const outputs: ArrayBuffer[] = []
+    vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
+      const out = await real(...args)
+      outputs.push(out)
+      return out
+    })
+    const r = await rotateKey(e, { from: a, to: b })
+    vi.restoreAllMocks()
+    // rotate.ts:289 `sealer.key !== r.key` -> `true`: a key-object `to` is verified once, with the
+    // key that sealed (no second, "independent" open: that is for a passphrase `to`).
+    expect(outputs.length).toBe(2)
+    for (const o of outputs) expect(new Uint8Array(o).every((x) => x === 0)).toBe(true)
+    expect(await openKey(r.envelope, b)).toBe('sk-plaintext-to-wipe')
+  })
+
+  // rotate.ts:191 `o.from === undefined || …` -> `false || …`: a missing `from` is a missing option
+  // (INVALID_OPTIONS, as a missing `to` is), for rotateKey, rotateMany and rotateStream alike.
+  it('a missing `from` is INVALID_OPTIONS', async () => {
+    const e = await sealKey('s', await rawKey())
+    await expectCode(rotateKey(e, { to: 'new pass phrase' } as never), 'INVALID_OPTIONS')
+    await expectCode(rotateMany([e], { to: 'new pass phrase' } as never), 'INVALID_OPTIONS')
+    await expectCode(() => rotateStream([e], { to: 'new pass phrase' } as never), 'INVALID_OPTIONS')
   })
 })
