@@ -499,3 +499,109 @@ describe('src/rotate.ts: survivors of the first run over lines 44-300', () => {
     await expectCode(() => rotateStream([e], { to: 'new pass phrase' } as never), 'INVALID_OPTIONS')
   })
 })
+
+describe('src/stream.ts: survivors of the Stryker runs', () => {
+  // stream.ts:127 `const rotations: Rotation[] = [main]` -> `[]`, stream.ts:139 `rotations.push(r)`
+  // removed, stream.ts:147-148 `wipeAll` emptied or its list -> `[]`: when the stream ends, the
+  // copies of both passphrases (and, under 'keep', those of the second Rotation) are all zero.
+  it("the passphrase copies are wiped when the stream ends, with kdf 'policy' and 'keep'", async () => {
+    const from = 'stream from pass phrase'
+    const to = 'stream to pass phrase'
+    const rows = [await sealKey('sk-p', from, { policy: pbkdf2First }), await sealKey('sk-a', from, { policy: argonFirst })]
+    for (const kdf of ['policy', 'keep'] as const) {
+      const copies = captureEncodings(from, to)
+      const out = await collect(rotateStream(rows, { from, to, policy: pbkdf2First, kdf }))
+      vi.restoreAllMocks()
+      expect(out.map((r) => r.status)).toEqual(['ok', 'ok'])
+      expect(copies.length).toBeGreaterThanOrEqual(kdf === 'keep' ? 4 : 2)
+      for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    }
+  })
+
+  // stream.ts:143 `wipeAll()` in the catch of the 'keep' setup removed: a stream refused while it
+  // is set up leaves no passphrase copy behind.
+  it("a stream refused during the 'keep' setup leaves no passphrase copy", async () => {
+    const from = 'refused from pass phrase'
+    const to = await rawKey()
+    const copies = captureEncodings(from)
+    await expectCode(() => rotateStream([], { from, to, policy, kdf: 'keep' }), 'INVALID_OPTIONS', [from])
+    vi.restoreAllMocks()
+    expect(copies.length).toBeGreaterThanOrEqual(1)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+  })
+
+  // stream.ts:187 `if (pulling) return` -> `if (false)`, stream.ts:188 `pulling = true` -> `false`:
+  // one reader at a time, so the source never has two next() calls in flight.
+  it('never has two reads of the source in flight at once', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all(Array.from({ length: 8 }, (_, i) => sealKey(`sk-${i}`, a)))
+    let inFlight = 0
+    let maxInFlight = 0
+    let i = 0
+    const source = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          maxInFlight = Math.max(maxInFlight, ++inFlight)
+          await new Promise((r) => setTimeout(r, 3))
+          inFlight--
+          return i < rows.length ? { done: false, value: rows[i++]! } : { done: true, value: undefined }
+        },
+      }),
+    }
+    const out = await collect(rotateStream(source, { from: a, to: b, concurrency: 4 }))
+    expect(out.map((r) => r.status)).toEqual(rows.map(() => 'ok'))
+    expect(maxInFlight).toBe(1)
+  })
+
+  // stream.ts:208 `if (n.done === true) sourceDone = true` -> `if (true)`: a read that was in flight
+  // when the loop broke out gives a value; the source is not finished, so it is still closed.
+  it('breaking out while a read is in flight still closes the source', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all(Array.from({ length: 8 }, (_, i) => sealKey(`sk-${i}`, a)))
+    let i = 0
+    let returnCalls = 0
+    const source = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          await new Promise((r) => setTimeout(r, i === 0 ? 0 : 20))
+          return i < rows.length ? { done: false, value: rows[i++]! } : { done: true, value: undefined }
+        },
+        return: async () => {
+          returnCalls++
+          return { done: true, value: undefined }
+        },
+      }),
+    }
+    for await (const r of rotateStream(source, { from: a, to: b, concurrency: 4 })) {
+      expect(r.status).toBe('ok')
+      break
+    }
+    expect(returnCalls).toBe(1)
+  })
+
+  // stream.ts:223-224 the pump's catch (a signal whose `aborted` getter throws after the call was
+  // set up) emptied or its `failure ??=` changed, and stream.ts:192 the code of a `reason` getter
+  // that throws -> "": both end the iteration with INVALID_OPTIONS, never a TypeError or a hang.
+  it('a signal whose aborted or reason getter throws later ends the iteration with INVALID_OPTIONS', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all([1, 2, 3].map((i) => sealKey(`sk-${i}`, a)))
+    let reads = 0
+    const flaky = {
+      get aborted(): boolean {
+        if (++reads > 1) throw new Error('getter')
+        return false
+      },
+    }
+    await expectCode(collect(rotateStream(rows, { from: a, to: b, signal: flaky as never })), 'INVALID_OPTIONS')
+    const noReason = {
+      aborted: false,
+      get reason(): unknown {
+        throw new Error('getter')
+      },
+    }
+    const s = rotateStream(rows, { from: a, to: b, concurrency: 1, signal: noReason as never })
+    expect((await s.next()).done).toBe(false)
+    noReason.aborted = true
+    await expectCode(collect(s), 'INVALID_OPTIONS')
+  })
+})
