@@ -358,12 +358,12 @@ describe('src/stream.ts: the stream after an error, after return(), and a source
     const source = {
       [Symbol.iterator]: () => ({
         next: () => {
-          if (++nextCalls === 1) return { done: false, value: e }
+          if (++nextCalls === 1) return { done: false as const, value: e }
           throw boom
         },
         return: () => {
           returnCalls++
-          return { done: true, value: undefined }
+          return { done: true as const, value: undefined }
         },
       }),
     }
@@ -388,10 +388,10 @@ describe('src/stream.ts: the stream after an error, after return(), and a source
     let returnCalls = 0
     const source = {
       [Symbol.iterator]: () => ({
-        next: () => (reads < rows.length ? { done: false, value: rows[reads++]! } : { done: true, value: undefined }),
+        next: () => (reads < rows.length ? { done: false as const, value: rows[reads++]! } : { done: true as const, value: undefined }),
         return: () => {
           returnCalls++
-          return { done: true, value: undefined }
+          return { done: true as const, value: undefined }
         },
       }),
     }
@@ -544,7 +544,7 @@ describe('src/stream.ts: survivors of the Stryker runs', () => {
           maxInFlight = Math.max(maxInFlight, ++inFlight)
           await new Promise((r) => setTimeout(r, 3))
           inFlight--
-          return i < rows.length ? { done: false, value: rows[i++]! } : { done: true, value: undefined }
+          return i < rows.length ? { done: false as const, value: rows[i++]! } : { done: true as const, value: undefined }
         },
       }),
     }
@@ -564,11 +564,11 @@ describe('src/stream.ts: survivors of the Stryker runs', () => {
       [Symbol.asyncIterator]: () => ({
         next: async () => {
           await new Promise((r) => setTimeout(r, i === 0 ? 0 : 20))
-          return i < rows.length ? { done: false, value: rows[i++]! } : { done: true, value: undefined }
+          return i < rows.length ? { done: false as const, value: rows[i++]! } : { done: true as const, value: undefined }
         },
         return: async () => {
           returnCalls++
-          return { done: true, value: undefined }
+          return { done: true as const, value: undefined }
         },
       }),
     }
