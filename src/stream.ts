@@ -296,8 +296,10 @@ export function rotateStream(
       serial(async () => {
         held = false
         closed = true
-        ready.length = 0 // results not handed out were not written: a re-run rotates them
         await finish()
+        // Results not handed out were not written: a re-run rotates them. Cleared after finish():
+        // the items in flight at return() land in `ready` while it waits for them.
+        ready.length = 0
         return { done: true, value: undefined }
       }),
     [Symbol.asyncIterator]: () => stream,

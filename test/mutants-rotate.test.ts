@@ -3,6 +3,7 @@
 // the ones that are equivalent, with the reason). Each test states the behaviour it pins; the
 // comment above it names the mutant (file:line, original -> mutated) that passed every other test
 // of the run's test set. Kept apart from test/mutants.test.ts (the format-layer modules).
+import { Buffer } from 'node:buffer'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   checkEnvelope,
@@ -12,14 +13,16 @@ import {
   generateKey,
   importKey,
   inspect,
+  needsRotation,
   openKey,
+  rotateKey,
   rotateMany,
   rotateStream,
   sealKey,
   type RotateItem,
   type RotateStreamResult,
 } from '../src/index.js'
-import { expectCode, TEST_POLICY } from './helpers.js'
+import { captureEncodings, expectCode, TEST_POLICY } from './helpers.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -166,5 +169,439 @@ describe('src/rotate.ts: the derived-key cache of rotateMany and rotateStream (d
       expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
       for (const [i, [s]] of seals.entries()) expect(await openKey((results[i] as { envelope: string }).envelope, 'cache new pw', { policy: pbkdf2First })).toBe(s)
     }
+  })
+})
+
+describe('src/rotate.ts: needsRotation by age (reasonsFor)', () => {
+  const day = 86_400_000
+  // rotate.ts:80 `if (maxAge < 0) fail('INVALID_OPTIONS')` -> `if (false)` and `maxAge <= 0`: a
+  // negative age bound is refused; zero is a valid bound (anything sealed before now is too old).
+  it('maxAgeMs: a negative bound is INVALID_OPTIONS; 0 is a bound like any other', async () => {
+    const e = await sealKey('s', await rawKey())
+    await expectCode(() => needsRotation(e, { sealedAt: 0, maxAgeMs: -1, now: 0 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { sealedAt: 0, maxAgeMs: -day, now: 10 * day }), 'INVALID_OPTIONS')
+    expect(needsRotation(e, { sealedAt: 5, maxAgeMs: 0, now: 5 })).toEqual([])
+    expect(needsRotation(e, { sealedAt: 5, maxAgeMs: 0, now: 6 })).toEqual(['TOO_OLD'])
+  })
+
+  // rotate.ts:81 `c.now === undefined ? Date.now() : time(c.now)` -> `false ? …` (no `now` is then
+  // INVALID_OPTIONS) and `true ? …` (a given `now` is ignored): "now" defaults to the clock.
+  it('without `now` the age is measured against Date.now(); a given `now` wins over the clock', async () => {
+    const e = await sealKey('s', await rawKey())
+    expect(needsRotation(e, { sealedAt: Date.now() - day, maxAgeMs: 30 * day })).toEqual([])
+    expect(needsRotation(e, { sealedAt: new Date(Date.now() - 31 * day), maxAgeMs: 30 * day })).toEqual(['TOO_OLD'])
+    expect(needsRotation(e, { sealedAt: 0, maxAgeMs: day, now: new Date(day / 2) })).toEqual([])
+    await expectCode(() => needsRotation(e, { sealedAt: 0, maxAgeMs: day, now: Number.POSITIVE_INFINITY }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { sealedAt: '0' as never, maxAgeMs: day, now: 0 }), 'INVALID_OPTIONS')
+  })
+})
+
+describe('src/rotate.ts: when rotateKey leaves an envelope alone (alreadySealedBy, confirmed, rotateOne)', () => {
+  // rotate.ts:228 `k.kind !== 'raw' || …` -> `false || …` (a derived key then needs a matching key
+  // id) and `keyState(k) !== undefined && …` -> `true && …`: a derived key recognises its own
+  // envelopes by salt and parameters, with or without a key id; a raw key only by its key id; a
+  // raw key without one, or a passphrase, never.
+  it('a derived or identified raw `to` that sealed the envelope leaves it unchanged; a raw key without an id and a passphrase always re-seal', async () => {
+    const derived = await deriveKey('skip pass phrase', { policy })
+    const e1 = await sealKey('sk-d', derived, { policy, context: 'c' })
+    expect(await rotateKey(e1, { from: derived, to: derived, policy, context: 'c' })).toEqual({ envelope: e1, rotated: false, reasons: [] })
+    const named = await rawKey('r1')
+    const e2 = await sealKey('sk-r', named, { context: 'c' })
+    expect(await rotateKey(e2, { from: named, to: named, policy, context: 'c' })).toEqual({ envelope: e2, rotated: false, reasons: [] })
+    const anonymous = await rawKey()
+    const e3 = await sealKey('sk-a', anonymous, { context: 'c' })
+    const r3 = await rotateKey(e3, { from: anonymous, to: anonymous, policy, context: 'c' })
+    expect([r3.rotated, r3.envelope === e3]).toEqual([true, false])
+    expect(await openKey(r3.envelope, anonymous, { context: 'c' })).toBe('sk-a')
+    const e4 = await sealKey('sk-p', 'skip pass phrase', { policy, context: 'c' })
+    const r4 = await rotateKey(e4, { from: 'skip pass phrase', to: 'skip pass phrase', policy, context: 'c' })
+    expect(r4.rotated).toBe(true)
+    expect(await openKey(r4.envelope, 'skip pass phrase', { policy, context: 'c' })).toBe('sk-p')
+  })
+
+  // rotate.ts:275 `reasons.length === 0 && …` -> `true && …`: an envelope `to` sealed (here by a
+  // keyring's passphrase primary, recognised by its key id) that still has a reason under the
+  // policy (KDF_BELOW_POLICY under a stronger one) is re-sealed, not left alone.
+  it('an envelope the `to` keyring sealed is still re-sealed when the policy gives a reason', async () => {
+    const ring = createKeyring([{ id: 'k', key: 'ring pass phrase' }])
+    const e = await sealKey('sk-k', ring, { policy })
+    const stronger = createPolicy({ pbkdf2: { iterations: 2000, minIterations: 2000, openMinIterations: 1000 } })
+    expect(await rotateKey(e, { from: ring, to: ring, policy })).toEqual({ envelope: e, rotated: false, reasons: [] })
+    const r = await rotateKey(e, { from: ring, to: ring, policy: stronger })
+    expect([r.rotated, r.reasons]).toEqual([true, ['KDF_BELOW_POLICY']])
+    expect(inspect(r.envelope)).toMatchObject({ keyId: 'k', kdf: { kdf: 'pbkdf2-sha256', iterations: 2000 } })
+    expect(await openKey(r.envelope, ring, { policy: stronger })).toBe('sk-k')
+  })
+
+  // rotate.ts:239 `if (keyState(r.key) === undefined) return true` -> `if (false)`: a keyring whose
+  // primary is a passphrase is taken at the key id's word (no KDF per skipped envelope).
+  it('a keyring whose primary is a passphrase skips its own envelopes without running a KDF', async () => {
+    const ring = createKeyring([{ id: 'k', key: 'ring pass phrase' }])
+    const rows = [await sealKey('s1', ring, { policy }), await sealKey('s2', ring, { policy })]
+    const { value, pbkdf2 } = await countPbkdf2(() => rotateMany(rows, { from: ring, to: ring, policy }))
+    expect(value.map((r) => r.status)).toEqual(['skipped', 'skipped'])
+    expect(pbkdf2).toBe(0)
+    const one = await countPbkdf2(() => rotateKey(rows[0]!, { from: ring, to: ring, policy }))
+    expect(one.value).toEqual({ envelope: rows[0], rotated: false, reasons: [] })
+    expect(one.pbkdf2).toBe(0)
+  })
+})
+
+describe('src/rotate.ts: passphrase copies after a successful call (wipePassphrases)', () => {
+  // rotate.ts:302 `'single' in k && keyState(k.single) === undefined` (the wipe of the passphrase
+  // copies) -> `false`, and rotateKey's (line 335) / rotateMany's (line 521) `finally` calls of it removed: the copies of
+  // both passphrases are all zero once the call has returned.
+  it('rotateKey and rotateMany leave no copy of the `from` or `to` passphrase', async () => {
+    const from = 'a from pass phrase to forget'
+    const to = 'a to pass phrase to forget'
+    const e = await sealKey('sk-w', from, { policy })
+    const copies = captureEncodings(from, to)
+    const r = await rotateKey(e, { from, to, policy })
+    const [m] = await rotateMany([e], { from, to, policy })
+    vi.restoreAllMocks()
+    expect(copies.length).toBeGreaterThanOrEqual(4)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    expect(await openKey(r.envelope, to, { policy })).toBe('sk-w')
+    expect(await openKey(m!.envelope!, to, { policy })).toBe('sk-w')
+  })
+})
+
+describe('src/rotate.ts: rotateMany and rotateStream results and sources (rotateItem, iteratorOf, batchOptions, abortPromise)', () => {
+  // rotate.ts:598 `if (Object.hasOwn(item, 'id'))` -> `if (true)`: a result has an `id` member
+  // exactly when its item had an own `id` (toEqual cannot see an own `id: undefined`).
+  // rotate.ts:605 `stream && typeof envelope === 'string'` -> `true && …` / `stream && true`: only
+  // rotateStream's results carry `previous`, and only the input envelope when it was a string.
+  it("a result has an own `id` only when its item had one, and `previous` only from rotateStream and only for a string envelope", async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const e = await sealKey('sk-1', a)
+    const items: RotateItem[] = [e, { envelope: e }, { envelope: e, id: undefined }, { envelope: e, id: 7 }, { envelope: 42 as never }]
+    const many = await rotateMany(items, { from: a, to: b, concurrency: 1 })
+    expect(many.map((r) => Object.hasOwn(r, 'id'))).toEqual([false, false, true, true, false])
+    expect(many.map((r) => Object.hasOwn(r, 'previous'))).toEqual([false, false, false, false, false])
+    expect(many[3]!.id).toBe(7)
+    const streamed = await collect(rotateStream(items, { from: a, to: b, concurrency: 1 }))
+    expect(streamed.map((r) => Object.hasOwn(r, 'id'))).toEqual([false, false, true, true, false])
+    expect(streamed.map((r) => (r as { previous?: string }).previous)).toEqual([e, e, e, e, undefined])
+    expect(Object.hasOwn(streamed[4]!, 'previous')).toBe(false)
+    expect(streamed[4]).toMatchObject({ status: 'failed', code: 'MALFORMED_ENVELOPE' })
+  })
+
+  // rotate.ts:664 `Symbol.asyncIterator in items ? … : …` -> `false ? …`: a source that is both
+  // async and sync iterable is read through its async iterator (as `for await` would).
+  // rotate.ts:661 `typeof items !== 'object'` -> `false`: a function is not a source, even with an
+  // iterator method.
+  it('a source with both iterators is read asynchronously; a function is not a source', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const [e1, e2] = [await sealKey('sk-async', a), await sealKey('sk-sync', a)]
+    const both = {
+      async *[Symbol.asyncIterator]() { yield e1 },
+      *[Symbol.iterator]() { yield e2 },
+    }
+    const [r] = await rotateMany(both, { from: a, to: b })
+    expect(await openKey(r!.envelope!, b)).toBe('sk-async')
+    const [s] = await collect(rotateStream(both, { from: a, to: b }))
+    expect(await openKey(envelopeOf(s), b)).toBe('sk-async')
+    const fn = Object.assign(() => {}, { *[Symbol.iterator]() { yield e1 } })
+    await expectCode(rotateMany(fn as never, { from: a, to: b }), 'INVALID_OPTIONS')
+    await expectCode(() => rotateStream(fn as never, { from: a, to: b }), 'INVALID_OPTIONS')
+  })
+
+  // rotate.ts:546 `typeof signal !== 'object'` -> `false`: a function with a boolean `aborted` is
+  // not a signal.
+  it('a function with an `aborted` member is not a signal (INVALID_OPTIONS)', async () => {
+    const a = await rawKey()
+    const fake = Object.assign(() => {}, { aborted: false, addEventListener() {}, removeEventListener() {} })
+    await expectCode(rotateMany([], { from: a, to: a, signal: fake as never }), 'INVALID_OPTIONS')
+    await expectCode(() => rotateStream([], { from: a, to: a, signal: fake as never }), 'INVALID_OPTIONS')
+  })
+
+  // rotate.ts:626 `if (typeof add !== 'function') return undefined` -> `if (false)`: a signal that
+  // is not an EventTarget (no addEventListener) is polled between items, not refused.
+  it('a signal-like object without addEventListener is polled between items', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all([1, 2, 3, 4].map((i) => sealKey(`sk-${i}`, a)))
+    const quiet = { aborted: false }
+    expect((await rotateMany(rows, { from: a, to: b, signal: quiet as never })).map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok'])
+    const reason = new Error('polled stop')
+    const flips = { aborted: false, reason }
+    await expect(rotateMany(rows, { from: a, to: b, concurrency: 1, signal: flips as never, onProgress: () => void (flips.aborted = true) })).rejects.toBe(reason)
+  })
+
+  // rotate.ts:631 `dispose` -> `() => undefined` (or its removeEventListener call removed): every
+  // abort listener a call adds to the caller's signal is removed when the call ends, so a
+  // long-lived signal does not collect one listener per call.
+  it("removes its abort listener from the caller's signal when the call ends", async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const ctl = new AbortController()
+    const added: unknown[] = []
+    const removed: unknown[] = []
+    const add = ctl.signal.addEventListener.bind(ctl.signal)
+    const remove = ctl.signal.removeEventListener.bind(ctl.signal)
+    ctl.signal.addEventListener = ((type: string, fn: unknown, o: unknown) => (added.push(fn), add(type, fn as never, o as never))) as never
+    ctl.signal.removeEventListener = ((type: string, fn: unknown, o: unknown) => (removed.push(fn), remove(type, fn as never, o as never))) as never
+    await rotateMany([await sealKey('s', a)], { from: a, to: b, signal: ctl.signal })
+    expect(added.length).toBeGreaterThanOrEqual(1)
+    expect(removed).toEqual(expect.arrayContaining(added))
+  })
+})
+
+describe('src/stream.ts: the stream after an error, after return(), and a source that throws', () => {
+  // stream.ts:279 `queue = p.catch(() => undefined)` -> `queue = p`, and stream.ts:256
+  // `failure !== undefined && !thrown` -> `failure !== undefined`: the iteration rejects once with
+  // the source's error, and every later next() is done (not the same rejection again).
+  it('after rejecting with the source error, the next calls are done', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const e = await sealKey('sk-1', a)
+    const boom = new Error('cursor lost')
+    let nextCalls = 0
+    let returnCalls = 0
+    const source = {
+      [Symbol.iterator]: () => ({
+        next: () => {
+          if (++nextCalls === 1) return { done: false as const, value: e }
+          throw boom
+        },
+        return: () => {
+          returnCalls++
+          return { done: true as const, value: undefined }
+        },
+      }),
+    }
+    const s = rotateStream(source, { from: a, to: b, concurrency: 1 })
+    const first = await s.next()
+    expect(first.done).toBe(false)
+    await expect(s.next()).rejects.toBe(boom)
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+    // stream.ts:202 `sourceDone = true` after the source threw -> `false`: a source that threw is
+    // finished and is not closed again.
+    expect(returnCalls).toBe(0)
+    expect(nextCalls).toBe(2)
+  })
+
+  // stream.ts:284-290 return(): nothing more is read or handed out after it, and the source is
+  // closed once.
+  it('return() in the middle: done from then on, the source closed once, nothing more read', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => sealKey(`sk-${i}`, a)))
+    let reads = 0
+    let returnCalls = 0
+    const source = {
+      [Symbol.iterator]: () => ({
+        next: () => (reads < rows.length ? { done: false as const, value: rows[reads++]! } : { done: true as const, value: undefined }),
+        return: () => {
+          returnCalls++
+          return { done: true as const, value: undefined }
+        },
+      }),
+    }
+    const s = rotateStream(source, { from: a, to: b, concurrency: 2 })
+    expect((await s.next()).done).toBe(false)
+    expect(await s.return!()).toEqual({ done: true, value: undefined })
+    const readsAtReturn = reads
+    expect(readsAtReturn).toBeLessThanOrEqual(3)
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+    expect(await s.return!()).toEqual({ done: true, value: undefined })
+    expect(reads).toBe(readsAtReturn)
+    expect(returnCalls).toBe(1)
+  })
+})
+
+describe('src/stream.ts: checkEnvelope key ids', () => {
+  // stream.ts:340-342 the key-id list loop: every listed id is checked and all of them count,
+  // including the last (an off-by-one either way refuses or ignores an id).
+  it('accepts an envelope whose id is the last or only listed id; refuses an invalid id anywhere in the list', async () => {
+    const e = await sealKey('sk', 'pw pw pw', { policy, keyId: 'k3' })
+    expect(checkEnvelope(e, { policy, keyIds: ['k1', 'k2', 'k3'] })).toBeUndefined()
+    expect(checkEnvelope(e, { policy, keyIds: ['k3'] })).toBeUndefined()
+    await expectCode(() => checkEnvelope(e, { policy, keyIds: [] }), 'UNKNOWN_KEY_ID')
+    await expectCode(() => checkEnvelope(e, { policy, keyIds: ['k3', 'bad id'] }), 'INVALID_OPTIONS')
+    await expectCode(() => checkEnvelope(e, { policy, keyIds: ['k3', 7 as never] }), 'INVALID_OPTIONS')
+  })
+})
+
+/** Patch the PBKDF2 iteration field of an envelope's header (bytes 2..5, big-endian): header-only checks see it. */
+function withIterations(envelope: string, iterations: number): string {
+  const [, head, body] = envelope.split('.')
+  const h = Buffer.from(head!, 'base64url')
+  expect(h[1]).toBe(0x02)
+  h.writeUInt32BE(iterations, 2)
+  return `ks1.${h.toString('base64url')}.${body}`
+}
+
+describe('src/rotate.ts: survivors of the first run over lines 44-300', () => {
+  // rotate.ts:77 `c.maxAgeMs !== undefined || c.sealedAt !== undefined` -> `… || false`: a
+  // `sealedAt` without `maxAgeMs` is a mistake, refused, not ignored. rotate.ts:70 the fail code of a
+  // `keyring` option that is not a keyring -> "".
+  it('needsRotation: sealedAt without maxAgeMs, and a keyring option that is not a keyring, are INVALID_OPTIONS', async () => {
+    const e = await sealKey('s', await rawKey())
+    await expectCode(() => needsRotation(e, { sealedAt: 0 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { sealedAt: new Date(), now: 0 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { keyring: {} as never }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(e, { policy, keyring: 'ring' as never }), 'INVALID_OPTIONS')
+  })
+
+  // rotate.ts:228 `k.keyId === id` -> `true`: a raw `to` with a key id does not recognise an
+  // envelope that its key material sealed under no id (or another id): it re-seals it, recording
+  // its own id.
+  it('a raw `to` with a key id re-seals an envelope of the same key material that records no id', async () => {
+    const material = await generateKey()
+    const anonymous = await importKey(material)
+    const named = await importKey(material, { keyId: 'r1' })
+    const e = await sealKey('sk-m', anonymous)
+    expect(inspect(e).keyId).toBeUndefined()
+    const r = await rotateKey(e, { from: anonymous, to: named })
+    expect(r.rotated).toBe(true)
+    expect(inspect(r.envelope).keyId).toBe('r1')
+    expect(await openKey(r.envelope, named)).toBe('sk-m')
+  })
+
+  // rotate.ts:274 `checkOpenParams(p.header.params, r.policy)` in rotateOne removed: an envelope the
+  // policy refuses to open is never "skipped", even when the header names the `to` keyring's
+  // passphrase primary (whose envelopes are taken at the key id's word, without a KDF).
+  it('a forged envelope outside the opening bounds under the primary id of a passphrase keyring is PARAMS_OUT_OF_POLICY, not skipped', async () => {
+    const ring = createKeyring([{ id: 'k', key: 'ring pass phrase' }])
+    const forged = withIterations(await sealKey('s', ring, { policy }), 2 ** 31)
+    await expectCode(rotateKey(forged, { from: ring, to: ring, policy }), 'PARAMS_OUT_OF_POLICY', [forged])
+    const [r] = await rotateMany([forged], { from: ring, to: ring, policy })
+    expect(r).toMatchObject({ status: 'failed', code: 'PARAMS_OUT_OF_POLICY' })
+  })
+
+  // rotate.ts:283 `wipe(check)` removed, rotate.ts:295-296 the `finally { wipe(secret) }` emptied or
+  // its call removed: every plaintext the rotation decrypted (the secret, and the check of the new
+  // envelope) is zero once rotateKey has returned.
+  it('every decrypted plaintext is wiped when rotateKey returns', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const e = await sealKey('sk-plaintext-to-wipe', a)
+    const subtle = globalThis.crypto.subtle
+    const real = subtle.decrypt.bind(subtle)
+    const outputs: ArrayBuffer[] = []
+    vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
+      const out = await real(...args)
+      outputs.push(out)
+      return out
+    })
+    const r = await rotateKey(e, { from: a, to: b })
+    vi.restoreAllMocks()
+    // rotate.ts:289 `sealer.key !== r.key` -> `true`: a key-object `to` is verified once, with the
+    // key that sealed (no second, "independent" open: that is for a passphrase `to`).
+    expect(outputs.length).toBe(2)
+    for (const o of outputs) expect(new Uint8Array(o).every((x) => x === 0)).toBe(true)
+    expect(await openKey(r.envelope, b)).toBe('sk-plaintext-to-wipe')
+  })
+
+  // rotate.ts:191 `o.from === undefined || …` -> `false || …`: a missing `from` is a missing option
+  // (INVALID_OPTIONS, as a missing `to` is), for rotateKey, rotateMany and rotateStream alike.
+  it('a missing `from` is INVALID_OPTIONS', async () => {
+    const e = await sealKey('s', await rawKey())
+    await expectCode(rotateKey(e, { to: 'new pass phrase' } as never), 'INVALID_OPTIONS')
+    await expectCode(rotateMany([e], { to: 'new pass phrase' } as never), 'INVALID_OPTIONS')
+    await expectCode(() => rotateStream([e], { to: 'new pass phrase' } as never), 'INVALID_OPTIONS')
+  })
+})
+
+describe('src/stream.ts: survivors of the Stryker runs', () => {
+  // stream.ts:127 `const rotations: Rotation[] = [main]` -> `[]`, stream.ts:139 `rotations.push(r)`
+  // removed, stream.ts:147-148 `wipeAll` emptied or its list -> `[]`: when the stream ends, the
+  // copies of both passphrases (and, under 'keep', those of the second Rotation) are all zero.
+  it("the passphrase copies are wiped when the stream ends, with kdf 'policy' and 'keep'", async () => {
+    const from = 'stream from pass phrase'
+    const to = 'stream to pass phrase'
+    const rows = [await sealKey('sk-p', from, { policy: pbkdf2First }), await sealKey('sk-a', from, { policy: argonFirst })]
+    for (const kdf of ['policy', 'keep'] as const) {
+      const copies = captureEncodings(from, to)
+      const out = await collect(rotateStream(rows, { from, to, policy: pbkdf2First, kdf }))
+      vi.restoreAllMocks()
+      expect(out.map((r) => r.status)).toEqual(['ok', 'ok'])
+      expect(copies.length).toBeGreaterThanOrEqual(kdf === 'keep' ? 4 : 2)
+      for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    }
+  })
+
+  // stream.ts:143 `wipeAll()` in the catch of the 'keep' setup removed: a stream refused while it
+  // is set up leaves no passphrase copy behind.
+  it("a stream refused during the 'keep' setup leaves no passphrase copy", async () => {
+    const from = 'refused from pass phrase'
+    const to = await rawKey()
+    const copies = captureEncodings(from)
+    await expectCode(() => rotateStream([], { from, to, policy, kdf: 'keep' }), 'INVALID_OPTIONS', [from])
+    vi.restoreAllMocks()
+    expect(copies.length).toBeGreaterThanOrEqual(1)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+  })
+
+  // stream.ts:187 `if (pulling) return` -> `if (false)`, stream.ts:188 `pulling = true` -> `false`:
+  // one reader at a time, so the source never has two next() calls in flight.
+  it('never has two reads of the source in flight at once', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all(Array.from({ length: 8 }, (_, i) => sealKey(`sk-${i}`, a)))
+    let inFlight = 0
+    let maxInFlight = 0
+    let i = 0
+    const source = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          maxInFlight = Math.max(maxInFlight, ++inFlight)
+          await new Promise((r) => setTimeout(r, 3))
+          inFlight--
+          return i < rows.length ? { done: false as const, value: rows[i++]! } : { done: true as const, value: undefined }
+        },
+      }),
+    }
+    const out = await collect(rotateStream(source, { from: a, to: b, concurrency: 4 }))
+    expect(out.map((r) => r.status)).toEqual(rows.map(() => 'ok'))
+    expect(maxInFlight).toBe(1)
+  })
+
+  // stream.ts:208 `if (n.done === true) sourceDone = true` -> `if (true)`: a read that was in flight
+  // when the loop broke out gives a value; the source is not finished, so it is still closed.
+  it('breaking out while a read is in flight still closes the source', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all(Array.from({ length: 8 }, (_, i) => sealKey(`sk-${i}`, a)))
+    let i = 0
+    let returnCalls = 0
+    const source = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          await new Promise((r) => setTimeout(r, i === 0 ? 0 : 20))
+          return i < rows.length ? { done: false as const, value: rows[i++]! } : { done: true as const, value: undefined }
+        },
+        return: async () => {
+          returnCalls++
+          return { done: true as const, value: undefined }
+        },
+      }),
+    }
+    for await (const r of rotateStream(source, { from: a, to: b, concurrency: 4 })) {
+      expect(r.status).toBe('ok')
+      break
+    }
+    expect(returnCalls).toBe(1)
+  })
+
+  // stream.ts:223-224 the pump's catch (a signal whose `aborted` getter throws after the call was
+  // set up) emptied or its `failure ??=` changed, and stream.ts:192 the code of a `reason` getter
+  // that throws -> "": both end the iteration with INVALID_OPTIONS, never a TypeError or a hang.
+  it('a signal whose aborted or reason getter throws later ends the iteration with INVALID_OPTIONS', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all([1, 2, 3].map((i) => sealKey(`sk-${i}`, a)))
+    let reads = 0
+    const flaky = {
+      get aborted(): boolean {
+        if (++reads > 1) throw new Error('getter')
+        return false
+      },
+    }
+    await expectCode(collect(rotateStream(rows, { from: a, to: b, signal: flaky as never })), 'INVALID_OPTIONS')
+    const noReason = {
+      aborted: false,
+      get reason(): unknown {
+        throw new Error('getter')
+      },
+    }
+    const s = rotateStream(rows, { from: a, to: b, concurrency: 1, signal: noReason as never })
+    expect((await s.next()).done).toBe(false)
+    noReason.aborted = true
+    await expectCode(collect(s), 'INVALID_OPTIONS')
   })
 })
