@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as ks from '../src/index.js'
 import * as v2 from '../src/v2/index.js'
+import { queuedKdfs } from '../src/kdf/limit.js'
 import { expectCode } from './helpers.js'
 
 const PW = 'old passphrase'
@@ -14,9 +15,15 @@ const RAW = new Uint8Array(32).fill(7)
 const DEFAULTS = { concurrency: 2, maxQueued: 32, argon2idMemoryKiB: 131_072 }
 const HUNG = 'hung'
 
-/** Let pending promise jobs and I/O callbacks run (no time is measured or asserted). */
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r))
+
+/**
+ * Wait until `ready()` holds: how many event-loop turns a call needs to reach the KDF queue depends
+ * on the WebCrypto work before it (a v2 rotation parses and hashes first) and on the machine's load,
+ * so a fixed number of turns is not enough. Bounded: a condition that never holds fails the test.
+ */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !ready(); i++) await new Promise<void>((r) => setTimeout(r, 10))
+  expect(ready(), what).toBe(true)
 }
 
 function within<T>(p: Promise<T>, ms = 5000): Promise<T | typeof HUNG> {
@@ -69,20 +76,21 @@ async function whileQueued(start: (signal: AbortSignal) => Promise<unknown>): Pr
   const pbkdf2Env = await ks.sealKey('sk-p', PW, { policy })
   ks.setKdfLimits({ concurrency: 1, maxQueued: 1 })
   const held = track(ks.openKey(holder, PW, { policy: holdPolicy }))
-  await settle()
-  expect(waiting.length).toBe(1)
+  await until(() => waiting.length === 1, 'the holder runs its KDF')
   const ac = new AbortController()
   const rotation = start(ac.signal).then((v) => ({ value: v }), (e: unknown) => ({ rejected: e }))
-  await settle()
+  await until(() => queuedKdfs() === 1, 'the rotation waits in the KDF queue')
   // The rotation waits in the queue: the queue (one place) is full.
   await expectCode(ks.openKey(pbkdf2Env, PW, { policy }), 'KDF_BUSY')
   ac.abort(new Error('stop'))
   const outcome = await within(rotation, 2000)
   expect(outcome).not.toBe(HUNG)
   // Its place in the queue is free: another KDF call waits instead of KDF_BUSY.
+  expect(queuedKdfs()).toBe(0)
   const next = track(ks.openKey(pbkdf2Env, PW, { policy }))
-  await settle()
+  await until(() => queuedKdfs() === 1 || next.state !== 'pending', 'the next call reaches the limiter')
   expect(next.state).toBe('pending')
+  expect(queuedKdfs()).toBe(1)
   expect(held.state).toBe('pending') // the running KDF is not stopped
   waiting.shift()!()
   await Promise.all([held.settled, next.settled])

@@ -75,6 +75,13 @@ export async function limited<T>(kib: number, signal: AbortSignal | undefined, k
   }
 }
 
+/**
+ * @internal For tests only (not exported by any entry, so no bundle carries it): how many KDF calls
+ * wait for a slot now. A test waits on it instead of guessing how many event-loop turns a call takes
+ * to reach the queue, which varies with the machine's load.
+ */
+export const queuedKdfs = (): number => queue.length
+
 /** The limits on concurrent KDF work, as set by {@link setKdfLimits}. */
 export interface KdfLimits {
   /** KDF runs (PBKDF2 or Argon2id) in progress at once. Default 2. */
