@@ -6,7 +6,7 @@
 // threw a RangeError, a planted `unsupported` made every stanza unreadable, a planted `sk` or `sym`
 // made openKey throw a TypeError. Each case here failed on the code before the fix.
 import { afterEach, describe, expect, it } from 'vitest'
-import { generateKeyPair, generateKey, importKey, importPublicKey, inspect, openKey, sealKey } from '../src/v2/index'
+import { generateKeyPair, generateKey, importKey, importPublicKey, inspect, openKey, rotateKey, sealKey } from '../src/v2/index'
 import { TEST_POLICY, unb64u } from './helpers'
 
 const policy = TEST_POLICY
@@ -37,6 +37,23 @@ describe('v2 records never read a polluted Object.prototype', () => {
     expect(inspect(env).recipients.map((r) => r.kind)).toEqual(['passphrase', 'p256'])
     expect(await openKey(env, PW, { policy })).toBe('sk-v2-secret')
     expect(await openKey(env, server.priv, { policy })).toBe('sk-v2-secret')
+  })
+
+  it('a planted point does not turn a passphrase recipient into a public-key stanza when rotating', async () => {
+    // src/v2/rotate.ts sealers(): the derived `to` passphrase recipient was a plain object, so the
+    // stanza was sealed to the planted point; the rotation's verifying open then refused it
+    // (CRYPTO_FAILURE): failed closed, but the rotation could not be done while the pollution lasted.
+    const server = await pair()
+    const attacker = await pair()
+    const env = await sealKey('sk-v2-secret', [PW, server.pub], { policy })
+    plant('point', new Uint8Array(attacker.point))
+    const r = await rotateKey(env, { from: PW, to: ['new passphrase', server.pub], policy })
+    delete proto['point']
+    expect(r.rotated).toBe(true)
+    const next = r.envelope
+    expect(inspect(next).recipients.map((x) => x.kind)).toEqual(['passphrase', 'p256'])
+    expect(await openKey(next, 'new passphrase', { policy })).toBe('sk-v2-secret')
+    await expect(openKey(next, attacker.priv, { policy })).rejects.toThrow()
   })
 
   it('a planted keyId names no stanza, valid or not (no attacker-chosen id, no RangeError)', async () => {

@@ -16,7 +16,7 @@ import {
   wipePassphrases, type RotateItem, type RotateItemResult, type RotateManyOptions, type RotateProgress, type RotateResult, type Rotation,
   type RotationCheck, type RotationReason,
 } from '../rotate.js'
-import { randomBytes } from '../webcrypto.js'
+import { dict, randomBytes } from '../webcrypto.js'
 import { openKeyBytes, type OpenKeyInput, type Recipient } from './api.js'
 import { FILE_KEY_LEN, KIND_SYMMETRIC, V2_PREFIX, V2_SALT_LEN } from './constants.js'
 import {
@@ -135,7 +135,10 @@ async function sealers(r: V2Rotation): Promise<{ recipients: ResolvedRecipient[]
   for (let i = 0; i < r.recipients.length; i++) {
     const x = r.recipients[i]!
     let y = x
-    if ('sym' in x && keyState(x.sym) === undefined) y = { sym: await deriveKey(x.sym as Uint8Array, { policy: r.policy, keyId: x.keyId, signal: r.signal } as never), keyId: x.keyId }
+    // A null-prototype record (dict), as every resolved recipient (issue 11 item 2): sealStanza asks
+    // `'point' in y`, so a plain object would let a planted Object.prototype.point seal this
+    // passphrase recipient to the planter's public key.
+    if ('sym' in x && keyState(x.sym) === undefined) y = dict({ sym: await deriveKey(x.sym as Uint8Array, { policy: r.policy, keyId: x.keyId, signal: r.signal } as never), keyId: x.keyId })
     recipients.push(y)
     if (verifier === undefined) {
       const src = r.sources[i]
