@@ -73,6 +73,8 @@ async function whileQueued(start: (signal: AbortSignal) => Promise<unknown>): Pr
   expect(waiting.length).toBe(1)
   const ac = new AbortController()
   const rotation = start(ac.signal).then((v) => ({ value: v }), (e: unknown) => ({ rejected: e }))
+  // Long enough for the rotation's steps before its first KDF (parsing, digests): no time is asserted.
+  for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 10))
   await settle()
   // The rotation waits in the queue: the queue (one place) is full.
   await expectCode(ks.openKey(pbkdf2Env, PW, { policy }), 'KDF_BUSY')

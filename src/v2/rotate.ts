@@ -8,7 +8,7 @@ import { parseString } from '../envelope.js'
 import { fail, isKeysealError } from '../errors.js'
 import { inspect as inspectV1 } from '../forms.js'
 import { checkOptions, checkSignal, contextBytes } from '../inputs.js'
-import { keyringState, type Keyring, type RingState } from '../keyring.js'
+import { keyringState, type Keyring, type RingDerive, type RingState } from '../keyring.js'
 import { deriveKey, keyState, type KeysealKey } from '../keys.js'
 import { checkOpenParams, resolvePolicy, type KeysealPolicy } from '../policy.js'
 import {
@@ -280,9 +280,11 @@ async function reseal(r: V2Rotation, secret: Uint8Array<ArrayBuffer>, label: Uin
 }
 
 /** @internal Rotate one envelope; undefined when nothing needed doing. `out.reasons` is set as soon as known. */
-async function rotateOneV2(r: V2Rotation, envelope: unknown, context: Uint8Array<ArrayBuffer>, out: { reasons?: readonly RotationReason[] }): Promise<string | undefined> {
+async function rotateOneV2(
+  r: V2Rotation, envelope: unknown, context: Uint8Array<ArrayBuffer>, out: { reasons?: readonly RotationReason[] }, derive?: RingDerive,
+): Promise<string | undefined> {
   if (typeof envelope !== 'string' || !envelope.startsWith(V2_PREFIX)) {
-    if (r.v1) return rotateOne(r.v1, envelope, context, out)
+    if (r.v1) return rotateOne(r.v1, envelope, context, out, derive)
     // A v1 envelope to v2 (§17.5): open it, re-seal it as ks2.
     const p = parseString(envelope)
     out.reasons = freeze(reasonsFor(p, { keyring: r.keyring } as RotationCheck, r.policy))
@@ -296,7 +298,9 @@ async function rotateOneV2(r: V2Rotation, envelope: unknown, context: Uint8Array
   const p = parseV2(envelope)
   const per = stanzaReasons(p, r.keyring, r.policy, false)
   if (r.list) out.reasons = freeze(union(per))
-  const opened = await openV2(p, r.from, context, r.policy, r.signal)
+  // A passphrase `from` runs its KDF once per salt and parameters over the call, as for v1
+  // envelopes (rotateMany's derived-key cache, shared by both versions).
+  const opened = await openV2(p, r.from, context, r.policy, r.signal, derive)
   try {
     if (r.list) return await reseal(r, opened.plaintext, p.core.slice(18), context)
     const reasons = (out.reasons = freeze(per[opened.index]!))
