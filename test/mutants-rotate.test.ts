@@ -317,13 +317,16 @@ describe('src/rotate.ts: rotateMany and rotateStream results and sources (rotate
 
   // rotate.ts:626 `if (typeof add !== 'function') return undefined` -> `if (false)`: a signal that
   // is not an EventTarget (no addEventListener) is polled between items, not refused.
-  it('a signal-like object without addEventListener is polled between items', async () => {
+  // Since rot3 (the batch signal reaches the KDF limiter, which takes only EventTargets), a
+  // signal-like object without addEventListener is refused, as by every other `signal` option.
+  it('a signal-like object without addEventListener is INVALID_OPTIONS; one whose aborted flips without an event is polled between items', async () => {
     const [a, b] = [await rawKey(), await rawKey()]
     const rows = await Promise.all([1, 2, 3, 4].map((i) => sealKey(`sk-${i}`, a)))
-    const quiet = { aborted: false }
+    await expectCode(rotateMany(rows, { from: a, to: b, signal: { aborted: false } as never }), 'INVALID_OPTIONS')
+    const quiet = { aborted: false, addEventListener() {}, removeEventListener() {} }
     expect((await rotateMany(rows, { from: a, to: b, signal: quiet as never })).map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok'])
     const reason = new Error('polled stop')
-    const flips = { aborted: false, reason }
+    const flips = { aborted: false, reason, addEventListener() {}, removeEventListener() {} }
     await expect(rotateMany(rows, { from: a, to: b, concurrency: 1, signal: flips as never, onProgress: () => void (flips.aborted = true) })).rejects.toBe(reason)
   })
 
@@ -588,13 +591,18 @@ describe('src/stream.ts: survivors of the Stryker runs', () => {
     let reads = 0
     const flaky = {
       get aborted(): boolean {
-        if (++reads > 1) throw new Error('getter')
+        // Read by the option check and by the abort listener's setup; later reads throw.
+        if (++reads > 2) throw new Error('getter')
         return false
       },
+      addEventListener() {},
+      removeEventListener() {},
     }
     await expectCode(collect(rotateStream(rows, { from: a, to: b, signal: flaky as never })), 'INVALID_OPTIONS')
     const noReason = {
       aborted: false,
+      addEventListener() {},
+      removeEventListener() {},
       get reason(): unknown {
         throw new Error('getter')
       },
