@@ -581,7 +581,7 @@ export function batchOptions(o: { concurrency?: number | undefined; signal?: Abo
   // An AbortSignal as checkSignal (src/inputs.ts) takes one, since it reaches every KDF of the batch
   // (src/kdf/limit.ts): `addEventListener` a function, `aborted` a boolean. An aborted one is not
   // refused here: the batch rejects with its reason.
-  if (signal !== undefined && (typeof guarded(() => signal.addEventListener, 'INVALID_OPTIONS') != 'function' || typeof aborted() != 'boolean')) fail('INVALID_OPTIONS')
+  if (signal !== undefined && (typeof signal != 'object' || typeof guarded(() => signal.addEventListener, 'INVALID_OPTIONS') != 'function' || typeof aborted() != 'boolean')) fail('INVALID_OPTIONS')
   // An object, not an array: array destructuring reads a polluted Object.prototype.return.
   return { concurrency, signal, aborted }
 }

@@ -8,7 +8,7 @@ import { parseString } from '../envelope.js'
 import { fail, isKeysealError } from '../errors.js'
 import { passphraseBytes } from '../inputs.js'
 import { hkdfSha256, importHkdfKey } from '../kdf/hkdf.js'
-import { keyringState, type RingState } from '../keyring.js'
+import { keyringState, type RingDerive, type RingState } from '../keyring.js'
 import { keyState, type KeysealKey } from '../keys.js'
 import { compatible, openWithKey, type SingleKey } from '../open.js'
 import { checkOpenParams, type KeysealPolicy } from '../policy.js'
@@ -206,10 +206,11 @@ export function resolveOpenKey(k: unknown): V2OpenKey {
 type Candidate = { readonly index: number; readonly key?: unknown; readonly open: (aad: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer> | undefined> }
 
 /** @internal §9 step 2 (and step 3 for symmetric stanzas): the candidates for this key, or the code when there is none. */
-function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy, signal: AbortSignal | undefined): Candidate[] {
+function candidates(p: ParsedV2, key: V2OpenKey, policy: KeysealPolicy, signal: AbortSignal | undefined, derive?: RingDerive): Candidate[] {
   const out: Candidate[] = []
   const sym = p.stanzas.map((s, index) => ({ s, index })).filter((x): x is { s: SymmetricStanza; index: number } => x.s.kind === KIND_SYMMETRIC && !('unsupported' in x.s))
-  const openSym = (s: SymmetricStanza, k: SingleKey) => (aad: Uint8Array<ArrayBuffer>) => openWithKey(s.v1, k, aad, policy, signal)
+  // `derive` (rotation's derived-key cache, src/rotate.ts derivedKeys) stands for a passphrase's KDF.
+  const openSym = (s: SymmetricStanza, k: SingleKey) => (aad: Uint8Array<ArrayBuffer>) => openWithKey(s.v1, k, aad, policy, signal, derive && ((pw, q) => derive(pw, q, undefined)))
   let unknownId = false
   if ('sk' in key) {
     const id = key.sk.keyId
@@ -340,9 +341,9 @@ export interface OpenedV2 {
 
 /** @internal §9 steps 2-7. The caller wipes `fk` and `plaintext`. */
 export async function openV2(
-  p: ParsedV2, key: V2OpenKey, context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, signal?: AbortSignal,
+  p: ParsedV2, key: V2OpenKey, context: Uint8Array<ArrayBuffer>, policy: KeysealPolicy, signal?: AbortSignal, derive?: RingDerive,
 ): Promise<OpenedV2> {
-  const list = candidates(p, key, policy, signal)
+  const list = candidates(p, key, policy, signal, derive)
   platform()
   const aad = await stanzaAad(p.core, p.payload)
   let fk: Uint8Array<ArrayBuffer> | undefined

@@ -5,16 +5,15 @@
 // every result is opened again from its string before it is returned (§14.3).
 import { equalConstantTime, wipe } from '../bytes.js'
 import { parseString } from '../envelope.js'
-import { fail, guarded, isKeysealError, type KeysealErrorCode } from '../errors.js'
+import { fail, isKeysealError } from '../errors.js'
 import { inspect as inspectV1 } from '../forms.js'
-import { checkOptions, checkSignal, contextBytes, ownValue, plainObject } from '../inputs.js'
-import { keyringState, type Keyring, type RingState } from '../keyring.js'
+import { checkOptions, checkSignal, contextBytes } from '../inputs.js'
+import { keyringState, type Keyring, type RingDerive, type RingState } from '../keyring.js'
 import { deriveKey, keyState, type KeysealKey } from '../keys.js'
 import { checkOpenParams, resolvePolicy, type KeysealPolicy } from '../policy.js'
 import {
-  ABORTED, abortPromise, checkArg, closeSource, iteratorOf, needsRotation as needsRotationV1, nextOf, reasonsFor, rotateOne, rotation,
-  wipePassphrases, type RotateItem, type RotateItemResult, type RotateManyOptions, type RotateProgress, type RotateResult, type Rotation,
-  type RotationCheck, type RotationReason,
+  checkArg, needsRotation as needsRotationV1, reasonsFor, rotateOne, rotation, runMany, wipePassphrases, type RotateItem, type RotateItemResult,
+  type RotateManyOptions, type RotateResult, type Rotation, type RotationCheck, type RotationReason,
 } from '../rotate.js'
 import { dict, randomBytes } from '../webcrypto.js'
 import { openKeyBytes, type OpenKeyInput, type Recipient } from './api.js'
@@ -284,9 +283,11 @@ async function reseal(r: V2Rotation, secret: Uint8Array<ArrayBuffer>, label: Uin
 }
 
 /** @internal Rotate one envelope; undefined when nothing needed doing. `out.reasons` is set as soon as known. */
-async function rotateOneV2(r: V2Rotation, envelope: unknown, context: Uint8Array<ArrayBuffer>, out: { reasons?: readonly RotationReason[] }): Promise<string | undefined> {
+async function rotateOneV2(
+  r: V2Rotation, envelope: unknown, context: Uint8Array<ArrayBuffer>, out: { reasons?: readonly RotationReason[] }, derive?: RingDerive,
+): Promise<string | undefined> {
   if (typeof envelope !== 'string' || !envelope.startsWith(V2_PREFIX)) {
-    if (r.v1) return rotateOne(r.v1, envelope, context, out)
+    if (r.v1) return rotateOne(r.v1, envelope, context, out, derive)
     // A v1 envelope to v2 (§17.5): open it, re-seal it as ks2.
     const p = parseString(envelope)
     out.reasons = freeze(reasonsFor(p, { keyring: r.keyring } as RotationCheck, r.policy))
@@ -300,7 +301,9 @@ async function rotateOneV2(r: V2Rotation, envelope: unknown, context: Uint8Array
   const p = parseV2(envelope)
   const per = stanzaReasons(p, r.keyring, r.policy, false)
   if (r.list) out.reasons = freeze(union(per))
-  const opened = await openV2(p, r.from, context, r.policy, r.signal)
+  // A passphrase `from` runs its KDF once per salt and parameters over the call, as for v1
+  // envelopes (rotateMany's derived-key cache, shared by both versions).
+  const opened = await openV2(p, r.from, context, r.policy, r.signal, derive)
   try {
     if (r.list) return await reseal(r, opened.plaintext, p.core.slice(18), context)
     const reasons = (out.reasons = freeze(per[opened.index]!))
@@ -432,76 +435,6 @@ const MANY_OPTIONS = ['from', 'to', 'add', 'context', 'policy', 'concurrency', '
  */
 export async function rotateMany<T extends RotateItem = RotateItem>(items: Iterable<T> | AsyncIterable<T>, options: RotateManyOptionsV2<T>): Promise<RotateItemResult<T>[]> {
   const o = checkOptions<RotateManyOptionsV2>(options as RotateManyOptionsV2, MANY_OPTIONS)
-  // As v1's rotateMany (src/rotate.ts): everything that can fail the call before any copy is made.
-  const concurrency = o.concurrency ?? 4
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) fail('INVALID_OPTIONS')
-  const onProgress = o.onProgress
-  if (onProgress !== undefined && typeof onProgress !== 'function') fail('INVALID_OPTIONS')
-  const signal = o.signal
-  const aborted = (): boolean => signal !== undefined && guarded(() => signal.aborted, 'INVALID_OPTIONS')
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof aborted() !== 'boolean')) fail('INVALID_OPTIONS')
-  const iterator = iteratorOf(items)
-  const r = prepare(o)
-  const abort = abortPromise(signal)
-  const results: RotateItemResult[] = []
-  const counts = { done: 0, ok: 0, skipped: 0, failed: 0 }
-  let started = 0
-  let stopped = false
-
-  const runOne = async (index: number, item: RotateItem): Promise<RotateItemResult> => {
-    let base: { index: number; id?: unknown } = { index }
-    const out: { reasons?: readonly RotationReason[] } = {}
-    let envelope: unknown
-    let context: unknown
-    try {
-      if (typeof item === 'object' && item !== null) {
-        plainObject(item, 'INVALID_OPTIONS')
-        if (Object.hasOwn(item, 'id')) base = { index, id: item.id }
-        envelope = ownValue(item, 'envelope')
-        context = ownValue(item, 'context')
-      } else envelope = item
-    } catch {
-      return { ...base, status: 'failed', code: 'INVALID_OPTIONS' }
-    }
-    try {
-      const next = await rotateOneV2(r, envelope, context === undefined ? r.context : contextBytes(context), out)
-      return { ...base, status: next === undefined ? 'skipped' : 'ok', envelope: next ?? (envelope as string), ...out } as RotateItemResult
-    } catch (error) {
-      if (!isKeysealError(error)) throw error
-      return { ...base, status: 'failed', code: error.code as KeysealErrorCode, ...out }
-    }
-  }
-
-  const worker = async (): Promise<void> => {
-    try {
-      while (!stopped && !aborted()) {
-        const i = started++
-        const next = await (abort ? Promise.race([nextOf(iterator), abort.promise]) : nextOf(iterator))
-        if (next === ABORTED || next.done === true || stopped || aborted()) return
-        const item = freeze(await runOne(i, next.value))
-        results[i] = item
-        counts.done++
-        counts[item.status]++
-        onProgress?.({ ...counts, item } as RotateProgress)
-      }
-    } catch (error) {
-      stopped = true
-      throw error
-    }
-  }
-  let failure: { error: unknown } | undefined
-  try {
-    const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker))
-    for (const s of settled) if (s.status === 'rejected') failure ??= { error: s.reason }
-  } finally {
-    abort?.dispose()
-    release(r)
-  }
-  const wasAborted = aborted()
-  if (failure !== undefined || wasAborted) {
-    await closeSource(iterator, wasAborted)
-    throw failure !== undefined ? failure.error : guarded(() => signal!.reason, 'INVALID_OPTIONS')
-  }
-  return results as RotateItemResult<T>[]
+  // v1's batch machinery (src/rotate.ts runMany): options, workers, abort, progress, the source.
+  return runMany(items, o, prepare, release, rotateOneV2) as Promise<RotateItemResult<T>[]>
 }
-
