@@ -82,6 +82,8 @@ interface V2Rotation {
   readonly signal: AbortSignal | undefined
   /** The recipients with each passphrase derived once, and the key that verifies (§14.3). */
   sealers?: Promise<{ recipients: ResolvedRecipient[]; verifier: unknown }>
+  /** The independent check of the first passphrase recipient, once per call (issue 11 item 8). */
+  verified?: Promise<void>
 }
 
 /** @internal A v1-only `to`: one passphrase, key object or keyring with a symmetric primary. */
@@ -267,6 +269,30 @@ async function verify(next: string, secret: Uint8Array<ArrayBuffer>, verifier: u
     // reported below
   }
   if (!same) fail('CRYPTO_FAILURE')
+  // Issue 11 item 8, as v1 (src/rotate.ts): the check above used the key that sealed (a passphrase
+  // recipient's derived key), which a faulty or non-deterministic Argon2id implementation passes.
+  // So once per call the first new envelope is opened again with the first passphrase recipient's
+  // passphrase itself (a fresh KDF from the stanza's salt); every item waits for that check.
+  // AUTH_FAILED there means the two derivations disagree: CRYPTO_FAILURE; other codes (limits,
+  // ABORTED) pass as they are.
+  const x = r.recipients.find((y) => 'sym' in y && keyState(y.sym) === undefined) as { readonly sym: Uint8Array } | undefined
+  if (x) {
+    r.verified ??= (async () => {
+      const pw = x.sym.slice()
+      try {
+        const got = await openV2(parseV2(next), dict({ sym: pw }), context, r.policy, r.signal)
+        const ok = equalConstantTime(got.plaintext, secret)
+        wipe(got.plaintext)
+        wipe(got.fk)
+        if (!ok) fail('CRYPTO_FAILURE')
+      } catch (e) {
+        fail(isKeysealError(e) && e.code !== 'AUTH_FAILED' ? e.code : 'CRYPTO_FAILURE')
+      } finally {
+        wipe(pw)
+      }
+    })()
+    await r.verified
+  }
 }
 
 /** @internal Re-seal (§14.2) a secret to the rotation's recipients, with a fresh file key and salt, and verify. */
