@@ -321,3 +321,31 @@ export function captureEncodings(...watched: string[]): Uint8Array[] {
   })
   return copies
 }
+
+/** Patch the PBKDF2 iteration field of an envelope's header (bytes 2..5, big-endian): header-only checks see it. */
+export function withIterations(envelope: string, iterations: number): string {
+  const [, head, body] = envelope.split('.')
+  const h = Buffer.from(head!, 'base64url')
+  expect(h[1]).toBe(0x02)
+  h.writeUInt32BE(iterations, 2)
+  return `ks1.${h.toString('base64url')}.${body}`
+}
+
+/** The settled state of a promise without waiting for it. */
+export interface Tracked {
+  state: 'pending' | 'resolved' | 'rejected'
+  error?: unknown
+  /** Settles when the call has (HKDF and AES-GCM run on the platform's threads after the KDF). */
+  readonly settled: Promise<unknown>
+}
+export function track<T>(p: Promise<T>): Tracked {
+  const t: Tracked = { state: 'pending', settled: p.catch(() => undefined) }
+  p.then(
+    () => (t.state = 'resolved'),
+    (e: unknown) => {
+      t.state = 'rejected'
+      t.error = e
+    },
+  )
+  return t
+}

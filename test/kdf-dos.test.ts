@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { argon2id } from '../src/argon2id.js'
 import * as ks from '../src/index.js'
 import * as v2 from '../src/v2/index.js'
-import { countPbkdf2, expectCode } from './helpers.js'
+import { countPbkdf2, expectCode, track } from './helpers.js'
 
 const PW = 'correct horse battery staple'
 const RAW = new Uint8Array(32).fill(7)
@@ -270,24 +270,6 @@ describe('the process-wide KDF limit (setKdfLimits)', () => {
     return ks.envelopeFromJSON({ ...json, memoryKiB })
   }
 
-  /** The settled state of a promise without waiting for it. */
-  interface Tracked {
-    state: 'pending' | 'resolved' | 'rejected'
-    error?: unknown
-    /** Settles when the call has (HKDF and AES-GCM run on the platform's threads after the KDF). */
-    readonly settled: Promise<unknown>
-  }
-  function track<T>(p: Promise<T>): Tracked {
-    const t: Tracked = { state: 'pending', settled: p.catch(() => undefined) }
-    p.then(
-      () => (t.state = 'resolved'),
-      (e: unknown) => {
-        t.state = 'rejected'
-        t.error = e
-      },
-    )
-    return t
-  }
 
   it('defaults, validation; the limits now in force are returned', async () => {
     expect(ks.setKdfLimits({})).toEqual(DEFAULTS)

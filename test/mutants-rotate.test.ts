@@ -3,7 +3,6 @@
 // the ones that are equivalent, with the reason). Each test states the behaviour it pins; the
 // comment above it names the mutant (file:line, original -> mutated) that passed every other test
 // of the run's test set. Kept apart from test/mutants.test.ts (the format-layer modules).
-import { Buffer } from 'node:buffer'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   checkEnvelope,
@@ -22,7 +21,7 @@ import {
   type RotateItem,
   type RotateStreamResult,
 } from '../src/index.js'
-import { captureEncodings, expectCode, TEST_POLICY } from './helpers.js'
+import { captureEncodings, expectCode, TEST_POLICY, withIterations } from './helpers.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -423,14 +422,6 @@ describe('src/stream.ts: checkEnvelope key ids', () => {
   })
 })
 
-/** Patch the PBKDF2 iteration field of an envelope's header (bytes 2..5, big-endian): header-only checks see it. */
-function withIterations(envelope: string, iterations: number): string {
-  const [, head, body] = envelope.split('.')
-  const h = Buffer.from(head!, 'base64url')
-  expect(h[1]).toBe(0x02)
-  h.writeUInt32BE(iterations, 2)
-  return `ks1.${h.toString('base64url')}.${body}`
-}
 
 describe('src/rotate.ts: survivors of the first run over lines 44-300', () => {
   // rotate.ts:77 `c.maxAgeMs !== undefined || c.sealedAt !== undefined` -> `… || false`: a

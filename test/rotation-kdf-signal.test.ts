@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as ks from '../src/index.js'
 import * as v2 from '../src/v2/index.js'
 import { queuedKdfs } from '../src/kdf/limit.js'
-import { expectCode } from './helpers.js'
+import { expectCode, track } from './helpers.js'
 
 const PW = 'old passphrase'
 const PW2 = 'new passphrase'
@@ -32,22 +32,6 @@ function within<T>(p: Promise<T>, ms = 5000): Promise<T | typeof HUNG> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer))
 }
 
-interface Tracked {
-  state: 'pending' | 'resolved' | 'rejected'
-  error?: unknown
-  readonly settled: Promise<unknown>
-}
-function track<T>(p: Promise<T>): Tracked {
-  const t: Tracked = { state: 'pending', settled: p.catch(() => undefined) }
-  p.then(
-    () => (t.state = 'resolved'),
-    (e: unknown) => {
-      t.state = 'rejected'
-      t.error = e
-    },
-  )
-  return t
-}
 
 /** An Argon2id implementation that blocks until released: an open through it holds its KDF slot. */
 const waiting: (() => void)[] = []

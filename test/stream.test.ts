@@ -16,7 +16,7 @@ import {
   type RotateItem,
   type RotateStreamResult,
 } from '../src/index.js'
-import { expectCode, TEST_POLICY } from './helpers.js'
+import { expectCode, TEST_POLICY, withIterations } from './helpers.js'
 
 const policy = TEST_POLICY
 const rawKey = async (keyId?: string) => importKey(await generateKey(), keyId === undefined ? {} : { keyId })
@@ -45,14 +45,6 @@ async function rows(n: number, key: Awaited<ReturnType<typeof rawKey>>) {
   return out
 }
 
-/** Patch the PBKDF2 iteration field of an envelope's header (bytes 2..5, big-endian): header-only checks see it. */
-function withIterations(envelope: string, iterations: number): string {
-  const [, head, body] = envelope.split('.')
-  const h = Buffer.from(head!, 'base64url')
-  expect(h[1]).toBe(0x02)
-  h.writeUInt32BE(iterations, 2)
-  return `ks1.${h.toString('base64url')}.${body}`
-}
 
 describe('rotateStream', () => {
   it('yields results as they complete, each with the previous envelope for a compare-and-swap', async () => {

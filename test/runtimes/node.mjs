@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { runRuntimePhase } from './phase.mjs'
+import { runLoadedPhase } from './phase.mjs'
 
 const [inputPath, outputPath] = process.argv.slice(2)
 const input = JSON.parse(await readFile(inputPath, 'utf8'))
@@ -15,11 +15,6 @@ if (input.deleteCrypto) {
   delete globalThis.crypto
 }
 const load = (url) => (input.format === 'cjs' ? createRequire(import.meta.url)(fileURLToPath(url)) : import(url))
-const pkg = input.packageLoader ? await load(input.packageLoader) : undefined
-const ks = pkg ? pkg.ks : await load(input.module)
-const a2 = pkg ? pkg.a2 : input.argon2idModule ? await load(input.argon2idModule) : undefined
-const v2 = pkg ? pkg.v2 : input.v2Module ? await load(input.v2Module) : undefined
-const out = await runRuntimePhase(ks, input, a2, v2)
+const out = await runLoadedPhase(input, load)
 out.version = `Node ${process.version}`
-if (pkg) out.resolved = pkg.resolved
 await writeFile(outputPath, JSON.stringify(out))

@@ -12,3 +12,19 @@ export async function runRuntimePhase(ks, input, a2, v2) {
   const count = (s) => results.filter((r) => r.status === s).length
   return { ...out, report: { ...out.report, passed: count('pass'), failed: count('fail'), skipped: count('skip'), ms: out.report.ms + extra.ms, results } }
 }
+
+/**
+ * Node, Deno and Bun: load keyseal as `input` says and run the phase. Either input.packageLoader,
+ * package-load.mjs (or .cjs) in the consumer that installed the packed tarball (bare `@org/keyseal`
+ * imports through package.json `exports`, as applications load it), or input.module /
+ * argon2idModule / v2Module, built files by URL. `load` imports (or, for CommonJS, requires) one.
+ */
+export async function runLoadedPhase(input, load = (url) => import(url)) {
+  const pkg = input.packageLoader ? await load(input.packageLoader) : undefined
+  const ks = pkg ? pkg.ks : await load(input.module)
+  const a2 = pkg ? pkg.a2 : input.argon2idModule ? await load(input.argon2idModule) : undefined
+  const v2 = pkg ? pkg.v2 : input.v2Module ? await load(input.v2Module) : undefined
+  const out = await runRuntimePhase(ks, input, a2, v2)
+  if (pkg) out.resolved = pkg.resolved
+  return out
+}
