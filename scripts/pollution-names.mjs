@@ -9,6 +9,7 @@
 //
 //   node scripts/pollution-names.mjs          print the list as JSON
 //   node scripts/pollution-names.mjs --write  rewrite test/conformance/pollution-names.mjs
+//   node scripts/pollution-names.mjs --check  exit 1 if that file is out of date
 // test/pollution.test.ts fails when the committed file differs from what the source gives now.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -86,5 +87,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--write')) {
     writeFileSync(join(root, 'test/conformance/pollution-names.mjs'), renderModule(names))
     console.log(`${names.length} names written`)
+  } else if (process.argv.includes('--check')) {
+    // Exit 1 when the committed list is not what the source gives today (as test/pollution.test.ts).
+    const committed = readFileSync(join(root, 'test/conformance/pollution-names.mjs'), 'utf8')
+    if (committed !== renderModule(names)) {
+      console.error('test/conformance/pollution-names.mjs is out of date: run node scripts/pollution-names.mjs --write')
+      process.exit(1)
+    }
+    console.log(`${names.length} names, committed list up to date`)
   } else console.log(JSON.stringify(names))
 }
