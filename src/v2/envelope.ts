@@ -18,7 +18,7 @@ import {
   FILE_KEY_LEN, GCM_NONCE_LEN, KIND_HPKE_P256, KIND_SYMMETRIC, PRIVATE_KEY_PREFIX, PUBLIC_KEY_PREFIX, STANZAS_MAX, V2_SALT_LEN,
 } from './constants.js'
 import {
-  encodeCore, encodeHeaderWithoutMac, encodeStanza, toV2String, type HpkeStanza, type ParsedV2, type Stanza, type SymmetricStanza,
+  encodeCore, encodeHeaderWithoutMac, encodeStanza, parseV2, toV2String, type HpkeStanza, type ParsedV2, type Stanza, type SymmetricStanza,
 } from './format.js'
 import { ascii, decap, encap, exportSecret, generateEphemeral, keySchedule, MODE_BASE, openAt, sealAt, type KeyPair } from './hpke.js'
 import { importedPoint, isPrivateKey, pointState, type KeysealPrivateKey } from './keys.js'
@@ -183,10 +183,22 @@ export async function sealV2(
   }
 }
 
-/** @internal header = header_without_mac || mac; the string form. */
+/**
+ * @internal header = header_without_mac || mac; the string form, run through parseV2 (the parser of
+ * openKey, inspect and checkEnvelope) before it is returned: the last line of defence of issue 11
+ * item 2 (docs/format-v2.md §15). An envelope its own parser refuses (a platform that cut a GCM tag
+ * or exported a bad ephemeral point, a field planted past the input checks) would be stored and the
+ * secret lost; the inputs were valid, so it is CRYPTO_FAILURE, and nothing is returned.
+ */
 async function finish(core: Uint8Array<ArrayBuffer>, stanzas: readonly Uint8Array[], payload: Uint8Array, mac: CryptoKey, context: Uint8Array<ArrayBuffer>): Promise<string> {
   const hwm = encodeHeaderWithoutMac(core, stanzas)
-  return toV2String(concat(hwm, await headerMac(mac, hwm, context)), payload)
+  const envelope = toV2String(concat(hwm, await headerMac(mac, hwm, context)), payload)
+  try {
+    parseV2(envelope)
+  } catch {
+    fail('CRYPTO_FAILURE')
+  }
+  return envelope
 }
 
 /** @internal What opening under a v2 key can be: a v1 key or passphrase, a v1 keyring, a private key. */
