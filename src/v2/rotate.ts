@@ -12,9 +12,10 @@ import { keyringState, type Keyring, type RingDerive, type RingState } from '../
 import { deriveKey, keyState, type KeysealKey } from '../keys.js'
 import { checkOpenParams, resolvePolicy, type KeysealPolicy } from '../policy.js'
 import {
-  checkArg, needsRotation as needsRotationV1, reasonsFor, rotateOne, rotation, runMany, wipePassphrases, type RotateItem, type RotateItemResult,
+  checkArg, needsRotation as needsRotationV1, reasonsFor, rotateOne, rotation, runMany, wipeRotation, type RotateItem, type RotateItemResult,
   type RotateManyOptions, type RotateResult, type Rotation, type RotationCheck, type RotationReason,
 } from '../rotate.js'
+import { runStream, type RotateStreamOptions, type RotateStreamResult } from '../stream.js'
 import { dict, randomBytes } from '../webcrypto.js'
 import { openKeyBytes, type OpenKeyInput, type Recipient } from './api.js'
 import { FILE_KEY_LEN, KIND_SYMMETRIC, V2_PREFIX, V2_SALT_LEN } from './constants.js'
@@ -122,7 +123,7 @@ function prepare(o: Partial<RotateOptionsV2>): V2Rotation {
 function release(r: V2Rotation): void {
   wipeRecipients(r.recipients)
   if ('sym' in r.from) wipeRecipients([r.from])
-  if (r.v1) wipePassphrases([r.v1.from, r.v1.to])
+  if (r.v1) wipeRotation(r.v1)
 }
 
 /**
@@ -463,4 +464,55 @@ export async function rotateMany<T extends RotateItem = RotateItem>(items: Itera
   const o = checkOptions<RotateManyOptionsV2>(options as RotateManyOptionsV2, MANY_OPTIONS)
   // v1's batch machinery (src/rotate.ts runMany): options, workers, abort, progress, the source.
   return runMany(items, o, prepare, release, rotateOneV2) as Promise<RotateItemResult<T>[]>
+}
+
+/**
+ * Options for {@link rotateStream} of `@org/keyseal/v2`: v1's, with `from`, `to` and `add` as
+ * {@link RotateOptionsV2}. There is no `kdf` option: `kdf: 'keep'` is v1's `rotateStream` alone
+ * (from `@org/keyseal`, for `ks1.` rows), as v2's `rotateMany` has none.
+ */
+export interface RotateStreamOptionsV2 extends Omit<RotateStreamOptions, 'from' | 'to' | 'kdf'> {
+  from: OpenKeyInput
+  to: Recipient | Keyring | readonly Recipient[]
+  add?: readonly Recipient[] | undefined
+}
+
+const STREAM_OPTIONS = ['from', 'to', 'add', 'context', 'policy', 'concurrency', 'signal'] as const
+
+/**
+ * Re-seal envelopes of either version as a stream: v1's `rotateStream` (results as soon as they
+ * are ready, the next row read only when you ask for the next result, at most `concurrency` rows
+ * between the source and your write-backs, `signal`, `return()`) with each item rotated by
+ * {@link rotateKey}'s rules, as in v2's {@link rotateMany}: `ks1.` and `ks2.` rows in one stream,
+ * `to` one recipient (a replace) or an array (a re-seal), `add`. A passphrase `to` is derived once
+ * per stream and checked once from the passphrase itself; a passphrase `from` runs its KDF once per
+ * salt and parameters (a small bounded cache). Store `envelope` only where the row still holds
+ * `previous` (a compare-and-swap).
+ *
+ * @throws {KeysealError} synchronously as v1's `rotateStream` (`INVALID_OPTIONS`, also for `kdf`
+ * or `onProgress`; `INVALID_KEY`, `INVALID_CONTEXT`, `KEY_USAGE`); per-item failures are `failed`
+ * results. The iteration rejects with the source's error or `signal.reason`.
+ * @example
+ * ```ts
+ * import { generateKeyPair, importKey, importPublicKey, sealKey, openKey, rotateStream } from '@org/keyseal/v2'
+ * const server = await generateKeyPair()
+ * const serverKey = await importPublicKey(server.publicKey)
+ * const table = new Map<number, string>([
+ *   [0, await sealKey('sk-a', 'old passphrase', { context: 'row:0' })], // a ks1. row
+ *   [1, await sealKey('sk-b', ['old passphrase', serverKey], { context: 'row:1' })], // a ks2. row
+ * ])
+ * async function* rows() {
+ *   for (const [id, envelope] of table) yield { id, envelope, context: `row:${id}` }
+ * }
+ * for await (const r of rotateStream(rows(), { from: 'old passphrase', to: 'new passphrase', concurrency: 2 })) {
+ *   // Compare-and-swap: write only if the row still holds the envelope that was rotated.
+ *   if (r.status === 'ok' && table.get(r.id as number) === r.previous) table.set(r.id as number, r.envelope)
+ * }
+ * console.log(await openKey(table.get(0)!, 'new passphrase', { context: 'row:0' })) // sk-a
+ * console.log(await openKey(table.get(1)!, await importKey(server.privateKey), { context: 'row:1' })) // sk-b
+ * ```
+ */
+export function rotateStream(items: Iterable<RotateItem> | AsyncIterable<RotateItem>, options: RotateStreamOptionsV2): AsyncIterableIterator<RotateStreamResult> {
+  // v1's streaming machinery (src/stream.ts runStream), as rotateMany runs on v1's runMany.
+  return runStream(items, checkOptions<RotateStreamOptionsV2>(options, STREAM_OPTIONS), prepare, release, rotateOneV2)
 }
