@@ -82,9 +82,9 @@ interface V2Rotation {
   /** Reaches every KDF of the rotation (the process-wide limiter): a wait for a slot ends ABORTED. */
   readonly signal: AbortSignal | undefined
   /** The recipients with each passphrase derived once, and the key that verifies (§14.3). */
-  sealers?: Promise<{ recipients: ResolvedRecipient[]; verifier: unknown }>
+  sealers?: Promise<{ recipients: ResolvedRecipient[]; verifier: unknown }> | undefined
   /** The independent check of the first passphrase recipient, once per call (issue 11 item 8). */
-  verified?: Promise<void>
+  verified?: Promise<void> | undefined
 }
 
 /** @internal A v1-only `to`: one passphrase, key object or keyring with a symmetric primary. */
@@ -107,11 +107,16 @@ function prepare(o: Partial<RotateOptionsV2>): V2Rotation {
     const sources: unknown[] = list ? [...(o.to as unknown[])] : [o.to, ...(o.add ?? [])]
     recipients = resolveRecipients(sources, !list)
     const delegate = !list && o.add === undefined && v1Kind(o.to) && v1Kind(o.from)
-    return {
+    // A null-prototype record with `sealers` and `verified` set, as v1's rotation (issue 11): a
+    // planted Object.prototype.sealers was awaited as the sealing keys (a TypeError), and a planted
+    // `verified` skipped the independent check of a passphrase `to`.
+    return dict<V2Rotation>({
       policy, context, fromInput: o.from, from, list, add: o.add !== undefined, recipients, sources, signal,
       keyring: !list && keyringState(o.to) ? (o.to as Keyring) : undefined,
       v1: delegate ? rotation({ from: o.from as KeysealKey, to: o.to as KeysealKey, context, policy, signal }) : undefined,
-    }
+      sealers: undefined,
+      verified: undefined,
+    })
   } catch (error) {
     wipeRecipients(recipients)
     if ('sym' in from) wipeRecipients([from])
@@ -173,7 +178,9 @@ function stanzaReasons(p: ParsedV2, keyring: Keyring | undefined, policy: Keysea
       keyId = v1.header.keyId
       kind = params.kdf === 'raw' ? 'raw' : 'passphrase'
       if (strict) checkOpenParams(params, policy)
-      out.push(...reasonsFor(v1, {} as RotationCheck, policy))
+      // A null-prototype check (issue 11): a plain `{}` read a planted Object.prototype.keyring or
+      // maxAgeMs as this envelope's (INVALID_OPTIONS for every v2 rotation while it lasted).
+      out.push(...reasonsFor(v1, dict({}) as RotationCheck, policy))
     }
     if (ring && kinds.has(kind)) {
       // v1's keyring rules (src/rotate.ts reasonsFor), on this stanza's key id.
@@ -301,7 +308,8 @@ async function reseal(r: V2Rotation, secret: Uint8Array<ArrayBuffer>, label: Uin
   const { recipients, verifier } = await (r.sealers ??= sealers(r))
   const fk = randomBytes(FILE_KEY_LEN)
   try {
-    const next = await sealV2(secret, recipients, label, context, r.policy, { fk, salt: randomBytes(V2_SALT_LEN) }, r.signal)
+    // Null-prototype fixtures: sealV2 also asks for `stanza` (a test hook), never Object.prototype's.
+    const next = await sealV2(secret, recipients, label, context, r.policy, dict({ fk, salt: randomBytes(V2_SALT_LEN) }), r.signal)
     await verify(next, secret, verifier, fk, r, context)
     return next
   } finally {
@@ -317,7 +325,7 @@ async function rotateOneV2(
     if (r.v1) return rotateOne(r.v1, envelope, context, out, derive)
     // A v1 envelope to v2 (§17.5): open it, re-seal it as ks2.
     const p = parseString(envelope)
-    out.reasons = freeze(reasonsFor(p, { keyring: r.keyring } as RotationCheck, r.policy))
+    out.reasons = freeze(reasonsFor(p, dict<RotationCheck>({ keyring: r.keyring }), r.policy))
     const secret = (await openKeyBytes(envelope as string, r.fromInput as OpenKeyInput, { context, policy: r.policy, signal: r.signal })) as Uint8Array<ArrayBuffer>
     try {
       return await reseal(r, secret, new Uint8Array(0), context)
