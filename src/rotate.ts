@@ -313,6 +313,9 @@ export function wipePassphrases(keys: readonly Resolved[]): void {
   for (const k of keys) if ('single' in k && keyState(k.single) === undefined) wipe(k.single as Uint8Array)
 }
 
+/** @internal Wipe the passphrase copies of a rotation (rotateKey, rotateMany, rotateStream). */
+export const wipeRotation = (r: Rotation): void => wipePassphrases([r.from, r.to])
+
 const ROTATE_OPTIONS = ['from', 'to', 'context', 'policy', 'signal'] as const
 
 /**
@@ -346,7 +349,7 @@ export async function rotateKey(envelope: string, options: RotateOptions): Promi
     const next = await rotateOne(r, envelope, r.context, out)
     return Object.freeze({ envelope: next ?? envelope, rotated: next !== undefined, reasons: out.reasons! })
   } finally {
-    wipePassphrases([r.from, r.to])
+    wipeRotation(r)
   }
 }
 
@@ -484,7 +487,7 @@ export async function rotateMany<T extends RotateItem = RotateItem>(
   options: RotateManyOptions<T>,
 ): Promise<RotateItemResult<T>[]> {
   const o = checkOptions<RotateManyOptions>(options as RotateManyOptions, MANY_OPTIONS)
-  return runMany(items, o, rotation, (r) => wipePassphrases([r.from, r.to])) as Promise<RotateItemResult<T>[]>
+  return runMany(items, o, rotation, wipeRotation) as Promise<RotateItemResult<T>[]>
 }
 
 /** @internal What a rotation's KDFs run under: the policy, and the signal that reaches the limiter. */

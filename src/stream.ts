@@ -8,7 +8,7 @@ import { checkOptions } from './inputs.js'
 import { keyState, type KeysealKey } from './keys.js'
 import { checkOpenParams, checkSealParams, createPolicy, resolvePolicy, type KeysealPolicy } from './policy.js'
 import {
-  ABORTED, abortPromise, batchOptions, closeSource, derivedKeys, iteratorOf, nextOf, rotateItem, rotation, wipePassphrases, type RotateItem, type Rotation, type RotationReason,
+  ABORTED, abortPromise, batchOptions, closeSource, derivedKeys, iteratorOf, nextOf, rotateItem, rotation, wipeRotation, type KdfScope, type OneRotation, type RotateItem, type Rotation, type RotationReason,
 } from './rotate.js'
 import type { KeyInput } from './seal.js'
 
@@ -95,7 +95,9 @@ const CACHE_MAX = 64
  * source (a generator's `finally` runs) after the items in flight finish.
  *
  * Envelopes that share a KDF salt and parameters run the `from` KDF once (a small bounded cache).
- * Iterate the stream or call its `return()`: the passphrase copies are wiped when it ends.
+ * Iterate the stream or call its `return()`: the passphrase copies are wiped when it ends. v1
+ * envelopes only (a `ks2.` row is a `failed` result, `UNSUPPORTED_VERSION`): the `rotateStream` of
+ * `@org/keyseal/v2` takes both formats.
  *
  * @throws {KeysealError} synchronously: `INVALID_OPTIONS` (including an unknown option such as
  * `onProgress`), `INVALID_KEY`, `INVALID_CONTEXT`, `KEY_USAGE` (a `to` that cannot seal). The
@@ -121,28 +123,45 @@ export function rotateStream(
   items: Iterable<RotateItem> | AsyncIterable<RotateItem>,
   options: RotateStreamOptions,
 ): AsyncIterableIterator<RotateStreamResult> {
-  const o = checkOptions<RotateStreamOptions>(options, STREAM_OPTIONS)
-  // Everything that can fail the call is checked before rotation() copies any passphrase.
+  return runStream(items, checkOptions<RotateStreamOptions>(options, STREAM_OPTIONS), rotation, wipeRotation)
+}
+
+/**
+ * @internal The streaming machinery of rotateStream, v1's and `@org/keyseal/v2`'s (as runMany is
+ * rotateMany's): `prepare` makes the rotation from the checked options, `release` wipes what it
+ * copied, `one` rotates an item (default: v1's rotateOne). `kdf: 'keep'` is v1's alone (v2's
+ * options do not take `kdf`), so that branch reads v1 rotations and v1 headers.
+ */
+export function runStream<O extends Partial<Omit<RotateStreamOptions, 'from' | 'to'>>, R extends KdfScope & { readonly context: Uint8Array<ArrayBuffer> }>(
+  items: Iterable<RotateItem> | AsyncIterable<RotateItem>,
+  o: O,
+  prepare: (o: O) => R,
+  release: (r: R) => void,
+  one?: OneRotation<R>,
+): AsyncIterableIterator<RotateStreamResult> {
+  // Everything that can fail the call is checked before prepare() copies any passphrase.
   const { concurrency, signal, aborted } = batchOptions(o)
   const kdf = o.kdf ?? 'policy'
   if (kdf !== 'policy' && kdf !== 'keep') fail('INVALID_OPTIONS')
   const iterator = iteratorOf(items)
   // Settles when the signal aborts. Before
-  // rotation(): a signal whose addEventListener throws fails the call before any passphrase copy.
+  // prepare(): a signal whose addEventListener throws fails the call before any passphrase copy.
   const abort = abortPromise(signal)
-  const main = rotation(o)
-  const rotations: Rotation[] = [main]
-  // kdf 'keep': one Rotation per passphrase KDF, each under a copy of the policy that seals with
+  const main = prepare(o)
+  const rotations: R[] = [main]
+  const wipeAll = (): void => rotations.forEach(release)
+  // kdf 'keep': one rotation per passphrase KDF, each under a copy of the policy that seals with
   // that KDF (same bounds and floors), so its sealer and its reasons follow the envelope's KDF.
-  const byKdf = new Map<string, Rotation>()
+  const byKdf = new Map<string, R>()
   if (kdf === 'keep') {
     try {
-      if (keyState(main.key) !== undefined) fail('INVALID_OPTIONS')
+      // A passphrase `to` (or a keyring whose primary is one): a key object seals with its own KDF.
+      if (keyState((main as unknown as Rotation).key) !== undefined) fail('INVALID_OPTIONS')
       const policy = main.policy
       byKdf.set(policy.kdf ?? 'pbkdf2-sha256', main)
       const other = policy.kdf === 'argon2id' ? 'pbkdf2-sha256' : 'argon2id'
       if (other === 'pbkdf2-sha256' || policy.argon2id !== undefined) {
-        const r = rotation({ ...o, policy: createPolicy({ kdf: other, pbkdf2: policy.pbkdf2, ...(policy.argon2id && { argon2id: policy.argon2id }) }) })
+        const r = prepare({ ...o, policy: createPolicy({ kdf: other, pbkdf2: policy.pbkdf2, ...(policy.argon2id && { argon2id: policy.argon2id }) }) })
         rotations.push(r)
         byKdf.set(other, r)
       }
@@ -151,11 +170,8 @@ export function rotateStream(
       throw error
     }
   }
-  function wipeAll(): void {
-    for (const r of rotations) wipePassphrases([r.from, r.to])
-  }
-  /** The Rotation for an item: by its KDF under `keep`; an unreadable envelope fails in rotateOne. */
-  const pick = (envelope: unknown): Rotation => {
+  /** The rotation for an item: by its KDF under `keep`; an unreadable envelope fails in `one`. */
+  const pick = (envelope: unknown): R => {
     if (byKdf.size === 0) return main
     try {
       return byKdf.get(parseString(envelope).header.params.kdf) ?? main
@@ -167,7 +183,7 @@ export function rotateStream(
   // The `from` derived-key cache, as rotateMany's but least-recently-used and bounded.
   const cache = new Map<string, Promise<KeysealKey>>()
   const derive = derivedKeys(main, CACHE_MAX, cache)
-  const runOne = (index: number, item: RotateItem): Promise<RotateStreamResult> => rotateItem(pick, index, item, derive, true) as Promise<RotateStreamResult>
+  const runOne = (index: number, item: RotateItem): Promise<RotateStreamResult> => rotateItem(pick, index, item, derive, true, one) as Promise<RotateStreamResult>
 
   // The state. `slots` counts items read and not yet released: an item holds its slot while it is
   // rotated, while it waits in `ready`, and while the caller holds it (until its next call).

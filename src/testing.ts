@@ -15,6 +15,7 @@ import { randomBytes } from './webcrypto.js'
 import { generateKeyPair, importPublicKey } from './v2/keys.js'
 import { importKey as importKeyV2, openKey as openKeyV2, sealKey as sealKeyV2 } from './v2/api.js'
 import { V2_HEADER_MAX } from './v2/constants.js'
+import { rotateStream as rotateStreamV2 } from './v2/rotate.js'
 import { encodeCore, encodeHeaderWithoutMac, encodeStanza, toV2String } from './v2/format.js'
 
 /** Options for {@link envelopeLength}. Defaults are the worst case any v1 envelope may have. */
@@ -111,7 +112,8 @@ export interface ConformanceOptions {
   /**
    * Round-trip v2 envelopes (`ks2.`) too: a real one with three recipients and a label, and the
    * longest v2 envelope for `secretMaxBytes` (`envelopeLength(n, { version: 2 })`, a little longer
-   * than v1's). Default true; false for a store that only ever holds v1.
+   * than v1's), and rotate a table of `ks1.` and `ks2.` rows with the `rotateStream` of
+   * `@org/keyseal/v2`. Default true; false for a store that only ever holds v1.
    */
   v2?: boolean
 }
@@ -363,6 +365,38 @@ const CHECKS: readonly ConformanceCheck[] = [
       await expectAllRotated(adapter, secrets, b, swaps)
     },
   },
+  {
+    name: 'v2 rotation: ks1. and ks2. rows rotate in one stream (rotateStream of @org/keyseal/v2), each swapped exactly once (unless v2: false)',
+    async run(adapter, o) {
+      const { rows, concurrency, v2 } = opts(o)
+      if (!v2) return
+      const { a, b } = await keys()
+      const pair = await generateKeyPair()
+      const server = await importPublicKey(pair.publicKey, { keyId: 'conformance-server' })
+      const secrets = new Map<string, string>()
+      // Every other row is ks2. for `a` and the server's public key; the rest ks1. for `a`.
+      for (let i = 0; i < rows; i++) {
+        const rowId = id(i)
+        const secret = 'sk-conf-v2-' + toBase64url(randomBytes(12))
+        secrets.set(rowId, secret)
+        await adapter.insert(rowId, await sealKeyV2(secret, i % 2 ? [a, server] : a, { context: context(rowId) }))
+      }
+      const swaps = new Map<string, number>()
+      for await (const r of rotateStreamV2(rowsOf(adapter), { from: a, to: b, concurrency })) {
+        check(r.status === 'ok', `v2 rotation of row ${String(r.id)} did not rotate: ${(r as { code?: string }).code ?? r.status}`)
+        if (r.status === 'ok' && (await adapter.compareAndSwap(r.id as string, r.previous, r.envelope))) swaps.set(r.id as string, (swaps.get(r.id as string) ?? 0) + 1)
+      }
+      const priv = await importKeyV2(pair.privateKey, { keyId: 'conformance-server' })
+      for await (const r of rowsOf(adapter)) {
+        const secret = secrets.get(r.id)
+        check(swaps.get(r.id) === 1, `row ${r.id} was swapped ${swaps.get(r.id) ?? 0} times, not exactly once`)
+        check(r.envelope.startsWith(Number(r.id.slice(-6)) % 2 ? 'ks2.' : 'ks1.'), `row ${r.id} changed its format version`)
+        check((await openKeyV2(r.envelope, b, { context: r.context })) === secret, `row ${r.id} does not open with the new key to its secret`)
+        if (r.envelope.startsWith('ks2.')) check((await openKeyV2(r.envelope, priv, { context: r.context })) === secret, `row ${r.id} lost its public-key recipient`)
+      }
+      check(swaps.size === rows, `${rows - swaps.size} rows not rotated`)
+    },
+  },
 ]
 
 /**
@@ -403,7 +437,7 @@ export const conformanceChecks: readonly ConformanceCheck[] = /* @__PURE__ */ Ob
  * }
  * // An in-memory Map holds anything: the longest envelope for a 1 MiB secret too.
  * const report = await runConformance(adapter, { rows: 20, secretMaxBytes: SECRET_MAX })
- * console.log(report.failed, report.passed) // 0 8
+ * console.log(report.failed, report.passed) // 0 9
  * ```
  */
 export async function runConformance(adapter: StorageAdapter, options?: ConformanceOptions): Promise<ConformanceReport> {

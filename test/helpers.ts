@@ -349,3 +349,41 @@ export function track<T>(p: Promise<T>): Tracked {
   )
   return t
 }
+
+/** A source that records every read, so tests can see what was read ahead of the consumer. */
+export function recorded<T>(items: readonly T[]) {
+  const log: string[] = []
+  let closed = false
+  async function* gen() {
+    try {
+      for (let i = 0; i < items.length; i++) {
+        log.push(`read ${i}`)
+        yield items[i]!
+      }
+    } finally {
+      closed = true
+    }
+  }
+  return { log, source: gen(), isClosed: () => closed }
+}
+
+/**
+ * Drain a rotation stream with slow write-backs, checking that the stream reads nothing while one
+ * is in progress and that every result is `ok`: how many were written, and the most rows ever read
+ * ahead of the write-backs (`log` is {@link recorded}'s).
+ */
+export async function drainSlowly(stream: AsyncIterable<{ readonly status: string }>, log: readonly string[]): Promise<{ written: number; maxAhead: number }> {
+  const reads = () => log.filter((l) => l.startsWith('read')).length
+  let written = 0
+  let maxAhead = 0
+  for await (const r of stream) {
+    maxAhead = Math.max(maxAhead, reads() - written)
+    // A slow write: the stream must not read while we are in here.
+    const before = reads()
+    for (let i = 0; i < 5; i++) await new Promise((t) => setTimeout(t, 0))
+    expect(reads()).toBe(before)
+    expect(r.status).toBe('ok')
+    written++
+  }
+  return { written, maxAhead }
+}

@@ -16,28 +16,11 @@ import {
   type RotateItem,
   type RotateStreamResult,
 } from '../src/index.js'
-import { expectCode, TEST_POLICY, withIterations } from './helpers.js'
+import { drainSlowly, expectCode, recorded, TEST_POLICY, withIterations } from './helpers.js'
 
 const policy = TEST_POLICY
 const rawKey = async (keyId?: string) => importKey(await generateKey(), keyId === undefined ? {} : { keyId })
 const tick = () => new Promise((r) => setTimeout(r, 0))
-
-/** A source that records every read, so tests can see what was read ahead of the consumer. */
-function recorded(items: readonly RotateItem[]) {
-  const log: string[] = []
-  let closed = false
-  async function* gen() {
-    try {
-      for (let i = 0; i < items.length; i++) {
-        log.push(`read ${i}`)
-        yield items[i]!
-      }
-    } finally {
-      closed = true
-    }
-  }
-  return { log, source: gen(), isClosed: () => closed }
-}
 
 async function rows(n: number, key: Awaited<ReturnType<typeof rawKey>>) {
   const out: { id: number; envelope: string; context: string }[] = []
@@ -82,18 +65,7 @@ describe('rotateStream', () => {
     const [a, b] = [await rawKey(), await rawKey()]
     for (const concurrency of [2, 3, 5]) {
       const { log, source } = recorded(await rows(12, a))
-      let written = 0
-      let maxAhead = 0
-      const reads = () => log.filter((l) => l.startsWith('read')).length
-      for await (const r of rotateStream(source, { from: a, to: b, concurrency, policy })) {
-        maxAhead = Math.max(maxAhead, reads() - written)
-        // A slow write: the stream must not read while we are in here.
-        const before = reads()
-        for (let i = 0; i < 5; i++) await tick()
-        expect(reads()).toBe(before)
-        expect(r.status).toBe('ok')
-        written++
-      }
+      const { written, maxAhead } = await drainSlowly(rotateStream(source, { from: a, to: b, concurrency, policy }), log)
       expect(written).toBe(12)
       // The bound is reached (the stream does fill its slots) and never exceeded.
       expect(maxAhead).toBe(concurrency)

@@ -92,7 +92,7 @@ describe('conformance kit', () => {
     const report = await runConformance(memory(), { rows: 60 })
     expect(report.results.filter((r) => !r.ok)).toEqual([])
     expect(report.passed).toBe(conformanceChecks.length)
-    expect(conformanceChecks.length).toBe(8)
+    expect(conformanceChecks.length).toBe(9)
   })
 
   it('the v2 check round-trips ks2. (and is skipped with v2: false, for a v1-only store)', async () => {
@@ -105,7 +105,8 @@ describe('conformance kit', () => {
     expect(ks2.map((e) => e.length)).toContain(envelopeLength(5000, { version: 2 }))
     expect(v2.inspect(ks2[0]!).recipients.map((r) => r.kind)).toEqual(['raw', 'p256', 'passphrase'])
     expect(v2.inspect(ks2[1]!).recipients.every((r) => r.kind === 'unsupported')).toBe(true)
-    // A column sized for the longest v1 envelope only: the v2 check fails, and only it.
+    // A column sized for the longest v1 envelope only: the v2 check fails, and only it (the v2
+    // rotation check's envelopes are short enough for it).
     const v1Only = (rows: Map<string, string>) => ({ insert: async (id: string, e: string) => void rows.set(id, e.slice(0, envelopeLength(4096))) })
     const report = await runConformance(memory(v1Only), { rows: 20 })
     expect(report.results.filter((r) => !r.ok).map((r) => r.name)).toEqual([check.name])
@@ -143,6 +144,34 @@ describe('conformance kit', () => {
       /scan/,
     ],
   ]
+  broken.push([
+    'writes rotated ks2. envelopes back damaged',
+    (rows) => ({
+      compareAndSwap: async (id, prev, next) => {
+        if (rows.get(id) !== prev) return false
+        rows.set(id, next.startsWith('ks2.') ? next.slice(0, -2) : next)
+        return true
+      },
+    }),
+    /^v2 rotation/,
+  ])
+  it('the v2 rotation check rotates ks1. and ks2. rows (and is skipped with v2: false)', async () => {
+    const swapped: string[] = []
+    const spy = memory((rows) => ({
+      compareAndSwap: async (id, prev, next) => {
+        if (rows.get(id) !== prev) return false
+        swapped.push(next)
+        rows.set(id, next)
+        return true
+      },
+    }))
+    const check = conformanceChecks.find((c) => c.name.startsWith('v2 rotation'))!
+    await check.run(spy, { rows: 10 })
+    expect(swapped.map((e) => e.slice(0, 4)).sort()).toEqual([...Array(5).fill('ks1.'), ...Array(5).fill('ks2.')])
+    swapped.length = 0
+    await check.run(spy, { rows: 10, v2: false })
+    expect(swapped).toEqual([])
+  })
   it.each(broken)('an adapter that %s fails', async (_name, patch, which) => {
     const report = await runConformance(memory(patch), { rows: 40 })
     expect(report.failed).toBeGreaterThan(0)

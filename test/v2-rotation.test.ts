@@ -7,7 +7,7 @@ import { createDecipheriv, createHmac, hkdfSync } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as main from '../src/index'
 import {
-  createKeyring, createPolicy, generateKey, generateKeyPair, importKey, importPublicKey, inspect, needsRotation, openKey, rotateKey, rotateMany, rotateStream, sealKey,
+  createKeyring, createPolicy, generateKey, generateKeyPair, importKey, importPublicKey, inspect, needsRotation, openKey, rotateKey, rotateMany, sealKey,
 } from '../src/v2/index'
 import * as ref from './reference/v2.mjs'
 import { expectCode, TEST_POLICY } from './helpers'
@@ -279,15 +279,5 @@ describe('rotateMany (§17.5)', () => {
     await expect(rotateMany([env], { from: s.priv, to: s.pub, ...o, signal: ac.signal })).rejects.toThrow('stop')
     await expectCode(rotateMany([env], { from: s.priv, to: s.pub, ...o, concurrency: 0 }), 'INVALID_OPTIONS')
     await expectCode(rotateMany([env], { from: s.pub as never, to: s.pub, ...o }), 'KEY_USAGE')
-  })
-})
-
-describe('rotateStream (§17.5: not yet v2-aware)', () => {
-  it('a ks2. item is a failed result with UNSUPPORTED_VERSION, as documented', async () => {
-    const s = await pair()
-    const env = await sealKey('sk', [PW, s.pub], o)
-    const out = []
-    for await (const r of rotateStream([env], { from: PW, to: PW2, policy })) out.push(r)
-    expect(out.map((r) => [r.status, r.status === 'failed' ? r.code : undefined])).toEqual([['failed', 'UNSUPPORTED_VERSION']])
   })
 })

@@ -176,7 +176,10 @@ export async function sealV2(
     const aad = await stanzaAad(core, payload)
     const stanzas: Uint8Array<ArrayBuffer>[] = []
     // In order: the stanza order is part of the header (and of the vectors).
-    for (const [i, r] of recipients.entries()) stanzas.push(await (fixtures?.stanza ? fixtures.stanza(i, r, fk, aad) : sealStanza(r, fk, aad, policy, signal)))
+    // Not `for (const [i, r] of recipients.entries())`: destructuring each entry reads its
+    // iterator's `return` (a TypeError under a polluted Object.prototype.return: issue 11). The
+    // index is stanzas.length: each stanza is pushed before the next is sealed.
+    for (const r of recipients) stanzas.push(await (fixtures?.stanza ? fixtures.stanza(stanzas.length, r, fk, aad) : sealStanza(r, fk, aad, policy, signal)))
     return await finish(core, stanzas, payload, keys.mac, context)
   } finally {
     wipe(fk)
@@ -361,18 +364,18 @@ export async function openV2(
   let fk: Uint8Array<ArrayBuffer> | undefined
   let index = -1
   let opener: unknown
+  // No `break`: leaving a for-of early reads the array iterator's `return`, and a polluted
+  // Object.prototype.return made that a TypeError (issue 11). Once a stanza opened, the rest are passed.
   for (const c of list) {
+    if (fk !== undefined) continue
     try {
       fk = await c.open(aad)
     } catch (error) {
       // A stanza that does not open under this key: try the next (§9 step 5). Other codes stop.
       if (!isKeysealError(error, 'AUTH_FAILED')) throw error
     }
-    if (fk !== undefined) {
-      index = c.index
-      opener = c.key
-      break
-    }
+    index = c.index
+    opener = c.key
   }
   if (fk === undefined || fk.length !== FILE_KEY_LEN) return fail('AUTH_FAILED')
   try {

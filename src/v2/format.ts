@@ -103,9 +103,11 @@ function parseHeader(b: Uint8Array<ArrayBuffer>): Omit<ParsedV2, 'payload'> {
   const stanzas: Stanza[] = []
   for (let i = 0; i < count; i++) {
     const start = o
-    const [kind, hi, lo] = take(3) as unknown as [number, number, number]
-    const body = take((hi << 8) | lo)
-    stanzas.push(parseStanza(kind, body, b.subarray(start, o)))
+    // Indexed, not destructured: array destructuring closes the iterator, which reads `return`
+    // (a TypeError under a polluted Object.prototype.return: issue 11).
+    const h = take(3)
+    const body = take((h[1]! << 8) | h[2]!)
+    stanzas.push(parseStanza(h[0]!, body, b.subarray(start, o)))
   }
   const mac = take(MAC_LEN)
   if (o !== b.length) fail('MALFORMED_ENVELOPE') // exactly one header in the first field

@@ -7,12 +7,13 @@
 //
 // The functions below take both formats and shadow v1's of the same name: sealKey seals v1 for a
 // single symmetric key without a label, exactly as v1 does; openKey, openKeyBytes and inspect read
-// both; importKey also loads private keys; checkEnvelope checks both.
+// both; importKey also loads private keys; checkEnvelope checks both; needsRotation, rotateKey, rotateMany
+// and rotateStream rotate both.
 export * from '../index.js'
 export { sealKey, openKey, openKeyBytes, importKey, inspect } from './api.js'
 export type { Recipient, OpenKeyInput, SealOptionsV2, RecipientInfo, EnvelopeInfoAny } from './api.js'
-export { needsRotation, rotateKey, rotateMany, rotateRecipient } from './rotate.js'
-export type { RotationReasons, RotateOptionsV2, RotateManyOptionsV2, RotateRecipientOptions } from './rotate.js'
+export { needsRotation, rotateKey, rotateMany, rotateRecipient, rotateStream } from './rotate.js'
+export type { RotationReasons, RotateOptionsV2, RotateManyOptionsV2, RotateRecipientOptions, RotateStreamOptionsV2 } from './rotate.js'
 export { checkEnvelope } from './check.js'
 export { createKeyring } from './keyring.js'
 export type { KeyringEntryV2 } from './keyring.js'

@@ -12,9 +12,10 @@ import { keyringState, type Keyring, type RingDerive, type RingState } from '../
 import { deriveKey, keyState, type KeysealKey } from '../keys.js'
 import { checkOpenParams, resolvePolicy, type KeysealPolicy } from '../policy.js'
 import {
-  checkArg, needsRotation as needsRotationV1, reasonsFor, rotateOne, rotation, runMany, wipePassphrases, type RotateItem, type RotateItemResult,
+  checkArg, needsRotation as needsRotationV1, reasonsFor, rotateOne, rotation, runMany, wipeRotation, type RotateItem, type RotateItemResult,
   type RotateManyOptions, type RotateResult, type Rotation, type RotationCheck, type RotationReason,
 } from '../rotate.js'
+import { runStream, type RotateStreamOptions, type RotateStreamResult } from '../stream.js'
 import { dict, randomBytes } from '../webcrypto.js'
 import { openKeyBytes, type OpenKeyInput, type Recipient } from './api.js'
 import { FILE_KEY_LEN, KIND_SYMMETRIC, V2_PREFIX, V2_SALT_LEN } from './constants.js'
@@ -81,9 +82,9 @@ interface V2Rotation {
   /** Reaches every KDF of the rotation (the process-wide limiter): a wait for a slot ends ABORTED. */
   readonly signal: AbortSignal | undefined
   /** The recipients with each passphrase derived once, and the key that verifies (§14.3). */
-  sealers?: Promise<{ recipients: ResolvedRecipient[]; verifier: unknown }>
+  sealers?: Promise<{ recipients: ResolvedRecipient[]; verifier: unknown }> | undefined
   /** The independent check of the first passphrase recipient, once per call (issue 11 item 8). */
-  verified?: Promise<void>
+  verified?: Promise<void> | undefined
 }
 
 /** @internal A v1-only `to`: one passphrase, key object or keyring with a symmetric primary. */
@@ -106,11 +107,16 @@ function prepare(o: Partial<RotateOptionsV2>): V2Rotation {
     const sources: unknown[] = list ? [...(o.to as unknown[])] : [o.to, ...(o.add ?? [])]
     recipients = resolveRecipients(sources, !list)
     const delegate = !list && o.add === undefined && v1Kind(o.to) && v1Kind(o.from)
-    return {
+    // A null-prototype record with `sealers` and `verified` set, as v1's rotation (issue 11): a
+    // planted Object.prototype.sealers was awaited as the sealing keys (a TypeError), and a planted
+    // `verified` skipped the independent check of a passphrase `to`.
+    return dict<V2Rotation>({
       policy, context, fromInput: o.from, from, list, add: o.add !== undefined, recipients, sources, signal,
       keyring: !list && keyringState(o.to) ? (o.to as Keyring) : undefined,
       v1: delegate ? rotation({ from: o.from as KeysealKey, to: o.to as KeysealKey, context, policy, signal }) : undefined,
-    }
+      sealers: undefined,
+      verified: undefined,
+    })
   } catch (error) {
     wipeRecipients(recipients)
     if ('sym' in from) wipeRecipients([from])
@@ -122,7 +128,7 @@ function prepare(o: Partial<RotateOptionsV2>): V2Rotation {
 function release(r: V2Rotation): void {
   wipeRecipients(r.recipients)
   if ('sym' in r.from) wipeRecipients([r.from])
-  if (r.v1) wipePassphrases([r.v1.from, r.v1.to])
+  if (r.v1) wipeRotation(r.v1)
 }
 
 /**
@@ -172,7 +178,9 @@ function stanzaReasons(p: ParsedV2, keyring: Keyring | undefined, policy: Keysea
       keyId = v1.header.keyId
       kind = params.kdf === 'raw' ? 'raw' : 'passphrase'
       if (strict) checkOpenParams(params, policy)
-      out.push(...reasonsFor(v1, {} as RotationCheck, policy))
+      // A null-prototype check (issue 11): a plain `{}` read a planted Object.prototype.keyring or
+      // maxAgeMs as this envelope's (INVALID_OPTIONS for every v2 rotation while it lasted).
+      out.push(...reasonsFor(v1, dict({}) as RotationCheck, policy))
     }
     if (ring && kinds.has(kind)) {
       // v1's keyring rules (src/rotate.ts reasonsFor), on this stanza's key id.
@@ -300,7 +308,8 @@ async function reseal(r: V2Rotation, secret: Uint8Array<ArrayBuffer>, label: Uin
   const { recipients, verifier } = await (r.sealers ??= sealers(r))
   const fk = randomBytes(FILE_KEY_LEN)
   try {
-    const next = await sealV2(secret, recipients, label, context, r.policy, { fk, salt: randomBytes(V2_SALT_LEN) }, r.signal)
+    // Null-prototype fixtures: sealV2 also asks for `stanza` (a test hook), never Object.prototype's.
+    const next = await sealV2(secret, recipients, label, context, r.policy, dict({ fk, salt: randomBytes(V2_SALT_LEN) }), r.signal)
     await verify(next, secret, verifier, fk, r, context)
     return next
   } finally {
@@ -316,7 +325,7 @@ async function rotateOneV2(
     if (r.v1) return rotateOne(r.v1, envelope, context, out, derive)
     // A v1 envelope to v2 (§17.5): open it, re-seal it as ks2.
     const p = parseString(envelope)
-    out.reasons = freeze(reasonsFor(p, { keyring: r.keyring } as RotationCheck, r.policy))
+    out.reasons = freeze(reasonsFor(p, dict<RotationCheck>({ keyring: r.keyring }), r.policy))
     const secret = (await openKeyBytes(envelope as string, r.fromInput as OpenKeyInput, { context, policy: r.policy, signal: r.signal })) as Uint8Array<ArrayBuffer>
     try {
       return await reseal(r, secret, new Uint8Array(0), context)
@@ -463,4 +472,55 @@ export async function rotateMany<T extends RotateItem = RotateItem>(items: Itera
   const o = checkOptions<RotateManyOptionsV2>(options as RotateManyOptionsV2, MANY_OPTIONS)
   // v1's batch machinery (src/rotate.ts runMany): options, workers, abort, progress, the source.
   return runMany(items, o, prepare, release, rotateOneV2) as Promise<RotateItemResult<T>[]>
+}
+
+/**
+ * Options for {@link rotateStream} of `@org/keyseal/v2`: v1's, with `from`, `to` and `add` as
+ * {@link RotateOptionsV2}. There is no `kdf` option: `kdf: 'keep'` is v1's `rotateStream` alone
+ * (from `@org/keyseal`, for `ks1.` rows), as v2's `rotateMany` has none.
+ */
+export interface RotateStreamOptionsV2 extends Omit<RotateStreamOptions, 'from' | 'to' | 'kdf'> {
+  from: OpenKeyInput
+  to: Recipient | Keyring | readonly Recipient[]
+  add?: readonly Recipient[] | undefined
+}
+
+const STREAM_OPTIONS = ['from', 'to', 'add', 'context', 'policy', 'concurrency', 'signal'] as const
+
+/**
+ * Re-seal envelopes of either version as a stream: v1's `rotateStream` (results as soon as they
+ * are ready, the next row read only when you ask for the next result, at most `concurrency` rows
+ * between the source and your write-backs, `signal`, `return()`) with each item rotated by
+ * {@link rotateKey}'s rules, as in v2's {@link rotateMany}: `ks1.` and `ks2.` rows in one stream,
+ * `to` one recipient (a replace) or an array (a re-seal), `add`. A passphrase `to` is derived once
+ * per stream and checked once from the passphrase itself; a passphrase `from` runs its KDF once per
+ * salt and parameters (a small bounded cache). Store `envelope` only where the row still holds
+ * `previous` (a compare-and-swap).
+ *
+ * @throws {KeysealError} synchronously as v1's `rotateStream` (`INVALID_OPTIONS`, also for `kdf`
+ * or `onProgress`; `INVALID_KEY`, `INVALID_CONTEXT`, `KEY_USAGE`); per-item failures are `failed`
+ * results. The iteration rejects with the source's error or `signal.reason`.
+ * @example
+ * ```ts
+ * import { generateKeyPair, importKey, importPublicKey, sealKey, openKey, rotateStream } from '@org/keyseal/v2'
+ * const server = await generateKeyPair()
+ * const serverKey = await importPublicKey(server.publicKey)
+ * const table = new Map<number, string>([
+ *   [0, await sealKey('sk-a', 'old passphrase', { context: 'row:0' })], // a ks1. row
+ *   [1, await sealKey('sk-b', ['old passphrase', serverKey], { context: 'row:1' })], // a ks2. row
+ * ])
+ * async function* rows() {
+ *   for (const [id, envelope] of table) yield { id, envelope, context: `row:${id}` }
+ * }
+ * for await (const r of rotateStream(rows(), { from: 'old passphrase', to: 'new passphrase', concurrency: 2 })) {
+ *   // Compare-and-swap: write only if the row still holds the envelope that was rotated.
+ *   if (r.status === 'ok' && table.get(r.id as number) === r.previous) table.set(r.id as number, r.envelope)
+ * }
+ * console.log(await openKey(table.get(0)!, 'new passphrase', { context: 'row:0' })) // sk-a
+ * console.log(await openKey(table.get(1)!, await importKey(server.privateKey), { context: 'row:1' })) // sk-b
+ * ```
+ */
+export function rotateStream(items: Iterable<RotateItem> | AsyncIterable<RotateItem>, options: RotateStreamOptionsV2): AsyncIterableIterator<RotateStreamResult> {
+  // v1's streaming machinery (src/stream.ts runStream), as rotateMany runs on v1's runMany.
+  return runStream(items, checkOptions<RotateStreamOptionsV2>(options, STREAM_OPTIONS), prepare, release, rotateOneV2)
 }

@@ -129,6 +129,26 @@ export function v2Conformance(t, v2, input, sealed) {
     assert((await v2.sealKey('x', 'pass phrase one', opts)).startsWith('ks1.'), 'single passphrase seals v1')
   })
 
+  t.test('v2 rotateStream: a ks1. and a ks2. row in one stream, passphrase to passphrase, the server stanza kept', async () => {
+    const policy = testPolicy(v2)
+    const pair = await v2.generateKeyPair()
+    const pub = await v2.importPublicKey(pair.publicKey)
+    const rows = [
+      { id: 'v1', context: 'row:v1', envelope: await v2.sealKey('sk-stream-v1', 'stream pass old', { context: 'row:v1', policy }) },
+      { id: 'v2', context: 'row:v2', envelope: await v2.sealKey('sk-stream-v2', ['stream pass old', pub], { context: 'row:v2', policy }) },
+    ]
+    const got = new Map()
+    for await (const r of v2.rotateStream(rows, { from: 'stream pass old', to: 'stream pass new', policy, concurrency: 2 })) got.set(r.id, r)
+    for (const row of rows) {
+      const r = got.get(row.id)
+      equal(r && r.status, 'ok', `${row.id} row rotated`)
+      equal(r.previous, row.envelope, `${row.id} row: previous`)
+      equal(v2.inspect(r.envelope).version, v2.inspect(row.envelope).version, `${row.id} row keeps its version`)
+      equal(await v2.openKey(r.envelope, 'stream pass new', { context: row.context, policy }), `sk-stream-${row.id}`, `${row.id} row opens with the new passphrase`)
+    }
+    equal(await v2.openKey(got.get('v2').envelope, await v2.importKey(pair.privateKey), { context: 'row:v2', policy }), 'sk-stream-v2', 'v2 row still opens with the private key')
+  })
+
   t.test('v2: seal interop envelopes (passphrase + public key; raw key + public key without key id)', async () => {
     const policy = testPolicy(v2)
     const server = await v2.importPublicKey(INTEROP_V2.publicKey, { keyId: INTEROP_V2.keyId })

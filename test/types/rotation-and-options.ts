@@ -17,6 +17,7 @@ import {
   type RotateItemResult,
   type RotateResult,
 } from '@org/keyseal'
+import { importPublicKey, rotateStream as rotateStreamV2, type RotateStreamOptionsV2 } from '@org/keyseal/v2'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 const assertType = <T extends true>(_: T): void => {}
@@ -118,4 +119,18 @@ export async function optionsTakeAnExplicitUndefined(): Promise<void> {
   await rotateMany([e], { from: passphrase, to: passphrase, context: undefined, policy: undefined, concurrency: undefined, onProgress: undefined, signal: maybeSignal })
   // @ts-expect-error a required option is still required
   await rotateKey(e, { from: passphrase, to: undefined })
+}
+
+export async function v2StreamTakesRecipientsAndNarrows(): Promise<void> {
+  const server = await importPublicKey('kspk1.x')
+  const options: RotateStreamOptionsV2 = { from: passphrase, to: [passphrase, server], concurrency: 2, signal: new AbortController().signal }
+  for await (const r of rotateStreamV2(['ks2.a', { envelope: 'ks1.b', context: 'c', id: 1 }], options)) {
+    if (r.status === 'failed') assertType<Equal<typeof r.code, KeysealErrorCode>>(true)
+    else assertType<Equal<typeof r.envelope | typeof r.previous, string>>(true)
+  }
+  rotateStreamV2([], { from: passphrase, to: server, add: [server] })
+  // @ts-expect-error `kdf` is v1's rotateStream only (from '@org/keyseal')
+  rotateStreamV2([], { from: passphrase, to: passphrase, kdf: 'keep' })
+  // @ts-expect-error `onProgress` is rotateMany's
+  rotateStreamV2([], { from: passphrase, to: passphrase, onProgress: () => {} })
 }
