@@ -187,7 +187,7 @@ export function renderMarkdown(latest, { compact = false } = {}) {
     '',
     '## Speed and size',
     '',
-    `Last run: ${envLine(latest.env)}. Every speed table comes from one process per scenario in which keyseal, raw WebCrypto and the other libraries ran interleaved, round by round in shuffled order; each row's ratio is its median over the median of the scenario's baseline (raw WebCrypto unless the section names another) in the same rounds, and "per-round ratio min–max" is the spread of the ratios paired round by round. Outputs were cross-checked before timing.`,
+    `Machine of the latest scenario run: ${envLine(latest.env)}. Scenarios are run one at a time, so each section below gives its own run: machine, date, commit and load. Every speed table comes from one process per scenario in which keyseal, raw WebCrypto and the other libraries ran interleaved, round by round in shuffled order; each row's ratio is its median over the median of the scenario's baseline (raw WebCrypto unless the section names another) in the same rounds, and "per-round ratio min–max" is the spread of the ratios paired round by round. Outputs were cross-checked before timing.`,
     '',
   ]
   for (const n of names) out.push(...section(n, latest.scenarios[n], { compact }))
