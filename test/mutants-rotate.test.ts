@@ -604,3 +604,96 @@ describe('src/stream.ts: survivors of the Stryker runs', () => {
     await expectCode(collect(s), 'INVALID_OPTIONS')
   })
 })
+
+describe('src/rotate.ts: survivors of the run over lines 311-569 (rotateKey, rotateMany, runMany)', () => {
+  // rotate.ts:342 `checkSignal(o.signal)` in rotateKey removed: with key objects no KDF runs, so
+  // nothing else looks at the signal; an already-aborted signal must still be ABORTED before any
+  // work, and a value that is not a signal INVALID_OPTIONS.
+  it('rotateKey with key objects: an aborted signal is ABORTED and a non-signal INVALID_OPTIONS, before any work', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const e = await sealKey('sk-sig', a)
+    const ctl = new AbortController()
+    ctl.abort(new Error('stop'))
+    await expectCode(rotateKey(e, { from: a, to: b, signal: ctl.signal }), 'ABORTED')
+    await expectCode(rotateKey(e, { from: a, to: b, signal: { aborted: false } as never }), 'INVALID_OPTIONS')
+    await expectCode(rotateKey(e, { from: a, to: b, signal: 'x' as never }), 'INVALID_OPTIONS')
+    expect((await rotateKey(e, { from: a, to: b, signal: new AbortController().signal })).rotated).toBe(true)
+  })
+
+  // rotate.ts:541 `counts[item.status]++` -> `counts[item.status]--`: the progress counts.
+  it('onProgress counts ok, skipped and failed items', async () => {
+    const [a, b] = [await rawKey('a'), await rawKey('b')]
+    const rows = [await sealKey('sk-1', a), await sealKey('sk-2', b), 'not an envelope', await sealKey('sk-3', a)]
+    const seen: { done: number; ok: number; skipped: number; failed: number }[] = []
+    await rotateMany(rows, { from: createKeyring([{ id: 'a', key: a }, { id: 'b', key: b, primary: true }]), to: b, concurrency: 1, onProgress: ({ done, ok, skipped, failed }) => void seen.push({ done, ok, skipped, failed }) })
+    expect(seen).toEqual([
+      { done: 1, ok: 1, skipped: 0, failed: 0 },
+      { done: 2, ok: 1, skipped: 1, failed: 0 },
+      { done: 3, ok: 1, skipped: 1, failed: 1 },
+      { done: 4, ok: 2, skipped: 1, failed: 1 },
+    ])
+  })
+
+  // rotate.ts:545 `stopped = true` (a worker threw) -> `stopped = false`: after onProgress throws,
+  // no new item starts; the other workers finish what they hold and stop.
+  it('after onProgress throws, no new item starts in any worker', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all(Array.from({ length: 12 }, (_, i) => sealKey(`sk-${i}`, a)))
+    let reads = 0
+    let calls = 0
+    const source = {
+      *[Symbol.iterator]() {
+        for (const r of rows) {
+          reads++
+          yield r
+        }
+      },
+    }
+    const boom = new Error('progress')
+    await expect(rotateMany(source, { from: a, to: b, concurrency: 2, onProgress: () => { if (++calls === 1) throw boom } })).rejects.toBe(boom)
+    // Only the first call throws: the throwing worker stops at once, and the other one finishes
+    // the item it holds (at most one more progress call) and starts none.
+    expect(calls).toBeLessThanOrEqual(2)
+    expect(reads).toBeLessThanOrEqual(3)
+  })
+
+  // rotate.ts:565 the code of `guarded(() => signal!.reason, 'INVALID_OPTIONS')` -> "": an aborted
+  // batch whose signal's `reason` getter throws rejects with INVALID_OPTIONS.
+  it('an aborted batch whose signal has a throwing reason getter rejects with INVALID_OPTIONS', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const rows = await Promise.all([1, 2, 3].map((i) => sealKey(`sk-${i}`, a)))
+    const noReason = {
+      aborted: false,
+      addEventListener() {},
+      removeEventListener() {},
+      get reason(): unknown {
+        throw new Error('getter')
+      },
+    }
+    await expectCode(rotateMany(rows, { from: a, to: b, concurrency: 1, signal: noReason as never, onProgress: () => void (noReason.aborted = true) }), 'INVALID_OPTIONS')
+  })
+
+  // rotate.ts:537 `next === ABORTED` -> `false`: when the abort promise wins the race the worker
+  // starts no item. A real AbortSignal is `aborted` before its event fires, so the `aborted()` check
+  // beside it catches that case too; a signal-like object whose listener fires first does not.
+  it('an abort event starts no new item, even from a signal-like whose `aborted` is still false', async () => {
+    const [a, b] = [await rawKey(), await rawKey()]
+    const e = await sealKey('sk-1', a)
+    let fire: (() => void) | undefined
+    const early = { aborted: false, reason: new Error('stop'), addEventListener: (_: string, f: () => void) => void (fire = f), removeEventListener() {} }
+    const statuses: string[] = []
+    const source = {
+      [Symbol.asyncIterator]() {
+        let n = 0
+        return { next: () => (n++ === 0 ? Promise.resolve({ done: false, value: e }) : new Promise<IteratorResult<string>>(() => {})) }
+      },
+    }
+    const onProgress = ({ item }: { item: { status: string } }): void => {
+      statuses.push(item.status)
+      if (statuses.length === 1) fire!()
+      else early.aborted = true // only the mutant gets here: end its loop
+    }
+    await rotateMany(source, { from: a, to: b, concurrency: 1, signal: early as never, onProgress }).catch(() => undefined)
+    expect(statuses).toEqual(['ok'])
+  })
+})
