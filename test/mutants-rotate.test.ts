@@ -1009,7 +1009,7 @@ describe('src/rotate.ts: survivors of the run over lines 570-720 that needed a c
     // while this handler was thought unreachable): after that failure no further item is read.
     let reads = 0
     const source = {
-      [Symbol.iterator]: () => ({ next: () => (++reads <= 3 ? { done: false, value: e } : { done: true, value: undefined }) }),
+      [Symbol.iterator]: () => ({ next: (): IteratorResult<string> => (++reads <= 3 ? { done: false, value: e } : { done: true, value: undefined }) }),
     }
     await expect(collect(rotateStream(source, { from: a, to: b, concurrency: 1 }))).rejects.toBe(boom)
     expect(reads).toBe(1)
