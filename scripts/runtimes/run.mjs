@@ -168,7 +168,9 @@ await pool(runtimes, CONCURRENCY, async (r) => {
   }
   entry.version = entry.conformance.version
   entry.argon2id = entry.conformance.argon2idPath
-  log(`${r.name}: conformance ${counts(entry.conformance)} (${(entry.conformance.ms / 1000).toFixed(1)} s)`)
+  // A runtime that is not installed never ran: say why instead of a time ("crashed (NaN s)").
+  const ms = entry.conformance.ms
+  log(`${r.name}: conformance ${counts(entry.conformance)} ${typeof ms === 'number' ? `(${(ms / 1000).toFixed(1)} s)` : `(${entry.conformance.crash ?? 'no time'})`}`)
 })
 
 // ---- phase 2: every runtime opens every runtime's envelopes -----------------------------------
