@@ -1,0 +1,244 @@
+// Tests written to kill the mutants StrykerJS left alive in src/v2/rotate.ts lines 262–526 (`verify`,
+// `reseal`, `rotateOneV2`, `rotateKey`, `rotateRecipient`, `rotateMany`, `rotateStream`; issue 11
+// item 10; docs/mutation.md lists the run, the mutants these tests kill and the ones that are
+// equivalent, with the reason). Each test states the behaviour it pins; the comment above it names
+// the mutant (file:line, original -> mutated) that passed every other test of the run's test set.
+// Lines 1–261 of the same file are test/mutants-v2-rotate.test.ts.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  createKeyring,
+  createPolicy,
+  generateKey,
+  generateKeyPair,
+  importKey,
+  importPublicKey,
+  inspect,
+  KeysealError,
+  openKey,
+  rotateKey,
+  rotateMany,
+  rotateRecipient,
+  rotateStream,
+  sealKey,
+  type Argon2idImplementation,
+  type RotateStreamResult,
+} from '../src/v2/index.js'
+import * as v1 from '../src/index.js'
+import { captureEncodings, expectCode, TEST_POLICY } from './helpers.js'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const policy = TEST_POLICY
+const CTX = 'row:7'
+const o = { context: CTX, policy }
+const PW = 'the old pass phrase'
+const PW2 = 'the new pass phrase'
+
+async function pair(keyId?: string) {
+  const p = await generateKeyPair()
+  const opts = keyId === undefined ? {} : { keyId }
+  return { pub: await importPublicKey(p.publicKey, opts), priv: await importKey(p.privateKey, opts) }
+}
+
+async function collect(s: AsyncIterable<RotateStreamResult>): Promise<RotateStreamResult[]> {
+  const out: RotateStreamResult[] = []
+  for await (const r of s) out.push(r)
+  return out.sort((a, b) => a.index - b.index)
+}
+
+/** Every ArrayBuffer `subtle.decrypt` returned while the spy is on (the plaintexts and unwrapped file keys). */
+function captureDecrypts(): ArrayBuffer[] {
+  const subtle = globalThis.crypto.subtle
+  const real = subtle.decrypt.bind(subtle)
+  const outputs: ArrayBuffer[] = []
+  vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
+    const out = await real(...args)
+    outputs.push(out)
+    return out
+  })
+  return outputs
+}
+
+/**
+ * Make `subtle.decrypt` misbehave on the n-th call whose ciphertext is `len` bytes long (a payload:
+ * the secret's length plus the 16-byte tag): `flip` changes the first plaintext byte, `throw`
+ * rejects as a failed decryption does. Counts those calls.
+ */
+function onPayloadDecrypt(len: number, n: number, how: 'flip' | 'throw'): { count: () => number } {
+  const subtle = globalThis.crypto.subtle
+  const real = subtle.decrypt.bind(subtle)
+  let calls = 0
+  vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
+    const data = args[2] as ArrayBufferView
+    const hit = data.byteLength === len + 16 && ++calls === n
+    if (hit && how === 'throw') throw new DOMException('The operation failed for an operation-specific reason', 'OperationError')
+    const out = new Uint8Array(await real(...args))
+    if (hit) out[0]! ^= 1
+    return out.buffer
+  })
+  return { count: () => calls }
+}
+
+const zero = (b: ArrayBuffer | Uint8Array): boolean => new Uint8Array(b instanceof Uint8Array ? b.buffer : b).every((x) => x === 0)
+
+/**
+ * A deterministic stand-in for Argon2id (SHA-256 of the password and salt) that records the
+ * password arrays it was given and can be told to throw on a given call.
+ */
+function recording(throwOn?: { call: number; error: () => Error }) {
+  const passwords: Uint8Array[] = []
+  const impl: Argon2idImplementation = {
+    name: 'argon2id',
+    derive: async (password, salt) => {
+      passwords.push(password)
+      if (throwOn && passwords.length === throwOn.call) throw throwOn.error()
+      return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new Uint8Array([...password, ...salt])))
+    },
+  }
+  const p = createPolicy({ argon2id: { implementation: impl, memoryKiB: 64, passes: 1, lanes: 1, minMemoryKiB: 64, minPasses: 1, openMinMemoryKiB: 8, openMinPasses: 1 } })
+  return { passwords, policy: p }
+}
+
+describe('src/v2/rotate.ts: verify (§14.3, issue 11 item 8)', () => {
+  // v2/rotate.ts:263 `let same = false` -> `true`: a check that throws (here the payload's AES-GCM
+  // decryption fails) must be CRYPTO_FAILURE, for the file-key check (a public-key `to`) and for
+  // the check with a new private key alike; the mutant returned the unchecked envelope.
+  it('a verifying open that throws is CRYPTO_FAILURE, with a public-key and with a private-key `to`', async () => {
+    const secret = 'sk-verify-throws'
+    const [a, b] = [await pair(), await pair()]
+    const env = await sealKey(secret, [PW, a.pub], o)
+    for (const to of [b.pub, b.priv]) {
+      const spy = onPayloadDecrypt(secret.length, 2, 'throw')
+      await expectCode(rotateKey(env, { from: a.priv, to, ...o }), 'CRYPTO_FAILURE', [secret])
+      expect(spy.count()).toBe(2)
+      vi.restoreAllMocks()
+    }
+  })
+
+  // v2/rotate.ts:295 `if (!ok) fail('CRYPTO_FAILURE')` -> `if (false)`: the independent check of a
+  // passphrase `to` (a fresh KDF from the passphrase) must compare what it decrypted with the
+  // secret. The third payload decryption (open, check with the sealing key, independent check) is
+  // made to return another plaintext: CRYPTO_FAILURE for a re-seal and for a replace.
+  it('an independent check that decrypts another plaintext is CRYPTO_FAILURE (re-seal and replace)', async () => {
+    const secret = 'sk-independent'
+    const s = await pair()
+    const env = await sealKey(secret, [s.pub], o)
+    for (const to of [[PW2, s.pub], PW2]) {
+      const spy = onPayloadDecrypt(secret.length, 3, 'flip')
+      await expectCode(rotateKey(env, { from: s.priv, to, ...o }), 'CRYPTO_FAILURE', [secret])
+      expect(spy.count()).toBe(3)
+      vi.restoreAllMocks()
+    }
+    // Unchanged, the same rotations succeed with the same three decryptions.
+    for (const to of [[PW2, s.pub], PW2]) {
+      const spy = onPayloadDecrypt(secret.length, 99, 'flip')
+      const r = await rotateKey(env, { from: s.priv, to, ...o })
+      expect(spy.count()).toBe(3)
+      vi.restoreAllMocks()
+      expect(await openKey(r.envelope, PW2, o)).toBe(secret)
+    }
+  })
+
+  // v2/rotate.ts:297 `isKeysealError(e) && e.code !== 'AUTH_FAILED' ? e.code : 'CRYPTO_FAILURE'` ->
+  // `false ? …` (and the forms that always give CRYPTO_FAILURE): only AUTH_FAILED (the two
+  // derivations disagree) becomes CRYPTO_FAILURE; another code of the independent check (here
+  // KDF_BUSY from the KDF) is passed on as it is.
+  it('the independent check passes a code other than AUTH_FAILED on unchanged', async () => {
+    const secret = 'sk-other-code'
+    const raw = await importKey(await generateKey())
+    // Call 1: the passphrase `to` derived for sealing; call 2: the independent check.
+    const { policy: busy, passwords } = recording({ call: 2, error: () => new KeysealError('KDF_BUSY') })
+    const env = await sealKey(secret, [raw], { context: CTX, policy: busy })
+    await expectCode(rotateKey(env, { from: raw, to: PW2, context: CTX, policy: busy }), 'KDF_BUSY', [secret])
+    expect(passwords.length).toBe(2)
+    // A plain Error from the implementation is CRYPTO_FAILURE (guard), as is a disagreement.
+    const { policy: broken } = recording({ call: 2, error: () => new Error('boom') })
+    await expectCode(rotateKey(env, { from: raw, to: PW2, context: CTX, policy: broken }), 'CRYPTO_FAILURE', [secret])
+  })
+
+  // v2/rotate.ts:299 `finally { wipe(pw) }` emptied / its call removed: the copy of the passphrase
+  // that the independent check derives from is zero once the call has returned (the KDF
+  // implementation is handed that very array, and records it).
+  it('the passphrase copy of the independent check is wiped', async () => {
+    const raw = await importKey(await generateKey())
+    const { policy: rec, passwords } = recording()
+    const env = await sealKey('sk-pw-copy', [raw], { context: CTX, policy: rec })
+    const r = await rotateKey(env, { from: raw, to: PW2, context: CTX, policy: rec })
+    expect(passwords.length).toBe(2)
+    for (const p of passwords) expect(zero(p)).toBe(true)
+    expect(await openKey(r.envelope, PW2, { context: CTX, policy: rec })).toBe('sk-pw-copy')
+  })
+
+  // v2/rotate.ts:269 `wipe(got)` (file-key check), :273 `wipe(got.plaintext)`, :274 `wipe(got.fk)`
+  // (check with a key), :293-294 the same in the independent check, each removed: every plaintext
+  // and file key the rotation decrypted is zero once rotateKey has returned.
+  it('every plaintext and file key decrypted during a v2 rotation is wiped', async () => {
+    const secret = 'sk-decrypted-and-wiped'
+    const [a, b] = [await pair(), await pair()]
+    const env = await sealKey(secret, [PW, a.pub], o)
+    const cases: [string, object, number][] = [
+      ['public key: file-key check', { from: a.priv, to: b.pub }, 3],
+      ['private key: check with it', { from: a.priv, to: b.priv }, 4],
+      ['passphrase: independent check', { from: PW, to: PW2 }, 6],
+      ['re-seal', { from: PW, to: [b.priv, PW2] }, 6],
+    ]
+    for (const [name, opts, n] of cases) {
+      const outputs = captureDecrypts()
+      const r = await rotateKey(env, { ...(opts as { from: string; to: string }), ...o })
+      vi.restoreAllMocks()
+      expect(outputs.length, name).toBe(n)
+      for (const out of outputs) expect(zero(out), name).toBe(true)
+      expect(await openKey(r.envelope, b.priv, o).catch(() => openKey(r.envelope, PW2, o)), name).toBe(secret)
+    }
+  })
+})
+
+describe('src/v2/rotate.ts: reseal and rotateOneV2 (§14.1, §14.2, §17.5)', () => {
+  // v2/rotate.ts:316 `finally { wipe(fk) }` emptied / its call removed: the fresh file key a re-seal
+  // draws (the only 32-byte getRandomValues call of a re-seal) is zero once rotateKey returns.
+  it("a re-seal's fresh file key is wiped", async () => {
+    const s = await pair()
+    const env = await sealKey('sk-fresh-fk', [s.pub], o)
+    for (const input of [env, await v1.sealKey('sk-fresh-fk', PW, o)]) {
+      const drawn: Uint8Array[] = []
+      const real = globalThis.crypto.getRandomValues.bind(globalThis.crypto)
+      vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(a: T): T => {
+        const v = real(a as never) as unknown as T
+        if ((a as ArrayBufferView).byteLength === 32) drawn.push(new Uint8Array((a as ArrayBufferView).buffer, (a as ArrayBufferView).byteOffset, 32))
+        return v
+      })
+      const r = await rotateKey(input, { from: input === env ? s.priv : PW, to: [s.pub], ...o })
+      vi.restoreAllMocks()
+      expect(drawn.length).toBe(1)
+      expect(zero(drawn[0]!)).toBe(true)
+      expect(await openKey(r.envelope, s.priv, o)).toBe('sk-fresh-fk')
+    }
+  })
+
+  // v2/rotate.ts:333 `finally { wipe(secret) }` emptied / its call removed (a v1 envelope moved to
+  // v2), and :351 `wipe(opened.fk)` / :352 `wipe(opened.plaintext)` removed (a v2 envelope): the
+  // secret and the file key opened from the old envelope are zero once the call returns.
+  it('the opened secret and file key are wiped: a v1 envelope moved to v2, a v2 replace and re-seal', async () => {
+    const secret = 'sk-opened-then-wiped'
+    const s = await pair()
+    const v1env = await v1.sealKey(secret, PW, o)
+    const v2env = await sealKey(secret, [PW, s.pub], o)
+    // The decryptions: the old envelope (v1: the payload; v2: the stanza's file key, the payload),
+    // then the file-key check of the new one (the payload).
+    const cases: [string, string, object, number][] = [
+      ['v1 to v2', v1env, { from: PW, to: [s.pub] }, 2],
+      ['v1 to one public key', v1env, { from: PW, to: s.pub }, 2],
+      ['v2 replace', v2env, { from: s.priv, to: (await pair()).pub }, 3],
+      ['v2 re-seal', v2env, { from: s.priv, to: [s.pub] }, 3],
+    ]
+    for (const [name, env, opts, n] of cases) {
+      const outputs = captureDecrypts()
+      await rotateKey(env, { ...(opts as { from: string; to: string }), ...o })
+      vi.restoreAllMocks()
+      expect(outputs.length, name).toBe(n)
+      for (const out of outputs) expect(zero(out), name).toBe(true)
+    }
+  })
+})
