@@ -242,3 +242,90 @@ describe('src/v2/rotate.ts: reseal and rotateOneV2 (§14.1, §14.2, §17.5)', ()
     }
   })
 })
+
+describe('src/v2/rotate.ts: rotateOneV2, what is rotated and the reasons', () => {
+  // v2/rotate.ts:324 `typeof envelope !== 'string' || …` -> `false || …` (and the `&&` form): an
+  // envelope that is not a string is MALFORMED_ENVELOPE (v1's parser says so), not a TypeError from
+  // `startsWith` (which failed rotateMany's whole call instead of the one item).
+  it('an envelope that is not a string is MALFORMED_ENVELOPE, alone in a batch', async () => {
+    const [s, t] = [await pair(), await pair()]
+    const env = await sealKey('sk-row', [s.pub], o)
+    for (const bad of [42, null, { toString: () => env }]) {
+      await expectCode(rotateKey(bad as never, { from: s.priv, to: t.pub, ...o }), 'MALFORMED_ENVELOPE')
+      await expectCode(rotateKey(bad as never, { from: PW, to: PW2, ...o }), 'MALFORMED_ENVELOPE')
+      await expectCode(rotateRecipient(bad as never, { from: s.priv, to: t.pub, ...o }), 'MALFORMED_ENVELOPE')
+    }
+    const many = await rotateMany([env, { envelope: 42 as never }, env], { from: s.priv, to: t.pub, ...o, concurrency: 1 })
+    expect(many.map((r) => [r.status, r.code])).toEqual([['ok', undefined], ['failed', 'MALFORMED_ENVELOPE'], ['ok', undefined]])
+  })
+
+  // v2/rotate.ts:337 `stanzaReasons(p, r.keyring, r.policy, false)` -> `true`: rotation reads the
+  // reasons without the opening bounds; only the stanza that is opened must be within them. A
+  // passphrase stanza sealed with more iterations than the rotating policy opens does not stop
+  // the server's rotation of its own stanza (replace or re-seal); needsRotation refuses it.
+  it('a passphrase stanza outside the opening bounds does not stop the rotation of another stanza', async () => {
+    const [s, t] = [await pair(), await pair()]
+    const strong = createPolicy({ pbkdf2: { iterations: 5000, minIterations: 1000, openMinIterations: 1000 } })
+    const capped = createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000, maxIterations: 2000 } })
+    const env = await sealKey('sk-capped', [PW, s.pub], { context: CTX, policy: strong })
+    const replaced = await rotateKey(env, { from: s.priv, to: t.pub, context: CTX, policy: capped })
+    expect(replaced).toMatchObject({ rotated: true, reasons: [] })
+    expect(await openKey(replaced.envelope, t.priv, { context: CTX, policy: capped })).toBe('sk-capped')
+    const resealed = await rotateKey(env, { from: s.priv, to: [t.pub], context: CTX, policy: capped })
+    expect(resealed.rotated).toBe(true)
+    expect(await openKey(resealed.envelope, t.priv, { context: CTX, policy: capped })).toBe('sk-capped')
+    expect(await rotateRecipient(env, { from: s.priv, to: t.pub, context: CTX, policy: capped })).toMatch(/^ks2\./)
+    // The opened stanza itself is checked: PARAMS_OUT_OF_POLICY.
+    await expectCode(rotateKey(env, { from: PW, to: PW2, context: CTX, policy: capped }), 'PARAMS_OUT_OF_POLICY')
+  })
+
+  // v2/rotate.ts:338 `if (r.list) out.reasons = …` -> `if (false)`, and `freeze(union(per))` ->
+  // `union(per)`; :344 `freeze(per[opened.index]!)` -> `per[…]`; :328 `freeze(reasonsFor(…))` ->
+  // `reasonsFor(…)` and its `dict({ keyring: r.keyring })` -> `dict({})`: a re-seal reports the
+  // union of every stanza's reasons, a replace those of the opened stanza, a v1 envelope moved to
+  // v2 its own (with the keyring reasons of a keyring `to`); each frozen.
+  it('the reasons of a re-seal, a replace and a v1 envelope moved to v2, frozen', async () => {
+    const weak = createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000 } })
+    const strong = createPolicy({ pbkdf2: { iterations: 2000, minIterations: 2000, openMinIterations: 1000 } })
+    const s = await pair('srv-1')
+    const env = await sealKey('sk-reasons', [PW, s.pub], { context: CTX, policy: weak })
+    const so = { context: CTX, policy: strong }
+    const resealed = await rotateKey(env, { from: s.priv, to: [PW, s.pub], ...so })
+    expect(resealed.reasons).toEqual(['KDF_BELOW_POLICY'])
+    expect(Object.isFrozen(resealed.reasons)).toBe(true)
+    const replaced = await rotateKey(env, { from: s.priv, to: (await pair()).pub, ...so })
+    expect(replaced.reasons).toEqual([])
+    expect(Object.isFrozen(replaced.reasons)).toBe(true)
+    const pwReplaced = await rotateKey(env, { from: PW, to: PW2, ...so })
+    expect(pwReplaced.reasons).toEqual(['KDF_BELOW_POLICY'])
+    expect(Object.isFrozen(pwReplaced.reasons)).toBe(true)
+    // A v1 envelope with the key id 'srv-1' moved to a keyring of private keys whose primary is 'srv-2'.
+    const next = await pair('srv-2')
+    const ring = createKeyring([{ id: 'srv-2', key: next.priv, primary: true }])
+    const v1env = await v1.sealKey('sk-reasons', PW, { context: CTX, policy: weak, keyId: 'srv-1' })
+    const moved = await rotateKey(v1env, { from: PW, to: ring, ...so })
+    expect(moved.reasons).toEqual(['KDF_BELOW_POLICY', 'KEY_NOT_PRIMARY', 'UNKNOWN_KEY_ID'])
+    expect(Object.isFrozen(moved.reasons)).toBe(true)
+    expect(await openKey(moved.envelope, next.priv, so)).toBe('sk-reasons')
+    const [m] = await rotateMany([v1env], { from: PW, to: ring, ...so })
+    expect(m!.reasons).toEqual(['KDF_BELOW_POLICY', 'KEY_NOT_PRIMARY', 'UNKNOWN_KEY_ID'])
+    const [mr] = await rotateMany([env], { from: s.priv, to: [PW, s.pub], ...so })
+    expect(mr!.reasons).toEqual(['KDF_BELOW_POLICY'])
+  })
+
+  // v2/rotate.ts:338 `if (r.list)` -> `if (true)`: a replace knows its reasons only once a stanza
+  // opened (they are that stanza's); an item whose open fails has none. A re-seal's reasons (every
+  // stanza's) are known before the open, and a failed re-seal item carries them.
+  it('a failed replace item has no reasons; a failed re-seal item has the union', async () => {
+    const weak = createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000 } })
+    const strong = createPolicy({ pbkdf2: { iterations: 2000, minIterations: 2000, openMinIterations: 1000 } })
+    const [s, stranger] = [await pair(), await pair()]
+    const env = await sealKey('sk-no-open', [PW, s.pub], { context: CTX, policy: weak })
+    const so = { context: CTX, policy: strong }
+    const [replace] = await rotateMany([env], { from: stranger.priv, to: s.pub, ...so })
+    expect(replace).toMatchObject({ status: 'failed', code: 'AUTH_FAILED' })
+    expect(Object.hasOwn(replace!, 'reasons')).toBe(false)
+    const [reseal] = await rotateMany([env], { from: stranger.priv, to: [s.pub], ...so })
+    expect(reseal).toMatchObject({ status: 'failed', code: 'AUTH_FAILED', reasons: ['KDF_BELOW_POLICY'] })
+  })
+})
