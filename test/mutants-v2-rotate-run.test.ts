@@ -329,3 +329,123 @@ describe('src/v2/rotate.ts: rotateOneV2, what is rotated and the reasons', () =>
     expect(reseal).toMatchObject({ status: 'failed', code: 'AUTH_FAILED', reasons: ['KDF_BELOW_POLICY'] })
   })
 })
+
+describe('src/v2/rotate.ts: rotateKey and rotateRecipient', () => {
+  // v2/rotate.ts:390 `freeze({ … })` -> `{ … }`, `next ?? envelope` -> `next && envelope`,
+  // `rotated: next !== undefined` -> `true` / `false`: the result is frozen, has the new envelope
+  // when rotated and the input when not.
+  it("rotateKey's result: frozen, the new envelope when rotated, the input when nothing needed doing", async () => {
+    const [s, t] = [await pair('srv'), await pair('srv-2')]
+    const env = await sealKey('sk-result', [s.pub], o)
+    const moved = await rotateKey(env, { from: s.priv, to: t.pub, ...o })
+    expect(Object.isFrozen(moved)).toBe(true)
+    expect(moved.rotated).toBe(true)
+    expect(moved.envelope).not.toBe(env)
+    expect(await openKey(moved.envelope, t.priv, o)).toBe('sk-result')
+    const kept = await rotateKey(env, { from: s.priv, to: s.pub, ...o })
+    expect(Object.isFrozen(kept)).toBe(true)
+    expect(kept).toEqual({ envelope: env, rotated: false, reasons: [] })
+  })
+
+  // v2/rotate.ts:439 `(await rotateOneV2(…)) ?? envelope` -> `… && envelope`: rotateRecipient gives
+  // the new envelope, and the input only when `to` already is the opened stanza's recipient.
+  it('rotateRecipient returns the new envelope, or the input when nothing needed doing', async () => {
+    const [s, t] = [await pair('srv'), await pair('srv-2')]
+    const env = await sealKey('sk-recipient', [PW, s.pub], o)
+    const next = await rotateRecipient(env, { from: s.priv, to: t.pub, ...o })
+    expect(next).not.toBe(env)
+    expect(await openKey(next, t.priv, o)).toBe('sk-recipient')
+    await expectCode(openKey(next, s.priv, o), 'KEY_MISMATCH')
+    expect(await rotateRecipient(env, { from: s.priv, to: s.pub, ...o })).toBe(env)
+  })
+
+  // v2/rotate.ts:431 `o.to === null || Array.isArray(o.to)` (each side -> `false`, `&&`) and its
+  // code -> `""`: rotateRecipient refuses `to: null` and an array with INVALID_OPTIONS (an array
+  // went on as a re-seal, `null` failed as INVALID_KEY).
+  it('rotateRecipient refuses `to: null` and an array `to` with INVALID_OPTIONS', async () => {
+    const s = await pair()
+    const env = await sealKey('sk-to', [PW, s.pub], o)
+    await expectCode(rotateRecipient(env, { from: s.priv, to: null as never, ...o }), 'INVALID_OPTIONS')
+    await expectCode(rotateRecipient(env, { from: s.priv, to: [s.pub] as never, ...o }), 'INVALID_OPTIONS')
+    await expectCode(rotateRecipient(env, { from: s.priv, to: [PW2, s.pub] as never, ...o }), 'INVALID_OPTIONS')
+  })
+
+  // v2/rotate.ts:385 and :432 `checkSignal(o.signal)` removed: a `signal` that is not an
+  // AbortSignal is INVALID_OPTIONS even when the rotation runs no KDF (private and public keys
+  // only), where nothing else would ever read it.
+  it('rotateKey and rotateRecipient refuse a signal that is not an AbortSignal, with no KDF to wait for', async () => {
+    const [s, t] = [await pair(), await pair()]
+    const env = await sealKey('sk-signal', [s.pub], o)
+    for (const signal of ['stop', 42, {}, { aborted: false }]) {
+      await expectCode(rotateKey(env, { from: s.priv, to: t.pub, ...o, signal: signal as never }), 'INVALID_OPTIONS')
+      await expectCode(rotateRecipient(env, { from: s.priv, to: t.pub, ...o, signal: signal as never }), 'INVALID_OPTIONS')
+    }
+    const ok = await rotateRecipient(env, { from: s.priv, to: t.pub, ...o, signal: new AbortController().signal })
+    expect(await openKey(ok, t.priv, o)).toBe('sk-signal')
+  })
+
+  // v2/rotate.ts:435 `typeof envelope === 'string' && !envelope.startsWith(V2_PREFIX)` (-> `false`,
+  // `true && …`, `… && true`, `||`), :436 `inspectV1(envelope)` removed, :437 the code -> `""`: a v1
+  // envelope is UNSUPPORTED_VERSION (rotateRecipient is for v2: it was moved to v2 instead), a
+  // malformed `ks1.` string or another string MALFORMED_ENVELOPE (as inspect says), a v2 string
+  // is rotated.
+  it('rotateRecipient: a v1 envelope is UNSUPPORTED_VERSION, a malformed string MALFORMED_ENVELOPE', async () => {
+    const s = await pair()
+    const v1env = await v1.sealKey('sk-v1', PW, o)
+    await expectCode(rotateRecipient(v1env, { from: PW, to: s.pub, ...o }), 'UNSUPPORTED_VERSION')
+    await expectCode(rotateRecipient(v1env, { from: PW, to: PW2, ...o }), 'UNSUPPORTED_VERSION')
+    for (const bad of ['ks1.AAAA.BBBB', 'ks1.', 'not an envelope', '']) {
+      await expectCode(() => v1.inspect(bad), 'MALFORMED_ENVELOPE')
+      await expectCode(rotateRecipient(bad, { from: PW, to: s.pub, ...o }), 'MALFORMED_ENVELOPE')
+    }
+    await expectCode(rotateRecipient('ks2.broken', { from: PW, to: s.pub, ...o }), 'MALFORMED_ENVELOPE')
+  })
+
+  // v2/rotate.ts:392 and :441 `release(r)` removed: the copies of the `from` and `to` passphrases
+  // (and of `add`'s) are zero once rotateKey / rotateRecipient has returned.
+  it('rotateKey and rotateRecipient leave no copy of a passphrase', async () => {
+    const [from, to, extra] = ['a from pass phrase to forget', 'a to pass phrase to forget', 'an added pass phrase to forget']
+    const s = await pair()
+    const env = await sealKey('sk-copies', [from, s.pub], o)
+    const calls: [string, () => Promise<unknown>][] = [
+      ['rotateKey replace', () => rotateKey(env, { from, to, add: [extra], ...o })],
+      ['rotateKey re-seal', () => rotateKey(env, { from, to: [to, extra], ...o })],
+      ['rotateRecipient', () => rotateRecipient(env, { from, to, add: [extra], ...o })],
+    ]
+    for (const [name, call] of calls) {
+      const copies = captureEncodings(from, to, extra)
+      await call()
+      vi.restoreAllMocks()
+      expect(copies.length, name).toBeGreaterThanOrEqual(3)
+      for (const c of copies) expect(c.every((x) => x === 0), name).toBe(true)
+    }
+  })
+})
+
+describe('src/v2/rotate.ts: the option names of rotateKey, rotateRecipient, rotateMany, rotateStream', () => {
+  // v2/rotate.ts:356 ROTATE_OPTIONS, :445 MANY_OPTIONS, :488 STREAM_OPTIONS: each name -> `""` (and
+  // each array -> `[]`): every option each entry point documents is accepted, given all at once.
+  it('each documented option is accepted', async () => {
+    const [s, t, u] = [await pair(), await pair(), await pair()]
+    const env = await sealKey('sk-options', [s.pub], o)
+    const signal = new AbortController().signal
+    const all = { from: s.priv, to: t.pub, add: [u.pub], context: CTX, policy, signal }
+    const r = await rotateKey(env, all)
+    expect(inspect(r.envelope).recipients.length).toBe(2)
+    expect(await openKey(r.envelope, u.priv, o)).toBe('sk-options')
+    expect(await openKey(await rotateRecipient(env, all), u.priv, o)).toBe('sk-options')
+    const progress: number[] = []
+    const [m] = await rotateMany([env], { ...all, concurrency: 1, onProgress: (p) => progress.push(p.done) })
+    expect(m!.status).toBe('ok')
+    expect(progress).toEqual([1])
+    expect(await openKey(m!.envelope!, u.priv, o)).toBe('sk-options')
+    const [st] = await collect(rotateStream([env], { ...all, concurrency: 1 }))
+    expect(st!.status).toBe('ok')
+    expect(await openKey((st as { envelope: string }).envelope, u.priv, o)).toBe('sk-options')
+    // An unknown name is refused by each.
+    await expectCode(rotateKey(env, { ...all, concurrency: 1 } as never), 'INVALID_OPTIONS')
+    await expectCode(rotateRecipient(env, { ...all, onProgress: () => {} } as never), 'INVALID_OPTIONS')
+    await expectCode(rotateMany([env], { ...all, kdf: 'keep' } as never), 'INVALID_OPTIONS')
+    await expectCode(() => rotateStream([env], { ...all, onProgress: () => {} } as never), 'INVALID_OPTIONS')
+  })
+})
