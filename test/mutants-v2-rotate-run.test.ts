@@ -313,6 +313,28 @@ describe('src/v2/rotate.ts: rotateOneV2, what is rotated and the reasons', () =>
     expect(mr!.reasons).toEqual(['KDF_BELOW_POLICY'])
   })
 
+  // v2/rotate.ts:345 `!r.add && reasons.length === 0 && alreadyFor(…)` -> `!r.add && true && …`:
+  // `to` already being the opened stanza's key is not enough to skip when that stanza has a reason
+  // (a skipped result has no reasons). A derived key (fixed salt and parameters) opens its own
+  // stanza sealed under a weaker policy: KDF_BELOW_POLICY, so the stanza is sealed again with it,
+  // which the stronger policy refuses (PARAMS_OUT_OF_POLICY, as v1's rotateKey does); the mutant
+  // skipped it as `rotated: false` with a reason. In rotateMany the item fails with the reason.
+  it('a replace with `to` the key of the opened stanza is skipped only when that stanza has no reason', async () => {
+    const weak = createPolicy({ pbkdf2: { iterations: 1000, minIterations: 1000, openMinIterations: 1000 } })
+    const strong = createPolicy({ pbkdf2: { iterations: 2000, minIterations: 2000, openMinIterations: 1000 } })
+    const k = await v1.deriveKey(PW, { policy: weak })
+    const s = await pair()
+    const env = await sealKey('sk-derived', [k, s.pub], { context: CTX, policy: weak })
+    expect(await rotateKey(env, { from: k, to: k, context: CTX, policy: weak })).toEqual({ envelope: env, rotated: false, reasons: [] })
+    await expectCode(rotateKey(env, { from: k, to: k, context: CTX, policy: strong }), 'PARAMS_OUT_OF_POLICY')
+    await expectCode(rotateRecipient(env, { from: k, to: k, context: CTX, policy: strong }), 'PARAMS_OUT_OF_POLICY')
+    const [m] = await rotateMany([env], { from: k, to: k, context: CTX, policy: strong })
+    expect(m).toMatchObject({ status: 'failed', code: 'PARAMS_OUT_OF_POLICY', reasons: ['KDF_BELOW_POLICY'] })
+    // v1 does the same with a v1 envelope of that key.
+    const v1env = await v1.sealKey('sk-derived', k, { context: CTX, policy: weak })
+    await expectCode(v1.rotateKey(v1env, { from: k, to: k, context: CTX, policy: strong }), 'PARAMS_OUT_OF_POLICY')
+  })
+
   // v2/rotate.ts:338 `if (r.list)` -> `if (true)`: a replace knows its reasons only once a stanza
   // opened (they are that stanza's); an item whose open fails has none. A re-seal's reasons (every
   // stanza's) are known before the open, and a failed re-seal item carries them.
