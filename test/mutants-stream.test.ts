@@ -1,0 +1,56 @@
+// Tests written for the mutants StrykerJS left alive in src/stream.ts (the whole file, first
+// measured at e547700 by the integrator's baseline run; issue 11 item 10). Each test states the
+// behaviour it pins; the comment above it names the mutant (file:line, original -> mutated) or the
+// bug it was written for. docs/mutation.md (changes/mut8-doc.md) lists the figures and equivalents.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { rotateStream, sealKey } from '../src/index.js'
+import { captureEncodings, expectCode, TEST_POLICY } from './helpers.js'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const policy = TEST_POLICY
+
+describe('src/stream.ts: a signal whose `aborted` getter throws after the call was set up (pump, step)', () => {
+  // stream.ts:250-251 the pump's catch emptied (`{}`), `failure ??= { error }` -> `failure &&= …`,
+  // `{ error }` -> `{}`: survived because step's own `aborted()` read (line 295) threw the same
+  // INVALID_OPTIONS out of step. That read threw in the original too, before `closed = true` and
+  // finish(): the stream rejected without wiping the passphrase copies or closing the source, and
+  // every later next() rejected again (never done). A bug, fixed in the same commit as this test.
+  it('rejects once with INVALID_OPTIONS, wipes the passphrase copies, closes the source, then is done', async () => {
+    const from = 'throwing getter from pass phrase'
+    const to = 'throwing getter to pass phrase'
+    const rows = await Promise.all([1, 2, 3].map((i) => sealKey(`sk-${i}`, from, { policy })))
+    let reads = 0
+    const flaky = {
+      get aborted(): boolean {
+        // Read by the option check and by the abort listener's setup; later reads throw.
+        if (++reads > 2) throw new Error('getter')
+        return false
+      },
+      addEventListener() {},
+      removeEventListener() {},
+    }
+    let returnCalls = 0
+    let nextCalls = 0
+    const source = {
+      [Symbol.iterator]: () => ({
+        next: () => (nextCalls < rows.length ? { done: false as const, value: rows[nextCalls++]! } : { done: true as const, value: undefined }),
+        return: () => {
+          returnCalls++
+          return { done: true as const, value: undefined }
+        },
+      }),
+    }
+    const copies = captureEncodings(from, to)
+    const s = rotateStream(source, { from, to, policy, signal: flaky as never })
+    await expectCode(s.next(), 'INVALID_OPTIONS')
+    vi.restoreAllMocks()
+    expect(copies.length).toBeGreaterThanOrEqual(2)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    expect(returnCalls).toBe(1)
+    expect(nextCalls).toBe(0)
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+  })
+})
