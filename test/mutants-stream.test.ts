@@ -53,4 +53,32 @@ describe('src/stream.ts: a signal whose `aborted` getter throws after the call w
     expect(nextCalls).toBe(0)
     expect(await s.next()).toEqual({ done: true, value: undefined })
   })
+
+  // stream.ts:262 (251 in the baseline) the pump's catch emptied and `failure ??= { error }` ->
+  // `failure &&= { error }`: after the fix above, a getter that throws on every read is caught
+  // again by step's read (the same INVALID_OPTIONS), but one that throws once is not: the pump's
+  // catch is then the only record of the failure. Without it the stream waits for nothing and
+  // never settles (the test then times out: a hang, as Stryker counts it).
+  it('a getter that throws once is the failure: the stream rejects with INVALID_OPTIONS and then is done', async () => {
+    const rows = await Promise.all([1, 2].map((i) => sealKey(`sk-${i}`, 'once pass phrase', { policy })))
+    let reads = 0
+    const once = {
+      get aborted(): boolean {
+        if (++reads === 3) throw new Error('getter')
+        return false
+      },
+      addEventListener() {},
+      removeEventListener() {},
+    }
+    let nextCalls = 0
+    const source = {
+      [Symbol.iterator]: () => ({
+        next: () => (nextCalls < rows.length ? { done: false as const, value: rows[nextCalls++]! } : { done: true as const, value: undefined }),
+      }),
+    }
+    const s = rotateStream(source, { from: 'once pass phrase', to: 'once new pass phrase', policy, signal: once as never })
+    await expectCode(s.next(), 'INVALID_OPTIONS')
+    expect(nextCalls).toBe(0)
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+  })
 })
