@@ -303,7 +303,17 @@ export function runStream<O extends Partial<Omit<RotateStreamOptions, 'from' | '
       }
       if (running === 0 && !pulling && (sourceDone || failure !== undefined || stopped())) {
         // Aborted (also once the source was read to its end): rejects as rotateMany does.
-        if (stopped()) failure ??= { error: guarded(() => signal!.reason, 'INVALID_OPTIONS') }
+        // A `reason` getter that throws is INVALID_OPTIONS (guarded), recorded, not thrown from here:
+        // the stream still closes (wipes the copies, closes the source) before it rejects.
+        if (stopped() && failure === undefined) {
+          let error: unknown
+          try {
+            error = guarded(() => signal!.reason, 'INVALID_OPTIONS')
+          } catch (e) {
+            error = e
+          }
+          failure = { error }
+        }
         closed = true
         continue
       }

@@ -81,4 +81,43 @@ describe('src/stream.ts: a signal whose `aborted` getter throws after the call w
     expect(nextCalls).toBe(0)
     expect(await s.next()).toEqual({ done: true, value: undefined })
   })
+
+  // Found while checking the line above: step's `failure ??= { error: guarded(() => signal!.reason,
+  // …) }` threw out of step when the `reason` getter throws, before `closed = true` and finish():
+  // the same leak as above (copies not wiped, source not closed, every next() rejecting). Fixed
+  // in the same commit as this test.
+  it('an aborted signal whose `reason` getter throws: rejects once with INVALID_OPTIONS, wipes, closes, then is done', async () => {
+    const from = 'throwing reason from pass phrase'
+    const to = 'throwing reason to pass phrase'
+    const rows = await Promise.all([1, 2, 3].map((i) => sealKey(`sk-${i}`, from, { policy })))
+    const noReason = {
+      aborted: false,
+      addEventListener() {},
+      removeEventListener() {},
+      get reason(): unknown {
+        throw new Error('getter')
+      },
+    }
+    let returnCalls = 0
+    let nextCalls = 0
+    const source = {
+      [Symbol.iterator]: () => ({
+        next: () => (nextCalls < rows.length ? { done: false as const, value: rows[nextCalls++]! } : { done: true as const, value: undefined }),
+        return: () => {
+          returnCalls++
+          return { done: true as const, value: undefined }
+        },
+      }),
+    }
+    const copies = captureEncodings(from, to)
+    const s = rotateStream(source, { from, to, policy, concurrency: 1, signal: noReason as never })
+    expect((await s.next()).done).toBe(false)
+    noReason.aborted = true
+    await expectCode(s.next(), 'INVALID_OPTIONS')
+    vi.restoreAllMocks()
+    expect(copies.length).toBeGreaterThanOrEqual(2)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    expect(returnCalls).toBe(1)
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+  })
 })
