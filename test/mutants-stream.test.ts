@@ -3,7 +3,7 @@
 // behaviour it pins; the comment above it names the mutant (file:line, original -> mutated) or the
 // bug it was written for. docs/mutation.md (changes/mut8-doc.md) lists the figures and equivalents.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { rotateStream, sealKey } from '../src/index.js'
+import { generateKey, importKey, rotateStream, sealKey } from '../src/index.js'
 import { captureEncodings, expectCode, TEST_POLICY } from './helpers.js'
 
 afterEach(() => {
@@ -121,3 +121,49 @@ describe('src/stream.ts: a signal whose `aborted` getter throws after the call w
     expect(await s.next()).toEqual({ done: true, value: undefined })
   })
 })
+
+describe('src/stream.ts: finish() waits for the items in flight', () => {
+  // stream.ts:274 (263 in the baseline) `while (running > 0 || pulling)` -> `while (false)`,
+  // `running > 0 && pulling`, and `running > 0` -> `false`: return() wiped the copies and closed
+  // the source while an item was still being rotated. The item of context 'slow' is held in
+  // subtle.decrypt until the test lets it go; the source's return() must come after it.
+  it('return() closes the source only after the item in flight has finished', async () => {
+    const [a, b] = [await importKey(await generateKey()), await importKey(await generateKey())]
+    const rows = [{ envelope: await sealKey('sk-0', a, { context: 'fast' }), context: 'fast' }, { envelope: await sealKey('sk-1', a, { context: 'slow' }), context: 'slow' }]
+    const log: string[] = []
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const real = globalThis.crypto.subtle.decrypt.bind(globalThis.crypto.subtle)
+    vi.spyOn(globalThis.crypto.subtle, 'decrypt').mockImplementation(async (alg, key, data) => {
+      const aad = new TextDecoder().decode((alg as { additionalData: Uint8Array }).additionalData)
+      if (aad.endsWith('slow')) {
+        log.push('slow held')
+        await gate
+        log.push('slow done')
+      }
+      return real(alg, key, data)
+    })
+    let i = 0
+    const source = {
+      [Symbol.iterator]: () => ({
+        next: () => (i < rows.length ? { done: false as const, value: rows[i++]! } : { done: true as const, value: undefined }),
+        return: () => {
+          log.push('return')
+          return { done: true as const, value: undefined }
+        },
+      }),
+    }
+    const s = rotateStream(source, { from: a, to: b, concurrency: 2 })
+    const first = await s.next()
+    expect(first.value).toMatchObject({ index: 0, status: 'ok' })
+    expect(log).toEqual(['slow held'])
+    const closing = s.return!()
+    await new Promise((r) => setTimeout(r, 0))
+    release()
+    expect(await closing).toEqual({ done: true, value: undefined })
+    expect(log[0]).toBe('slow held')
+    expect(log.at(-1)).toBe('return')
+    expect(log.filter((l) => l === 'return')).toHaveLength(1)
+  })
+})
+
