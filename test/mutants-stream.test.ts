@@ -167,3 +167,44 @@ describe('src/stream.ts: finish() waits for the items in flight', () => {
   })
 })
 
+describe('src/stream.ts: step while a read is in flight', () => {
+  // stream.ts:304 (293 in the baseline) `running === 0 && !pulling && …` -> `… && true && …`: when
+  // one item fails the stream (an error that is not a KeysealError) while the next read is in
+  // flight, the original waits for that read and rotates and yields its item before rejecting; the
+  // mutant closed the stream at once and dropped the item.
+  it('an item read while another fails the stream is still rotated and yielded before the rejection', async () => {
+    const [a, b] = [await importKey(await generateKey()), await importKey(await generateKey())]
+    const rows = [await sealKey('sk-0', a), await sealKey('sk-1', a)]
+    const boom = new Error('no randomness once')
+    const real = globalThis.crypto.getRandomValues.bind(globalThis.crypto)
+    let thrown = false
+    vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(x: T): T => {
+      if (!thrown) {
+        thrown = true
+        throw boom
+      }
+      return real(x as never) as T
+    })
+    let i = 0
+    let release: () => void = () => {}
+    const second = new Promise<void>((r) => (release = r))
+    const source = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          if (i === 1) await second
+          return i < rows.length ? { done: false as const, value: rows[i++]! } : { done: true as const, value: undefined }
+        },
+      }),
+    }
+    const s = rotateStream(source, { from: a, to: b, concurrency: 2 })
+    const got = s.next()
+    // Item 0 fails the stream while the read of item 1 waits; then the read answers.
+    await new Promise((r) => setTimeout(r, 20))
+    expect(thrown).toBe(true)
+    release()
+    expect((await got).value).toMatchObject({ index: 1, status: 'ok' })
+    await expect(s.next()).rejects.toBe(boom)
+    expect(await s.next()).toEqual({ done: true, value: undefined })
+  })
+})
+
