@@ -204,17 +204,6 @@ export function runStream<O extends Partial<Omit<RotateStreamOptions, 'from' | '
     w?.()
   }
   const sleep = (): Promise<void> => new Promise<void>((resolve) => (wake = resolve))
-  // aborted() for step and finish: a signal whose `aborted` getter throws (INVALID_OPTIONS, guarded)
-  // is the stream's failure and counts as aborted, so the stream still closes: the passphrase copies
-  // are wiped and the source closed (not awaited) before the iteration rejects with it.
-  const stopped = (): boolean => {
-    try {
-      return aborted()
-    } catch (error) {
-      failure ??= { error }
-      return true
-    }
-  }
 
   /** Read items while a slot is free; one reader at a time (the i-th read is the i-th item). */
   const pump = async (): Promise<void> => {
@@ -278,7 +267,7 @@ export function runStream<O extends Partial<Omit<RotateStreamOptions, 'from' | '
       // Its failure is ignored: the caller needs the first failure (or nothing, after a break). After
       // an abort, `return` is called but not awaited: a source stalled in next() may never let it
       // settle either, and an abort settles the stream promptly whatever the source does.
-      if (!sourceDone) await closeSource(iterator, stopped())
+      if (!sourceDone) await closeSource(iterator, aborted())
     })())
 
   const step = async (): Promise<IteratorResult<RotateStreamResult>> => {
@@ -301,19 +290,9 @@ export function runStream<O extends Partial<Omit<RotateStreamOptions, 'from' | '
         held = true
         return { done: false, value: result }
       }
-      if (running === 0 && !pulling && (sourceDone || failure !== undefined || stopped())) {
+      if (running === 0 && !pulling && (sourceDone || failure !== undefined || aborted())) {
         // Aborted (also once the source was read to its end): rejects as rotateMany does.
-        // A `reason` getter that throws is INVALID_OPTIONS (guarded), recorded, not thrown from here:
-        // the stream still closes (wipes the copies, closes the source) before it rejects.
-        if (stopped() && failure === undefined) {
-          let error: unknown
-          try {
-            error = guarded(() => signal!.reason, 'INVALID_OPTIONS')
-          } catch (e) {
-            error = e
-          }
-          failure = { error }
-        }
+        if (aborted()) failure ??= { error: guarded(() => signal!.reason, 'INVALID_OPTIONS') }
         closed = true
         continue
       }
