@@ -1,0 +1,129 @@
+// Tests written to kill the mutants StrykerJS left alive in src/v2/rotate.ts lines 1–261 (`prepare`,
+// `release`, `stanzaReasons`, `time`, `needsRotation`), baseline run of e547700 (/work/mutbase). Each
+// comment names the mutant (file:line, original -> mutated) that passed every other test of the set.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as main from '../src/index'
+import { generateKeyPair, importPublicKey, needsRotation, openKey, rotateKey, sealKey } from '../src/v2/index'
+import { captureEncodings, expectCode, TEST_POLICY } from './helpers'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const policy = TEST_POLICY
+const o = { policy, context: 'row:1' }
+
+async function v2Envelope(): Promise<string> {
+  const p = await generateKeyPair()
+  return sealKey('sk-v2', ['a user pass phrase', await importPublicKey(p.publicKey, { keyId: 'srv' })], o)
+}
+
+describe('src/v2/rotate.ts: needsRotation options for a v2 envelope (time, TOO_OLD)', () => {
+  // rotate.ts:239 `… || …` -> `&&`, each side -> `false`; rotate.ts:240's code -> `""` (no coverage):
+  // `maxAgeMs` without `sealedAt`, or `sealedAt` without `maxAgeMs`, is INVALID_OPTIONS, not ignored.
+  it('maxAgeMs and sealedAt come together', async () => {
+    const env = await v2Envelope()
+    await expectCode(() => needsRotation(env, { policy, maxAgeMs: 1000 }), 'INVALID_OPTIONS')
+    await expectCode(() => needsRotation(env, { policy, sealedAt: 0 }), 'INVALID_OPTIONS')
+    expect([...needsRotation(env, { policy, maxAgeMs: 1000, sealedAt: 0, now: 10 })]).toEqual([])
+  })
+
+  // rotate.ts:200 the condition -> `false`, `||` -> `&&`; its code -> `""` (no coverage): NaN,
+  // Infinity, a string and an invalid Date are INVALID_OPTIONS in each of the three fields.
+  it('non-finite or non-number times are refused', async () => {
+    const env = await v2Envelope()
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '5', new Date(Number.NaN)]) {
+      await expectCode(() => needsRotation(env, { policy, maxAgeMs: bad as never, sealedAt: 0, now: 10 }), 'INVALID_OPTIONS')
+      await expectCode(() => needsRotation(env, { policy, maxAgeMs: 1, sealedAt: bad as never, now: 10 }), 'INVALID_OPTIONS')
+      await expectCode(() => needsRotation(env, { policy, maxAgeMs: 1, sealedAt: 0, now: bad as never }), 'INVALID_OPTIONS')
+    }
+  })
+
+  // rotate.ts:242 `maxAge < 0` -> `false` and -> `maxAge <= 0`; its code -> `""` (no coverage):
+  // a negative bound is refused, 0 is a bound (anything sealed before now is too old).
+  it('a negative maxAgeMs is refused; 0 is accepted', async () => {
+    const env = await v2Envelope()
+    await expectCode(() => needsRotation(env, { policy, maxAgeMs: -1, sealedAt: 0, now: 10 }), 'INVALID_OPTIONS')
+    expect([...needsRotation(env, { policy, maxAgeMs: 0, sealedAt: 10, now: 10 })]).toEqual([])
+    expect([...needsRotation(env, { policy, maxAgeMs: 0, sealedAt: 9, now: 10 })]).toEqual(['TOO_OLD'])
+  })
+
+  // rotate.ts:243 `c.now === undefined` -> `true`, `false`, `!==`; rotate.ts:244 `> maxAge` -> `true`,
+  // `>=`, and `now - sealedAt` -> `now + sealedAt`: a given `now` (number or Date) is used, the
+  // clock without it; the age is `now - sealedAt`, and exactly `maxAgeMs` old is not too old.
+  it('TOO_OLD is now - sealedAt > maxAgeMs, with `now` when given and the clock otherwise', async () => {
+    const env = await v2Envelope()
+    const day = 86_400_000
+    expect([...needsRotation(env, { policy, maxAgeMs: 1000, sealedAt: 1000, now: 1500 })]).toEqual([])
+    expect([...needsRotation(env, { policy, maxAgeMs: 1000, sealedAt: 1000, now: 2000 })]).toEqual([])
+    expect([...needsRotation(env, { policy, maxAgeMs: 1000, sealedAt: 1000, now: 2001 })]).toEqual(['TOO_OLD'])
+    expect([...needsRotation(env, { policy, maxAgeMs: day, sealedAt: new Date(0), now: new Date(day + 1) })]).toEqual(['TOO_OLD'])
+    // Without `now`: the clock. Sealed ten days ago, one day allowed: too old; sealed a year ahead: not.
+    expect([...needsRotation(env, { policy, maxAgeMs: day, sealedAt: Date.now() - 10 * day })]).toEqual(['TOO_OLD'])
+    expect([...needsRotation(env, { policy, maxAgeMs: day, sealedAt: Date.now() + 365 * day })]).toEqual([])
+  })
+
+  // rotate.ts:231 `typeof envelope !== 'string'` -> `false`: a non-string envelope is v1's
+  // MALFORMED_ENVELOPE, not a TypeError from `startsWith`.
+  it('a non-string envelope is MALFORMED_ENVELOPE', async () => {
+    for (const bad of [42, null, {}]) await expectCode(() => needsRotation(bad as never, policy), 'MALFORMED_ENVELOPE')
+  })
+
+  // rotate.ts:168 the code of `keyringState(keyring) ?? fail('INVALID_OPTIONS')` -> `""` (no coverage).
+  it('a keyring option that is not a keyring is INVALID_OPTIONS', async () => {
+    const env = await v2Envelope()
+    await expectCode(() => needsRotation(env, { policy, keyring: {} as never }), 'INVALID_OPTIONS')
+  })
+})
+
+describe('src/v2/rotate.ts: passphrase copies (prepare, release)', () => {
+  // rotate.ts:129 `wipeRecipients(r.recipients)` removed, rotate.ts:130 `'sym' in r.from` -> `false`
+  // / `""` / `[r.from]` -> `[]`, rotate.ts:128 release's body emptied: after a v2 replace, every
+  // copy of the `from` and `to` passphrases is all zero.
+  it('a v2 passphrase change leaves no copy of either passphrase', async () => {
+    const from = 'the old pass phrase here'
+    const to = 'the new pass phrase here'
+    const p = await generateKeyPair()
+    const env = await sealKey('sk-w', [from, await importPublicKey(p.publicKey)], o)
+    const copies = captureEncodings(from, to)
+    const r = await rotateKey(env, { from, to, ...o })
+    vi.restoreAllMocks()
+    expect(copies.length).toBeGreaterThanOrEqual(2)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    expect(await openKey(r.envelope, to, o)).toBe('sk-w')
+  })
+
+  // rotate.ts:131 `if (r.v1)` -> `if (false)`, `wipeRotation(r.v1)` removed: a v1 envelope rotated by
+  // v1's rules (a second set of copies, made by v1's rotation) leaves no copy either.
+  it('a v1 passphrase change through v1 rotation leaves no copy', async () => {
+    const from = 'the old v1 pass phrase'
+    const to = 'the new v1 pass phrase'
+    const env = await main.sealKey('sk-v1', from, o)
+    const copies = captureEncodings(from, to)
+    const r = await rotateKey(env, { from, to, ...o })
+    vi.restoreAllMocks()
+    expect(r.envelope.startsWith('ks1.')).toBe(true)
+    expect(copies.length).toBeGreaterThanOrEqual(4)
+    for (const c of copies) expect(c.every((x) => x === 0)).toBe(true)
+    expect(await main.openKey(r.envelope, to, o)).toBe('sk-v1')
+  })
+
+  // rotate.ts:122 `'sym' in from` -> `false` / `""`, `[from]` -> `[]`: when a recipient is refused
+  // after `from` was resolved, the copy of the `from` passphrase is wiped.
+  it('a refused recipient list leaves no copy of the `from` passphrase', async () => {
+    const from = 'a from pass phrase to drop'
+    const env = await v2Envelope()
+    const copies = captureEncodings(from)
+    await expectCode(rotateKey(env, { from, to: ['same pass phrase', 'same pass phrase'], ...o }), 'INVALID_OPTIONS')
+    vi.restoreAllMocks()
+    expect(copies.length).toBe(1)
+    expect(copies[0]!.every((x) => x === 0)).toBe(true)
+  })
+
+  // rotate.ts:99 `o.from === undefined` -> `false`: no `from` is INVALID_OPTIONS, not INVALID_KEY.
+  it('rotateKey without `from` is INVALID_OPTIONS', async () => {
+    const env = await v2Envelope()
+    await expectCode(rotateKey(env, { to: 'x pass phrase', ...o } as never), 'INVALID_OPTIONS')
+  })
+})
+
