@@ -3,7 +3,7 @@
 // comment names the mutant (file:line, original -> mutated) that passed every other test of the set.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as main from '../src/index'
-import { generateKeyPair, importPublicKey, needsRotation, openKey, rotateKey, sealKey } from '../src/v2/index'
+import { createPolicy, generateKey, generateKeyPair, importKey, importPublicKey, inspect, needsRotation, openKey, rotateKey, sealKey } from '../src/v2/index'
 import { captureEncodings, expectCode, TEST_POLICY } from './helpers'
 
 afterEach(() => {
@@ -127,3 +127,37 @@ describe('src/v2/rotate.ts: passphrase copies (prepare, release)', () => {
   })
 })
 
+
+describe('src/v2/rotate.ts: alreadyFor and stanzaReasons in a replace', () => {
+  // rotate.ts:258 `keyState(k) !== undefined && opened.key === k` -> `||`, and `opened.key === k` ->
+  // `true`: another raw key under the same key id is another recipient, so the stanza is replaced.
+  it('a different raw key with the same key id is rotated to', async () => {
+    const [a, b] = [await importKey(await generateKey(), { keyId: 'dev' }), await importKey(await generateKey(), { keyId: 'dev' })]
+    const env = await sealKey('sk-raw', [a], o)
+    const r = await rotateKey(env, { from: a, to: b, ...o })
+    expect(r.rotated).toBe(true)
+    expect(await openKey(r.envelope, b, o)).toBe('sk-raw')
+  })
+
+  // rotate.ts:255 `(s as HpkeStanza).keyId === to.keyId` -> `true`: the same public key under another
+  // key id is a rotation (the stanza gets the new id), not "already this recipient".
+  it('the same public key under a new key id is rotated to, recording the new id', async () => {
+    const p = await generateKeyPair()
+    const env = await sealKey('sk-id', [await importPublicKey(p.publicKey, { keyId: 'a' })], o)
+    const r = await rotateKey(env, { from: await importKey(p.privateKey, { keyId: 'a' }), to: await importPublicKey(p.publicKey, { keyId: 'b' }), ...o })
+    expect(r.rotated).toBe(true)
+    expect(inspect(r.envelope).recipients[0]).toMatchObject({ kind: 'p256', keyId: 'b' })
+  })
+
+  // rotate.ts:180 `if (strict)` -> `if (true)`: a rotation only checks the opening bounds of the
+  // stanza it opens; another passphrase stanza below them is kept, byte for byte, not an error.
+  it('a passphrase stanza out of the opening bounds does not stop the rotation of the server stanza', async () => {
+    const [p, q] = [await generateKeyPair(), await generateKeyPair()]
+    const env = await sealKey('sk-b', ['a user pass phrase', await importPublicKey(p.publicKey)], o)
+    const strict = createPolicy({ pbkdf2: { iterations: 2000, minIterations: 2000, openMinIterations: 2000 } })
+    await expectCode(() => needsRotation(env, strict), 'PARAMS_OUT_OF_POLICY')
+    const r = await rotateKey(env, { from: await importKey(p.privateKey), to: await importPublicKey(q.publicKey), context: o.context, policy: strict })
+    expect(r.rotated).toBe(true)
+    expect(await openKey(r.envelope, await importKey(q.privateKey), o)).toBe('sk-b')
+  })
+})
