@@ -3,7 +3,7 @@
 // comment names the mutant (file:line, original -> mutated) that passed every other test of the set.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as main from '../src/index'
-import { createPolicy, generateKey, generateKeyPair, importKey, importPublicKey, inspect, needsRotation, openKey, rotateKey, sealKey } from '../src/v2/index'
+import { createKeyring, createPolicy, deriveKey, generateKey, generateKeyPair, importKey, importPublicKey, inspect, needsRotation, openKey, rotateKey, sealKey } from '../src/v2/index'
 import { captureEncodings, expectCode, TEST_POLICY } from './helpers'
 
 afterEach(() => {
@@ -159,5 +159,32 @@ describe('src/v2/rotate.ts: alreadyFor and stanzaReasons in a replace', () => {
     const r = await rotateKey(env, { from: await importKey(p.privateKey), to: await importPublicKey(q.publicKey), context: o.context, policy: strict })
     expect(r.rotated).toBe(true)
     expect(await openKey(r.envelope, await importKey(q.privateKey), o)).toBe('sk-b')
+  })
+})
+
+describe('src/v2/rotate.ts: keyring kinds (kindsOf, stanzaReasons) and the key id of a kept raw key', () => {
+  // rotate.ts:258 `header.keyId === (to.keyId ?? k.keyId)` -> `true`: a stanza of the same raw key
+  // material that records no id is rotated to the key with id `r1`, so that it records `r1`.
+  it('a raw stanza without key id is re-wrapped to record the id of the same key', async () => {
+    const bytes = await generateKey()
+    const env = await sealKey('sk-kid', [await importKey(bytes)], o)
+    const k = await importKey(bytes, { keyId: 'r1' })
+    const r = await rotateKey(env, { from: k, to: k, ...o })
+    expect(r.rotated).toBe(true)
+    expect(inspect(r.envelope).recipients[0]).toMatchObject({ kind: 'raw', keyId: 'r1' })
+  })
+
+  // rotate.ts:162 `keyState(e.key) && kind === 'raw'` -> `false`, `||`, `kind === 'raw'` -> `true`,
+  // `!==`, both `'raw'` -> `""` (4 of them no coverage); rotate.ts:179 `params.kdf === 'raw'` ->
+  // `false`, both `'raw'` -> `""`: a keyring of raw keys judges the raw stanza only, one of derived
+  // (passphrase) key objects the passphrase stanza only.
+  it('a raw-key keyring judges raw stanzas, a derived-key keyring passphrase stanzas', async () => {
+    const p = await generateKeyPair()
+    const raw = await importKey(await generateKey(), { keyId: 'old' })
+    const env = await sealKey('sk-kinds', ['a user pass phrase', raw, await importPublicKey(p.publicKey)], o)
+    const raws = createKeyring([{ id: 'new', key: await importKey(await generateKey()), primary: true }])
+    expect(needsRotation(env, { keyring: raws, policy }).recipients).toEqual([[], ['KEY_NOT_PRIMARY', 'UNKNOWN_KEY_ID'], []])
+    const derived = createKeyring([{ id: 'u', key: await deriveKey('another pass phrase', { policy }), primary: true }])
+    expect(needsRotation(env, { keyring: derived, policy }).recipients).toEqual([['KEY_NOT_PRIMARY'], [], []])
   })
 })
