@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as main from '../src/index'
 import { createKeyring, createPolicy, deriveKey, generateKey, generateKeyPair, importKey, importPublicKey, inspect, needsRotation, openKey, rotateKey, sealKey } from '../src/v2/index'
-import { captureEncodings, expectCode, TEST_POLICY } from './helpers'
+import * as ref from './reference/v2.mjs'
+import { b64u, captureEncodings, expectCode, TEST_POLICY, unb64u } from './helpers'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -186,5 +187,23 @@ describe('src/v2/rotate.ts: keyring kinds (kindsOf, stanzaReasons) and the key i
     expect(needsRotation(env, { keyring: raws, policy }).recipients).toEqual([[], ['KEY_NOT_PRIMARY', 'UNKNOWN_KEY_ID'], []])
     const derived = createKeyring([{ id: 'u', key: await deriveKey('another pass phrase', { policy }), primary: true }])
     expect(needsRotation(env, { keyring: derived, policy }).recipients).toEqual([['KEY_NOT_PRIMARY'], [], []])
+  })
+})
+
+describe('src/v2/rotate.ts: an unsupported stanza has no reasons (stanzaReasons)', () => {
+  // rotate.ts:171 `'unsupported' in s` -> `false`, `'unsupported'` -> `""`, `return []` ->
+  // `["Stryker was here"]` (no coverage): a stanza of a kind this build does not know gets no
+  // keyring reasons, even from a keyring of private keys (the default kind is p256).
+  it('a stanza of an unknown kind gets no reasons from a keyring of private keys', async () => {
+    const p = await generateKeyPair()
+    const env = await sealKey('sk-unk', [await importPublicKey(p.publicKey, { keyId: 'srv' })], o)
+    const e = ref.parse(env)
+    const head = unb64u(env.split('.')[1]!)
+    const stanzas = [...e.stanzas.map((x: { bytes: Buffer }) => Buffer.from(x.bytes)), Buffer.from([0x09, 0, 3, 1, 2, 3])]
+    const header = Buffer.concat([Buffer.from(e.core), Buffer.from([stanzas.length]), ...stanzas, Buffer.from(head.subarray(head.length - 32))])
+    const withUnknown = `ks2.${b64u(header)}.${b64u(Buffer.from(e.payload))}`
+    expect(inspect(withUnknown).recipients.map((r) => r.kind)).toEqual(['p256', 'unsupported'])
+    const servers = createKeyring([{ id: 'srv', key: await importKey(p.privateKey), primary: true }])
+    expect(needsRotation(withUnknown, { keyring: servers, policy }).recipients).toEqual([[], []])
   })
 })
