@@ -207,3 +207,39 @@ describe('src/v2/rotate.ts: an unsupported stanza has no reasons (stanzaReasons)
     expect(needsRotation(withUnknown, { keyring: servers, policy }).recipients).toEqual([[], []])
   })
 })
+
+describe('src/v2/rotate.ts: the verifier is the first new recipient that can open (sealers)', () => {
+  /** Flip a bit in the output of the first AES-GCM encryption of a 32-byte plaintext (a file-key wrap). */
+  function corruptFirstWrap(): { count: () => number } {
+    const subtle = globalThis.crypto.subtle
+    const real = subtle.encrypt.bind(subtle)
+    let n = 0
+    vi.spyOn(subtle, 'encrypt').mockImplementation(async (alg: Parameters<SubtleCrypto['encrypt']>[0], key: CryptoKey, data: BufferSource) => {
+      const out = new Uint8Array(await real(alg, key, data))
+      if ((data as ArrayBufferView).byteLength === 32 && ++n === 1) out[0]! ^= 1
+      return out.buffer
+    })
+    return { count: () => n }
+  }
+
+  // rotate.ts:150 `verifier === undefined` -> `true`, `false`, `!==`, its block emptied; rotate.ts:153
+  // `'sym' in y` -> `"" in y`: a broken first stanza is caught by opening the new envelope with the
+  // first recipient (a private key, a raw key); the file-key check alone (only a public key) cannot see it.
+  it('a broken wrap for the first recipient is CRYPTO_FAILURE when that recipient can open', async () => {
+    const [a, b, c] = [await generateKeyPair(), await generateKeyPair(), await generateKeyPair()]
+    const from = await importKey(a.privateKey)
+    const env = await sealKey('sk-verifier-x', [await importPublicKey(a.publicKey)], o)
+    const lists = [[await importKey(b.privateKey)], [await importKey(b.privateKey), await importPublicKey(c.publicKey)], [await importKey(await generateKey())]]
+    for (const to of lists) {
+      const spy = corruptFirstWrap()
+      await expectCode(rotateKey(env, { from, to, ...o }), 'CRYPTO_FAILURE')
+      expect(spy.count()).toBeGreaterThanOrEqual(1)
+      vi.restoreAllMocks()
+    }
+    // What the file-key check sees: a public-key list passes with the same corruption.
+    corruptFirstWrap()
+    const r = await rotateKey(env, { from, to: [await importPublicKey(b.publicKey)], ...o })
+    vi.restoreAllMocks()
+    await expectCode(openKey(r.envelope, await importKey(b.privateKey), o), 'AUTH_FAILED')
+  })
+})
