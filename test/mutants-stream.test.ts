@@ -54,7 +54,7 @@ describe('src/stream.ts: finish() waits for the items in flight', () => {
     const gate = new Promise<void>((r) => (release = r))
     const real = globalThis.crypto.subtle.decrypt.bind(globalThis.crypto.subtle)
     vi.spyOn(globalThis.crypto.subtle, 'decrypt').mockImplementation(async (alg, key, data) => {
-      const aad = new TextDecoder().decode((alg as { additionalData: Uint8Array }).additionalData)
+      const aad = new TextDecoder().decode((alg as unknown as { additionalData: Uint8Array }).additionalData)
       if (aad.endsWith('slow')) {
         log.push('slow held')
         await gate
