@@ -387,3 +387,16 @@ export async function drainSlowly(stream: AsyncIterable<{ readonly status: strin
   }
   return { written, maxAhead }
 }
+
+/** Every ArrayBuffer `subtle.decrypt` returned while the spy is on (the plaintexts and unwrapped file keys). */
+export function captureDecrypts(): ArrayBuffer[] {
+  const subtle = globalThis.crypto.subtle
+  const real = subtle.decrypt.bind(subtle)
+  const outputs: ArrayBuffer[] = []
+  vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
+    const out = await real(...args)
+    outputs.push(out)
+    return out
+  })
+  return outputs
+}

@@ -21,7 +21,7 @@ import {
   type RotateItem,
   type RotateStreamResult,
 } from '../src/index.js'
-import { captureEncodings, expectCode, TEST_POLICY, withIterations } from './helpers.js'
+import { captureDecrypts, captureEncodings, expectCode, TEST_POLICY, withIterations } from './helpers.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -471,14 +471,7 @@ describe('src/rotate.ts: survivors of the first run over lines 44-300', () => {
   it('every decrypted plaintext is wiped when rotateKey returns', async () => {
     const [a, b] = [await rawKey(), await rawKey()]
     const e = await sealKey('sk-plaintext-to-wipe', a)
-    const subtle = globalThis.crypto.subtle
-    const real = subtle.decrypt.bind(subtle)
-    const outputs: ArrayBuffer[] = []
-    vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
-      const out = await real(...args)
-      outputs.push(out)
-      return out
-    })
+    const outputs = captureDecrypts()
     const r = await rotateKey(e, { from: a, to: b })
     vi.restoreAllMocks()
     // rotate.ts:289 `sealer.key !== r.key` -> `true`: a key-object `to` is verified once, with the

@@ -24,7 +24,7 @@ import {
   type RotateStreamResult,
 } from '../src/v2/index.js'
 import * as v1 from '../src/index.js'
-import { captureEncodings, expectCode, TEST_POLICY } from './helpers.js'
+import { captureDecrypts, captureEncodings, expectCode, TEST_POLICY } from './helpers.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -46,19 +46,6 @@ async function collect(s: AsyncIterable<RotateStreamResult>): Promise<RotateStre
   const out: RotateStreamResult[] = []
   for await (const r of s) out.push(r)
   return out.sort((a, b) => a.index - b.index)
-}
-
-/** Every ArrayBuffer `subtle.decrypt` returned while the spy is on (the plaintexts and unwrapped file keys). */
-function captureDecrypts(): ArrayBuffer[] {
-  const subtle = globalThis.crypto.subtle
-  const real = subtle.decrypt.bind(subtle)
-  const outputs: ArrayBuffer[] = []
-  vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
-    const out = await real(...args)
-    outputs.push(out)
-    return out
-  })
-  return outputs
 }
 
 /**
